@@ -1,0 +1,144 @@
+/*
+ * base.c — panic, logging, checked allocation and the translation arena.
+ */
+#include "base/base.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int log_fd = 2;
+
+void ue_log_set_fd(int fd) { log_fd = fd; }
+int ue_log_fd(void) { return log_fd; }
+
+void ue_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+void ue_vlog(const char *fmt, va_list ap)
+{
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf, "ue: ");
+    int m = vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+    if (m < 0)
+        m = 0;
+    n += m;
+    if (n > (int)sizeof buf - 2)
+        n = (int)sizeof buf - 2;
+    buf[n++] = '\n';
+    ue_write_all(log_fd, buf, (size_t)n);
+}
+
+void ue_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ue_vlog(fmt, ap);
+    va_end(ap);
+}
+
+void ue_panic_at(const char *file, int line, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ue_log("internal error at %s:%d: %s", file, line, msg);
+    abort();
+}
+
+void *ue_malloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        ue_panic("out of memory allocating %zu bytes", n);
+    return p;
+}
+
+void *ue_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        ue_panic("out of memory allocating %zu x %zu bytes", n, size);
+    return p;
+}
+
+void *ue_realloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        ue_panic("out of memory reallocating %zu bytes", n);
+    return p;
+}
+
+char *ue_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(ue_malloc(n), s, n);
+}
+
+/* ---- arena ---- */
+
+struct ArenaChunk {
+    ArenaChunk *next;
+    size_t size;
+    _Alignas(16) unsigned char data[];
+};
+
+enum { ARENA_CHUNK = 64 * 1024 };
+
+void *arena_alloc(Arena *a, size_t n)
+{
+    n = UE_ALIGN_UP(n, 16);
+    if (!a->head || a->used + n > a->head->size) {
+        ArenaChunk *c = NULL;
+        if (a->spare && a->spare->size >= n) {
+            c = a->spare;
+            a->spare = c->next;
+        } else {
+            size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+            c = ue_malloc(sizeof *c + size);
+            c->size = size;
+        }
+        c->next = a->head;
+        a->head = c;
+        a->used = 0;
+    }
+    void *p = a->head->data + a->used;
+    a->used += n;
+    return p;
+}
+
+void arena_reset(Arena *a)
+{
+    while (a->head) {
+        ArenaChunk *c = a->head;
+        a->head = c->next;
+        c->next = a->spare;
+        a->spare = c;
+    }
+    a->used = 0;
+}
+
+void arena_free(Arena *a)
+{
+    arena_reset(a);
+    while (a->spare) {
+        ArenaChunk *c = a->spare;
+        a->spare = c->next;
+        free(c);
+    }
+}

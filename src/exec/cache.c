@@ -1,0 +1,131 @@
+/*
+ * cache.c — the code cache: guest pc -> translated IrBlock.
+ *
+ * One cache per process, shared by its threads.  Lookup is an open-addressed
+ * hash probe; translation and invalidation take the lock.  Invalidation
+ * removes every block that overlaps the range and rebuilds the table (no
+ * tombstones); it happens on munmap/mprotect/mremap of code, which is rare.
+ *
+ * Blocks are freed at invalidation.  That is safe while guest threads do not
+ * run concurrently with invalidation; the JIT issue brings deferred freeing
+ * (DESIGN.md: "retired code is freed only after every thread passed the
+ * dispatcher").
+ */
+#include "exec/exec_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+void cache_init(CodeCache *c)
+{
+    memset(c, 0, sizeof *c);
+    pthread_mutex_init(&c->lock, NULL);
+    c->mask = 4095;
+    c->table = ue_calloc(c->mask + 1, sizeof *c->table);
+}
+
+static u32 slot_of(GuestAddr pc) { return (u32)ue_hash64(pc); }
+
+static void table_insert(CodeCache *c, IrBlock *blk)
+{
+    u32 i = slot_of(blk->guest_pc) & c->mask;
+    while (c->table[i])
+        i = (i + 1) & c->mask;
+    c->table[i] = blk;
+    c->count++;
+}
+
+static void rebuild(CodeCache *c, u32 mask)
+{
+    free(c->table);
+    c->mask = mask;
+    c->count = 0;
+    c->table = ue_calloc(mask + 1, sizeof *c->table);
+    for (u32 i = 0; i < c->nall; i++)
+        table_insert(c, c->all[i]);
+}
+
+IrBlock *cache_lookup(CodeCache *c, GuestAddr pc)
+{
+    u32 i = slot_of(pc) & c->mask;
+    for (;;) {
+        IrBlock *blk = c->table[i];
+        if (!blk || blk->guest_pc == pc)
+            return blk;
+        i = (i + 1) & c->mask;
+    }
+}
+
+/* Log a new block as -d in_asm / -d op ask. */
+static void log_block(GuestProcess *p, const IrBlock *blk)
+{
+    int fd = ue_log_fd();
+    if (p->log & EXEC_LOG_IN_ASM) {
+        char line[256];
+        snprintf(line, sizeof line, "IN: 0x%llx\n", (unsigned long long)blk->guest_pc);
+        ue_write_all(fd, line, strlen(line));
+        for (u32 i = 0; i < blk->nops; i++) {
+            const IrOp *op = &blk->ops[i];
+            if (op->opc != IR_IMARK)
+                continue;
+            char text[160];
+            x86_disasm(op->imm, (const u8 *)(uintptr_t)op->imm, op->aux, text, sizeof text);
+            int n = snprintf(line, sizeof line, "0x%016llx:  %s\n", (unsigned long long)op->imm, text);
+            ue_write_all(fd, line, (size_t)n);
+        }
+        ue_write_all(fd, "\n", 1);
+    }
+    if (p->log & EXEC_LOG_OP)
+        ir_print(fd, blk, &x86_guest_info, exec_disasm_at);
+}
+
+IrBlock *cache_translate(GuestProcess *p, GuestAddr pc)
+{
+    CodeCache *c = &p->cache;
+    pthread_mutex_lock(&c->lock);
+    IrBlock *blk = cache_lookup(c, pc);
+    if (blk)
+        goto out;
+    u64 avail = mem_exec_avail(&p->mem, pc);
+    if (avail > 4096 * 4)
+        avail = 4096 * 4;
+    arena_reset(&c->arena);
+    blk = x86_translate(&p->xopts, &c->arena, pc, (const u8 *)(uintptr_t)pc, avail);
+    if (p->verify_ir) {
+        u32 bad;
+        const char *err = ir_verify(blk, &x86_guest_info, &bad);
+        if (err) {
+            ir_print(ue_log_fd(), blk, &x86_guest_info, exec_disasm_at);
+            ue_panic("IR verifier: block 0x%llx op %u: %s", (unsigned long long)pc, bad, err);
+        }
+    }
+    if (p->log & (EXEC_LOG_IN_ASM | EXEC_LOG_OP))
+        log_block(p, blk);
+    VEC_PUSH(c->all, c->nall, c->cap_all, blk);
+    if (2 * (c->count + 1) > c->mask + 1)
+        rebuild(c, 2 * c->mask + 1);
+    table_insert(c, blk);
+out:
+    pthread_mutex_unlock(&c->lock);
+    return blk;
+}
+
+void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len)
+{
+    CodeCache *c = &p->cache;
+    pthread_mutex_lock(&c->lock);
+    u32 kept = 0;
+    for (u32 i = 0; i < c->nall; i++) {
+        IrBlock *blk = c->all[i];
+        if (blk->guest_pc < addr + len && blk->guest_pc + blk->guest_size > addr)
+            ir_block_free(blk);
+        else
+            c->all[kept++] = blk;
+    }
+    if (kept != c->nall) {
+        c->nall = kept;
+        rebuild(c, c->mask);
+    }
+    pthread_mutex_unlock(&c->lock);
+}

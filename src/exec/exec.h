@@ -1,0 +1,88 @@
+/*
+ * exec.h — running guest code: the process-wide translation state
+ * (GuestProcess: address space, code cache, options), the per-thread guest
+ * CPU (GuestCpu), and the dispatcher loop that looks blocks up, translates
+ * misses, runs them on a back end and hands system calls and faults to the
+ * OS layer.
+ *
+ * Layering: exec sits above mem, ir and arch; it calls up into the OS layer
+ * only through ExecHooks, set once at start-up.
+ */
+#ifndef UE_EXEC_H
+#define UE_EXEC_H
+
+#include "arch/x86/x86.h"
+#include "base/base.h"
+#include "ir/ir.h"
+#include "mem/mem.h"
+
+#include <setjmp.h>
+
+typedef struct GuestCpu GuestCpu;
+typedef struct GuestProcess GuestProcess;
+
+/* Calls from the dispatcher up into the OS layer. */
+typedef struct ExecHooks {
+    /* The guest executed SYSCALL (pc is after it): perform it. */
+    void (*syscall)(GuestCpu *cpu);
+    /* A synchronous guest fault or trap, with the guest state at the
+     * faulting instruction (pc) or after it (traps). */
+    void (*fault)(GuestCpu *cpu, int sig, int code, GuestAddr addr);
+} ExecHooks;
+
+/* -d flags, as qemu-user names them. */
+enum {
+    EXEC_LOG_IN_ASM = 1 << 0, /* guest code of each translated block */
+    EXEC_LOG_OP = 1 << 1,     /* IR of each translated block */
+    EXEC_LOG_EXEC = 1 << 2,   /* each block as it runs */
+    EXEC_LOG_CPU = 1 << 3,    /* registers before each block */
+};
+
+typedef struct CodeCache {
+    pthread_mutex_t lock;
+    IrBlock **table; /* open addressing on guest pc */
+    u32 mask, count;
+    IrBlock **all;   /* every live block, for invalidation */
+    u32 nall, cap_all;
+    Arena arena;     /* translation scratch */
+} CodeCache;
+
+struct GuestProcess {
+    MemSpace mem;
+    CodeCache cache;
+    X86TranslateOpts xopts;
+    ExecHooks hooks;
+    u32 log;         /* EXEC_LOG_* */
+    bool verify_ir;  /* run ir_verify on every block */
+};
+
+struct GuestCpu {
+    X86Regs regs;                 /* first: the IR's env */
+    GuestProcess *proc;
+    volatile GuestAddr cur_pc;    /* guest pc of the instruction running */
+    sigjmp_buf fault_jmp;
+    volatile int in_guest;        /* inside a back end's guest code */
+    volatile int fault_sig, fault_code;
+    volatile GuestAddr fault_addr;
+    IrVal *temps;
+    u32 temps_cap;
+    int tid;
+    void *os;                     /* the OS layer's per-thread state */
+};
+
+/* Set up translation state for a new process (mem must be initialised by
+ * the caller). */
+void exec_init(GuestProcess *p, ExecHooks hooks);
+GuestCpu *exec_new_cpu(GuestProcess *p);
+/* Run guest code on cpu until an OS hook ends the thread or process (the
+ * hooks exit; this function does not return). */
+UE_NORETURN void exec_run(GuestCpu *cpu);
+/* Drop translations of guest code in [addr, addr+len). */
+void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len);
+/* The GuestCpu running on this host thread (NULL outside guest threads). */
+GuestCpu *exec_current(void);
+/* Install the host SIGSEGV/SIGBUS handler that turns faults in guest
+ * accesses into guest faults (and reports faults in ue itself). */
+void exec_install_fault_handler(void);
+
+#endif

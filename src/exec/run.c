@@ -1,0 +1,210 @@
+/*
+ * run.c — the dispatcher: the loop every guest thread runs, and the host
+ * fault handler that turns a fault in a guest access into a guest fault.
+ *
+ *   pc -> cache lookup (translate on a miss) -> back end runs the block ->
+ *   exit kind: next block | system call | trap/fault for the OS layer
+ *
+ * Faults: the interpreter accesses guest memory with ordinary host loads and
+ * stores (identity mapping).  A fault there arrives as a host SIGSEGV/SIGBUS
+ * whose host pc lies inside the interpreter's guest-access section; the
+ * handler records it and siglongjmps back here, where the guest state is
+ * that of the faulting instruction's start (ir.h, "the lifter promises").
+ * A fault anywhere else is a bug in ue and is reported as one.
+ */
+#include "exec/exec_priv.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+static __thread GuestCpu *current;
+
+GuestCpu *exec_current(void) { return current; }
+
+void exec_init(GuestProcess *p, ExecHooks hooks)
+{
+    cache_init(&p->cache);
+    p->hooks = hooks;
+    if (!p->xopts.max_insns)
+        p->xopts.max_insns = 128;
+}
+
+GuestCpu *exec_new_cpu(GuestProcess *p)
+{
+    GuestCpu *cpu = NULL;
+    if (posix_memalign((void **)&cpu, 64, sizeof *cpu))
+        ue_panic("out of memory");
+    memset(cpu, 0, sizeof *cpu);
+    x86_regs_init(&cpu->regs);
+    cpu->proc = p;
+    return cpu;
+}
+
+void exec_disasm_at(GuestAddr pc, char *buf, size_t len)
+{
+    x86_disasm(pc, (const u8 *)(uintptr_t)pc, 15, buf, len);
+}
+
+static uintptr_t host_pc_of(void *ucv)
+{
+#if defined(__x86_64__)
+    return (uintptr_t)((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP];
+#else
+    (void)ucv;
+    return 0;
+#endif
+}
+
+static void host_fault(int sig, siginfo_t *si, void *ucv)
+{
+    GuestCpu *cpu = current;
+    uintptr_t pc = host_pc_of(ucv);
+    if (cpu && cpu->in_guest && (interp_owns_host_pc(pc) || pc == 0)) {
+        cpu->fault_sig = sig;
+        cpu->fault_code = si->si_code;
+        cpu->fault_addr = (GuestAddr)(uintptr_t)si->si_addr;
+        cpu->in_guest = 0;
+        siglongjmp(cpu->fault_jmp, 1);
+    }
+    char msg[256];
+    int n = snprintf(msg, sizeof msg,
+                     "ue: internal error: %s at host pc 0x%lx accessing 0x%lx (guest pc 0x%llx)\n",
+                     sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : "fatal signal", (unsigned long)pc,
+                     (unsigned long)si->si_addr, cpu ? (unsigned long long)cpu->cur_pc : 0ull);
+    ue_write_all(2, msg, (size_t)n);
+    signal(sig, SIG_DFL); /* returning re-executes the access and dies of it */
+}
+
+void exec_install_fault_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = host_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+/* The guest's si_code for a fault at addr: G is reserved PROT_NONE on the
+ * host, so the host says ACCERR where the guest has no mapping at all. */
+static int guest_segv_code(GuestProcess *p, GuestAddr addr)
+{
+    return mem_region_at(&p->mem, addr, NULL) ? SEGV_ACCERR : SEGV_MAPERR;
+}
+
+static void report_sigill(GuestAddr pc)
+{
+    char text[160] = "";
+    char bytes[64] = "";
+    size_t avail = 15, n = 0;
+    GuestProcess *p = current->proc;
+    u64 ok = mem_exec_avail(&p->mem, pc);
+    if (ok < avail)
+        avail = (size_t)ok;
+    for (size_t i = 0; i < avail && i < 15; i++)
+        n += (size_t)snprintf(bytes + n, sizeof bytes - n, "%s%02x", i ? " " : "", ((const u8 *)(uintptr_t)pc)[i]);
+    if (avail)
+        x86_disasm(pc, (const u8 *)(uintptr_t)pc, avail, text, sizeof text);
+    ue_log("unsupported or invalid instruction at 0x%llx: %s (%s)", (unsigned long long)pc, bytes, text);
+}
+
+static void grow_temps(GuestCpu *cpu, u32 n)
+{
+    if (n <= cpu->temps_cap)
+        return;
+    u32 cap = cpu->temps_cap ? cpu->temps_cap : 256;
+    while (cap < n)
+        cap *= 2;
+    free(cpu->temps);
+    if (posix_memalign((void **)&cpu->temps, 16, cap * sizeof(IrVal)))
+        ue_panic("out of memory");
+    memset(cpu->temps, 0, cap * sizeof(IrVal));
+    cpu->temps_cap = cap;
+}
+
+static void log_exec(GuestCpu *cpu, const IrBlock *blk)
+{
+    char line[512];
+    int n = snprintf(line, sizeof line, "Trace: 0x%llx\n", (unsigned long long)blk->guest_pc);
+    if (cpu->proc->log & EXEC_LOG_CPU) {
+        const u64 *g = cpu->regs.gpr;
+        n += snprintf(line + n, sizeof line - (size_t)n,
+                      "RAX=%016llx RBX=%016llx RCX=%016llx RDX=%016llx\nRSI=%016llx RDI=%016llx RBP=%016llx RSP=%016llx\nRFL=%08llx\n",
+                      (unsigned long long)g[0], (unsigned long long)g[3], (unsigned long long)g[1],
+                      (unsigned long long)g[2], (unsigned long long)g[6], (unsigned long long)g[7],
+                      (unsigned long long)g[5], (unsigned long long)g[4],
+                      (unsigned long long)x86_get_rflags(&cpu->regs));
+    }
+    ue_write_all(ue_log_fd(), line, (size_t)n);
+}
+
+void exec_run(GuestCpu *cpu)
+{
+    GuestProcess *p = cpu->proc;
+    current = cpu;
+    if (sigsetjmp(cpu->fault_jmp, 0)) {
+        /* A guest access faulted: the state is that of instruction cur_pc. */
+        int sig = cpu->fault_sig, code = cpu->fault_code;
+        GuestAddr addr = cpu->fault_addr;
+        if (sig == SIGSEGV)
+            code = guest_segv_code(p, addr);
+        cpu->regs.rip = cpu->cur_pc;
+        p->hooks.fault(cpu, sig, code, addr);
+    }
+    IrBlock *blk = NULL;
+    for (;;) {
+        GuestAddr pc = cpu->regs.rip;
+        if (!blk || blk->guest_pc != pc) {
+            blk = cache_lookup(&p->cache, pc);
+            if (!blk)
+                blk = cache_translate(p, pc);
+        }
+        grow_temps(cpu, blk->ntemps);
+        if (p->log & EXEC_LOG_EXEC)
+            log_exec(cpu, blk);
+        cpu->in_guest = 1;
+        IrExitKind kind = interp_run(blk, &cpu->regs, cpu->temps, &x86_guest_info, &cpu->cur_pc);
+        cpu->in_guest = 0;
+        switch (kind) {
+        case IR_EXIT_JUMP:
+        case IR_EXIT_CALL:
+        case IR_EXIT_RET:
+        case IR_EXIT_CPU:
+            break;
+        case IR_EXIT_SYSCALL:
+            blk = NULL; /* the call may unmap or rewrite code */
+            p->hooks.syscall(cpu);
+            break;
+        case IR_EXIT_SIGILL:
+            report_sigill(cpu->regs.rip);
+            blk = NULL;
+            p->hooks.fault(cpu, SIGILL, ILL_ILLOPN, cpu->regs.rip);
+            break;
+        case IR_EXIT_SIGTRAP:
+            blk = NULL;
+            p->hooks.fault(cpu, SIGTRAP, SI_KERNEL, 0);
+            break;
+        case IR_EXIT_DIVIDE:
+            blk = NULL;
+            p->hooks.fault(cpu, SIGFPE, FPE_INTDIV, cpu->regs.rip);
+            break;
+        case IR_EXIT_PRIV:
+            blk = NULL;
+            p->hooks.fault(cpu, SIGSEGV, SI_KERNEL, 0);
+            break;
+        case IR_EXIT_FETCH: {
+            GuestAddr bad = cpu->regs.rip + mem_exec_avail(&p->mem, cpu->regs.rip);
+            blk = NULL;
+            p->hooks.fault(cpu, SIGSEGV, guest_segv_code(p, bad), bad);
+            break;
+        }
+        default:
+            ue_panic("bad exit kind %d", kind);
+        }
+    }
+}

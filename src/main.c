@@ -1,0 +1,155 @@
+/*
+ * main.c — ue's command line: options, tool and back-end selection, exit
+ * codes.  Nothing else: the OS layer loads and runs the program.
+ *
+ *   ue [ue-options] [--] PROGRAM [ARGS...]
+ *
+ * Option names follow valgrind (--tool, --log-file, --trace-children...) and
+ * qemu-user (-d, -D, -strace) where those tools have one for the job.
+ * Exit status: the guest's; 128+N if the guest was killed by signal N;
+ * 2 for a usage error; 126/127 when the program cannot be run (as a shell).
+ */
+#include "base/base.h"
+#include "os/linux/linux.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UE_VERSION "0.1.0"
+
+enum { EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: ue [options] [--] PROGRAM [ARGS...]\n"
+    "\n"
+    "Runs an unmodified x86-64 Linux program in ue's emulator.  PROGRAM is\n"
+    "found through PATH like a shell would; ue exits with the program's status\n"
+    "(128+N if a signal N killed it, 126/127 if it cannot be run, 2 for a\n"
+    "usage error).\n"
+    "\n"
+    "options:\n"
+    "  --tool=none             run the program (the default; the memory\n"
+    "                          checker is not available yet)\n"
+    "  --backend=interp        IR interpreter back end (the only one so far)\n"
+    "  --strace, -strace       print every system call, strace style\n"
+    "  -d ITEM[,ITEM...]       log (qemu-user names): in_asm (guest code of each\n"
+    "                          translated block), op (its IR), exec (each block\n"
+    "                          run), cpu (registers before each block)\n"
+    "  -D FILE, --log-file=FILE  write ue's messages and logs to FILE\n"
+    "  --no-aslr               place the program, libraries and stack at fixed\n"
+    "                          addresses\n"
+    "  --seed=N                seed ue's address randomisation (reproducible runs)\n"
+    "  --verify-ir             check every translated block with the IR verifier\n"
+    "  --single-step           translate one instruction per block\n"
+    "  --help                  this text\n"
+    "  --version               ue's version\n"
+    "\n"
+    "Memory is checked by the host's page protection only: write-only and\n"
+    "no-access guest pages behave as the host allows.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, arg);
+    ue_log("%s", msg);
+    ue_log("use --help for the list of options");
+    return EXIT_USAGE;
+}
+
+/* "--name=value" or "--name value": returns the value or NULL. */
+static const char *option_value(const char *arg, const char *name, int *i, int argc, char **argv)
+{
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return NULL;
+    if (arg[n] == '=')
+        return arg + n + 1;
+    if (arg[n] == 0 && *i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+static bool parse_log_items(const char *s, u32 *log)
+{
+    static const struct { const char *name; u32 bit; } items[] = {
+        {"in_asm", EXEC_LOG_IN_ASM}, {"op", EXEC_LOG_OP}, {"exec", EXEC_LOG_EXEC}, {"cpu", EXEC_LOG_CPU | EXEC_LOG_EXEC},
+    };
+    char *copy = ue_strdup(s), *save = NULL;
+    bool ok = true;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        size_t i;
+        for (i = 0; i < UE_ARRAY_LEN(items); i++)
+            if (strcmp(t, items[i].name) == 0)
+                break;
+        if (i == UE_ARRAY_LEN(items)) {
+            ok = false;
+            break;
+        }
+        *log |= items[i].bit;
+    }
+    free(copy);
+    return ok;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+    LxOptions o = {.aslr = true, .envp = envp};
+    const char *v;
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-')
+            break;
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("ue %s\n", UE_VERSION);
+            return 0;
+        }
+        if (strcmp(a, "--strace") == 0 || strcmp(a, "-strace") == 0) {
+            o.strace = true;
+        } else if (strcmp(a, "--no-aslr") == 0) {
+            o.aslr = false;
+        } else if (strcmp(a, "--verify-ir") == 0) {
+            o.verify_ir = true;
+        } else if (strcmp(a, "--single-step") == 0) {
+            o.single_step = true;
+        } else if ((v = option_value(a, "--seed", &i, argc, argv))) {
+            char *end;
+            o.seed = strtoull(v, &end, 0);
+            if (*end || !*v)
+                return usage_error("bad --seed value '%s'", v);
+        } else if ((v = option_value(a, "--tool", &i, argc, argv))) {
+            if (strcmp(v, "none") != 0)
+                return usage_error("unknown or unavailable tool '%s' (available: none)", v);
+        } else if ((v = option_value(a, "--backend", &i, argc, argv))) {
+            if (strcmp(v, "interp") != 0)
+                return usage_error("unknown or unavailable back end '%s' (available: interp)", v);
+        } else if (strcmp(a, "-d") == 0 || strncmp(a, "-d", 2) == 0) {
+            const char *items = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!items || !parse_log_items(items, &o.log))
+                return usage_error("bad -d item list '%s' (items: in_asm, op, exec, cpu)", items ? items : "");
+        } else if ((v = option_value(a, "--log-file", &i, argc, argv)) ||
+                   (strcmp(a, "-D") == 0 && i + 1 < argc && (v = argv[++i]))) {
+            int fd = open(v, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            if (fd < 0)
+                return usage_error("cannot open log file '%s'", v);
+            ue_log_set_fd(fd);
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+    }
+    if (i >= argc)
+        return usage_error("%s", "no program to run");
+    o.program = argv[i];
+    o.argv = argv + i;
+    return lx_run(&o);
+}

@@ -1,0 +1,548 @@
+/*
+ * space.c — the identity-mapped guest address space (mem.h): the region
+ * list, placement inside G, and the host calls that keep the host's view of
+ * G in step with the guest's.
+ *
+ * Invariants:
+ *  - m->r is sorted and non-overlapping; every region lies inside G.
+ *  - Every page of G that no region covers is mapped PROT_NONE/NORESERVE on
+ *    the host (the reservation), so the kernel never reuses it for ue.
+ *  - Region perms are the guest's; host perms are derived by host_prot().
+ */
+#include "mem/mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+#define RESERVE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED)
+
+static int host_prot(int prot)
+{
+    int p = prot & (PROT_READ | PROT_WRITE);
+    if (prot & PROT_EXEC)
+        p |= PROT_READ;
+    return p;
+}
+
+static bool in_G(GuestAddr a, u64 len) { return a >= MEM_G_START && a <= MEM_G_END && len <= MEM_G_END - a; }
+
+static int reserve(GuestAddr a, u64 len)
+{
+    if (!len)
+        return 0;
+    void *p = mmap((void *)a, len, PROT_NONE, RESERVE_FLAGS, -1, 0);
+    return p == MAP_FAILED ? -errno : 0;
+}
+
+int mem_init(MemSpace *m, bool aslr, u64 seed)
+{
+    memset(m, 0, sizeof *m);
+    pthread_mutex_init(&m->lock, NULL);
+    m->aslr = aslr;
+    if (!seed && getrandom(&seed, sizeof seed, 0) != sizeof seed)
+        seed = (u64)getpid() * 0x9e3779b97f4a7c15ull;
+    m->rng.s = seed | 1;
+    void *p = mmap((void *)MEM_G_START, MEM_G_END - MEM_G_START, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == MAP_FAILED)
+        return -errno;
+    if (p != (void *)MEM_G_START) {
+        munmap(p, MEM_G_END - MEM_G_START);
+        return -EEXIST;
+    }
+    m->mmap_top = MEM_G_END;
+    m->brk_limit = 1ull << 40;
+    return 0;
+}
+
+u64 mem_random_offset(MemSpace *m, u64 range)
+{
+    if (!m->aslr || range < MEM_PAGE)
+        return 0;
+    return UE_ALIGN_DOWN(ue_rand_next(&m->rng) % range, MEM_PAGE);
+}
+
+/* ---- the region list ---- */
+
+/* Index of the first region whose end is above a. */
+static u32 first_above(const MemSpace *m, GuestAddr a)
+{
+    u32 lo = 0, hi = m->n;
+    while (lo < hi) {
+        u32 mid = (lo + hi) / 2;
+        if (m->r[mid].end <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void insert_at(MemSpace *m, u32 i, const MemRegion *r)
+{
+    VEC_GROW(m->r, m->n, m->cap, m->n + 1);
+    memmove(&m->r[i + 1], &m->r[i], (m->n - i) * sizeof *m->r);
+    m->r[i] = *r;
+    m->n++;
+}
+
+static void remove_at(MemSpace *m, u32 i)
+{
+    free(m->r[i].name);
+    memmove(&m->r[i], &m->r[i + 1], (m->n - i - 1) * sizeof *m->r);
+    m->n--;
+}
+
+/* Split the region containing a (if a is strictly inside one) at a. */
+static void split_at(MemSpace *m, GuestAddr a)
+{
+    u32 i = first_above(m, a);
+    if (i == m->n || m->r[i].start >= a)
+        return;
+    MemRegion hi = m->r[i];
+    hi.start = a;
+    if (hi.kind == MEM_KIND_FILE || hi.ino)
+        hi.offset += a - m->r[i].start;
+    hi.name = hi.name ? ue_strdup(hi.name) : NULL;
+    m->r[i].end = a;
+    insert_at(m, i + 1, &hi);
+}
+
+/* Remove [a, a+len) from the list (host mappings untouched). */
+static void carve(MemSpace *m, GuestAddr a, u64 len)
+{
+    GuestAddr end = a + len;
+    split_at(m, a);
+    split_at(m, end);
+    u32 i = first_above(m, a);
+    while (i < m->n && m->r[i].start < end)
+        remove_at(m, i);
+}
+
+static bool same_kind(const MemRegion *x, const MemRegion *y)
+{
+    if (x->prot != y->prot || x->flags != y->flags || x->kind != y->kind || x->dev != y->dev || x->ino != y->ino)
+        return false;
+    if ((x->name == NULL) != (y->name == NULL) || (x->name && strcmp(x->name, y->name)))
+        return false;
+    return !x->ino || x->offset + (x->end - x->start) == y->offset;
+}
+
+/* Merge region i with its neighbours where they continue each other. */
+static void coalesce(MemSpace *m, u32 i)
+{
+    if (i + 1 < m->n && m->r[i].end == m->r[i + 1].start && same_kind(&m->r[i], &m->r[i + 1])) {
+        m->r[i].end = m->r[i + 1].end;
+        remove_at(m, i + 1);
+    }
+    if (i > 0 && m->r[i - 1].end == m->r[i].start && same_kind(&m->r[i - 1], &m->r[i])) {
+        m->r[i - 1].end = m->r[i].end;
+        remove_at(m, i);
+    }
+}
+
+static void add_region(MemSpace *m, const MemRegion *r)
+{
+    u32 i = first_above(m, r->start);
+    insert_at(m, i, r);
+    coalesce(m, i);
+}
+
+static bool range_free(const MemSpace *m, GuestAddr a, u64 len)
+{
+    u32 i = first_above(m, a);
+    return i == m->n || m->r[i].start >= a + len;
+}
+
+static GuestAddr find_free_locked(MemSpace *m, GuestAddr hint, u64 len)
+{
+    if (hint && in_G(hint, len) && range_free(m, hint, len))
+        return hint;
+    /* Top-down from mmap_top, through the gaps between regions. */
+    GuestAddr top = m->mmap_top;
+    u32 i = first_above(m, top - 1);
+    for (;;) {
+        GuestAddr floor = MEM_G_START;
+        if (i > 0)
+            floor = m->r[i - 1].end;
+        GuestAddr ceil = top;
+        if (i < m->n && m->r[i].start < ceil)
+            ceil = m->r[i].start;
+        if (ceil >= floor + len && ceil - len >= MEM_G_START)
+            return ceil - len;
+        if (i == 0)
+            return 0;
+        i--;
+        top = m->r[i].start;
+    }
+}
+
+GuestAddr mem_find_free(MemSpace *m, GuestAddr hint, u64 len)
+{
+    pthread_mutex_lock(&m->lock);
+    GuestAddr a = find_free_locked(m, hint, UE_ALIGN_UP(len, MEM_PAGE));
+    pthread_mutex_unlock(&m->lock);
+    return a;
+}
+
+static GuestAddr find_free_low(MemSpace *m, u64 len, GuestAddr limit)
+{
+    GuestAddr a = 0x40000000; /* MAP_32BIT: the kernel searches from 1 GiB */
+    while (a + len <= limit) {
+        u32 i = first_above(m, a);
+        if (i == m->n || m->r[i].start >= a + len)
+            return a;
+        a = m->r[i].end;
+    }
+    return 0;
+}
+
+static void describe_fd(MemRegion *r, int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) == 0) {
+        r->dev = st.st_dev;
+        r->ino = st.st_ino;
+    }
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n > 0) {
+        path[n] = 0;
+        r->name = ue_strdup(path);
+    }
+}
+
+i64 mem_map(MemSpace *m, GuestAddr addr, u64 len, int prot, int flags, int fd, u64 off, MemKind kind,
+            const char *name)
+{
+    if (len == 0 || (off & (MEM_PAGE - 1)))
+        return -EINVAL;
+    if (len > MEM_G_END)
+        return -ENOMEM;
+    len = UE_ALIGN_UP(len, MEM_PAGE);
+    bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+    pthread_mutex_lock(&m->lock);
+    i64 ret;
+    if (fixed) {
+        if (addr & (MEM_PAGE - 1)) {
+            ret = -EINVAL;
+            goto out;
+        }
+        if (!in_G(addr, len)) {
+            ret = -ENOMEM;
+            goto out;
+        }
+        if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !range_free(m, addr, len)) {
+            ret = -EEXIST;
+            goto out;
+        }
+    } else if (flags & MAP_32BIT) {
+        addr = find_free_low(m, len, 0x80000000);
+    } else {
+        addr = find_free_locked(m, UE_ALIGN_DOWN(addr, MEM_PAGE), len);
+    }
+    if (!addr) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    int hflags = (flags & (MAP_SHARED | MAP_PRIVATE | MAP_SHARED_VALIDATE | MAP_ANONYMOUS | MAP_NORESERVE |
+                           MAP_POPULATE | MAP_LOCKED | MAP_NONBLOCK | MAP_SYNC)) | MAP_FIXED;
+    void *p = mmap((void *)addr, len, host_prot(prot), hflags, fd, (off_t)off);
+    if (p == MAP_FAILED) {
+        ret = -errno;
+        reserve(addr, len); /* a failed MAP_FIXED may have unmapped the range */
+        carve(m, addr, len);
+        goto out;
+    }
+    carve(m, addr, len);
+    MemRegion r = {.start = addr, .end = addr + len, .prot = prot,
+                   .flags = flags & (MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN), .kind = kind, .offset = off};
+    if (name)
+        r.name = ue_strdup(name);
+    else if (!(flags & MAP_ANONYMOUS) && fd >= 0)
+        describe_fd(&r, fd);
+    if (!(flags & MAP_ANONYMOUS) && fd >= 0 && r.kind == MEM_KIND_ANON)
+        r.kind = MEM_KIND_FILE;
+    add_region(m, &r);
+    m->generation++;
+    ret = (i64)addr;
+out:
+    pthread_mutex_unlock(&m->lock);
+    return ret;
+}
+
+int mem_unmap(MemSpace *m, GuestAddr addr, u64 len)
+{
+    if ((addr & (MEM_PAGE - 1)) || len == 0)
+        return -EINVAL;
+    len = UE_ALIGN_UP(len, MEM_PAGE);
+    if (!in_G(addr, len))
+        return addr >= MEM_G_END ? -EINVAL : 0;
+    pthread_mutex_lock(&m->lock);
+    int ret = reserve(addr, len);
+    if (!ret) {
+        carve(m, addr, len);
+        m->generation++;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return ret;
+}
+
+/* True if [a, a+len) is covered by regions without a gap. */
+static bool covered(const MemSpace *m, GuestAddr a, u64 len)
+{
+    u32 i = first_above(m, a);
+    GuestAddr at = a, end = a + len;
+    while (at < end) {
+        if (i == m->n || m->r[i].start > at)
+            return false;
+        at = m->r[i].end;
+        i++;
+    }
+    return true;
+}
+
+int mem_protect(MemSpace *m, GuestAddr addr, u64 len, int prot)
+{
+    if (addr & (MEM_PAGE - 1))
+        return -EINVAL;
+    len = UE_ALIGN_UP(len, MEM_PAGE);
+    if (!len)
+        return 0;
+    if (!in_G(addr, len))
+        return -ENOMEM;
+    pthread_mutex_lock(&m->lock);
+    int ret = 0;
+    if (!covered(m, addr, len)) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    if (mprotect((void *)addr, len, host_prot(prot)) != 0) {
+        ret = -errno;
+        goto out;
+    }
+    split_at(m, addr);
+    split_at(m, addr + len);
+    for (u32 i = first_above(m, addr); i < m->n && m->r[i].start < addr + len; i++)
+        m->r[i].prot = prot;
+    for (u32 i = first_above(m, addr); i < m->n && m->r[i].start < addr + len + 1; i++) {
+        u32 before = m->n;
+        coalesce(m, i);
+        if (m->n < before && i > 0)
+            i--;
+    }
+    m->generation++;
+out:
+    pthread_mutex_unlock(&m->lock);
+    return ret;
+}
+
+i64 mem_remap(MemSpace *m, GuestAddr old, u64 old_len, u64 new_len, int flags, GuestAddr new_addr)
+{
+    if ((old & (MEM_PAGE - 1)) || !new_len || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    old_len = UE_ALIGN_UP(old_len, MEM_PAGE);
+    new_len = UE_ALIGN_UP(new_len, MEM_PAGE);
+    if (!old_len)
+        return -EINVAL; /* duplicating shared mappings is not modelled */
+    pthread_mutex_lock(&m->lock);
+    i64 ret;
+    u32 i = first_above(m, old);
+    if (!in_G(old, old_len) || i == m->n || m->r[i].start > old || m->r[i].end < old + old_len) {
+        ret = -EFAULT;
+        goto out;
+    }
+    MemRegion proto = m->r[i];
+    proto.name = proto.name ? ue_strdup(proto.name) : NULL;
+    GuestAddr dest;
+    if (flags & MREMAP_FIXED) {
+        if ((new_addr & (MEM_PAGE - 1)) || !in_G(new_addr, new_len)) {
+            ret = -EINVAL;
+            free(proto.name);
+            goto out;
+        }
+        dest = new_addr;
+    } else if (new_len <= old_len) {
+        /* Shrink in place. */
+        reserve(old + new_len, old_len - new_len);
+        carve(m, old + new_len, old_len - new_len);
+        free(proto.name);
+        ret = (i64)old;
+        goto out;
+    } else if (range_free(m, old + old_len, new_len - old_len) && in_G(old, new_len)) {
+        dest = old; /* grow in place */
+    } else if (flags & MREMAP_MAYMOVE) {
+        dest = find_free_locked(m, 0, new_len);
+        if (!dest) {
+            ret = -ENOMEM;
+            free(proto.name);
+            goto out;
+        }
+    } else {
+        ret = -ENOMEM;
+        free(proto.name);
+        goto out;
+    }
+    void *p = mremap((void *)old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)dest);
+    if (p == MAP_FAILED) {
+        ret = -errno;
+        free(proto.name);
+        goto out;
+    }
+    if (dest != old) {
+        reserve(old, old_len);
+        carve(m, old, old_len);
+    } else {
+        carve(m, old, old_len);
+    }
+    carve(m, dest, new_len);
+    proto.offset += old - proto.start;
+    proto.start = dest;
+    proto.end = dest + new_len;
+    add_region(m, &proto);
+    m->generation++;
+    ret = (i64)dest;
+out:
+    pthread_mutex_unlock(&m->lock);
+    return ret;
+}
+
+void mem_set_brk(MemSpace *m, GuestAddr start)
+{
+    pthread_mutex_lock(&m->lock);
+    m->brk_start = m->brk_end = UE_ALIGN_UP(start, MEM_PAGE);
+    pthread_mutex_unlock(&m->lock);
+}
+
+GuestAddr mem_brk(MemSpace *m, GuestAddr want)
+{
+    pthread_mutex_lock(&m->lock);
+    GuestAddr cur = m->brk_end;
+    if (want < m->brk_start || want - m->brk_start > m->brk_limit)
+        goto out;
+    GuestAddr old_top = UE_ALIGN_UP(m->brk_end, MEM_PAGE), new_top = UE_ALIGN_UP(want, MEM_PAGE);
+    if (new_top > old_top) {
+        if (!range_free(m, old_top, new_top - old_top))
+            goto out;
+        void *p = mmap((void *)old_top, new_top - old_top, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        if (p == MAP_FAILED)
+            goto out;
+        MemRegion r = {.start = old_top, .end = new_top, .prot = PROT_READ | PROT_WRITE, .flags = MAP_PRIVATE,
+                       .kind = MEM_KIND_HEAP, .name = ue_strdup("[heap]")};
+        add_region(m, &r);
+    } else if (new_top < old_top) {
+        reserve(new_top, old_top - new_top);
+        carve(m, new_top, old_top - new_top);
+    }
+    m->brk_end = cur = want;
+out:
+    pthread_mutex_unlock(&m->lock);
+    return cur;
+}
+
+bool mem_region_at(MemSpace *m, GuestAddr a, MemRegion *out)
+{
+    pthread_mutex_lock(&m->lock);
+    u32 i = first_above(m, a);
+    bool found = i < m->n && m->r[i].start <= a;
+    if (found && out) {
+        *out = m->r[i];
+        out->name = NULL;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return found;
+}
+
+bool mem_range_ok(MemSpace *m, GuestAddr a, u64 len, int prot)
+{
+    if (len == 0)
+        return true;
+    if (a + len < a)
+        return false;
+    pthread_mutex_lock(&m->lock);
+    u32 i = first_above(m, a);
+    GuestAddr at = a, end = a + len;
+    bool ok = true;
+    while (at < end) {
+        if (i == m->n || m->r[i].start > at || (m->r[i].prot & prot) != prot) {
+            ok = false;
+            break;
+        }
+        at = m->r[i].end;
+        i++;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return ok;
+}
+
+u64 mem_exec_avail(MemSpace *m, GuestAddr pc)
+{
+    pthread_mutex_lock(&m->lock);
+    u32 i = first_above(m, pc);
+    GuestAddr at = pc;
+    while (i < m->n && m->r[i].start <= at && (m->r[i].prot & PROT_EXEC)) {
+        at = m->r[i].end;
+        i++;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return at - pc;
+}
+
+void mem_set_kind(MemSpace *m, GuestAddr a, u64 len, MemKind kind, const char *name)
+{
+    pthread_mutex_lock(&m->lock);
+    split_at(m, a);
+    split_at(m, a + len);
+    for (u32 i = first_above(m, a); i < m->n && m->r[i].start < a + len; i++) {
+        m->r[i].kind = kind;
+        free(m->r[i].name);
+        m->r[i].name = name ? ue_strdup(name) : NULL;
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+char *mem_format_maps(MemSpace *m, size_t *len)
+{
+    pthread_mutex_lock(&m->lock);
+    size_t cap = 256 + (size_t)m->n * 200, n = 0;
+    char *s = ue_malloc(cap);
+    for (u32 i = 0; i < m->n; i++) {
+        const MemRegion *r = &m->r[i];
+        if (cap - n < 4300) {
+            cap = cap * 2 + 4300;
+            s = ue_realloc(s, cap);
+        }
+        int k = snprintf(s + n, cap - n, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu",
+                         (unsigned long long)r->start, (unsigned long long)r->end, r->prot & PROT_READ ? 'r' : '-',
+                         r->prot & PROT_WRITE ? 'w' : '-', r->prot & PROT_EXEC ? 'x' : '-',
+                         r->flags & MAP_SHARED ? 's' : 'p', (unsigned long long)r->offset,
+                         (unsigned)major(r->dev), (unsigned)minor(r->dev), (unsigned long long)r->ino);
+        n += (size_t)k;
+        if (r->name) {
+            /* The kernel pads to column 73 before the name. */
+            int pad = 72 - k;
+            k = snprintf(s + n, cap - n, "%*s %s", pad > 0 ? pad : 0, "", r->name);
+            n += (size_t)k;
+        }
+        s[n++] = '\n';
+    }
+    s[n] = 0;
+    pthread_mutex_unlock(&m->lock);
+    *len = n;
+    return s;
+}

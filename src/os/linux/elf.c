@@ -1,0 +1,260 @@
+/*
+ * elf.c — loading an ELF64 x86-64 executable or shared object into the guest
+ * window, as the kernel's binfmt_elf does: validate, reserve the whole span,
+ * map each PT_LOAD with its permissions, zero the bss.
+ *
+ * Every field read from the file is checked before use: this is the code a
+ * malformed or hostile file reaches first, and it is fuzzed (fuzz/fuzz_elf.c).
+ * Errors are one line for the user, never a crash.
+ *
+ * Placement: ET_EXEC at its own addresses (which must lie in G); a PIE main
+ * program at two thirds of G plus a random offset (the kernel's
+ * ELF_ET_DYN_BASE rule); the dynamic linker top-down like any mmap.
+ */
+#include "os/linux/lx_priv.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { MAX_PHNUM = 512, MAX_INTERP = 4096 };
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); ret = LX_EXIT_CANNOT_EXEC; goto out; } while (0)
+
+static bool read_at(int fd, void *buf, size_t len, u64 off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += (size_t)n;
+    }
+    return true;
+}
+
+static int elf_prot(u32 flags)
+{
+    return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
+}
+
+static const char *machine_name(unsigned m)
+{
+    switch (m) {
+    case EM_386: return "i386";
+    case EM_ARM: return "ARM";
+    case EM_AARCH64: return "AArch64";
+    case EM_RISCV: return "RISC-V";
+    case EM_PPC64: return "PowerPC64";
+    case EM_S390: return "s390";
+    case EM_MIPS: return "MIPS";
+    default: return NULL;
+    }
+}
+
+/* Check the ELF header; returns NULL or the reason it is not loadable. */
+static const char *check_ehdr(const Elf64_Ehdr *eh, u64 fsize, char *why, size_t len)
+{
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
+        return "not an ELF executable";
+    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64) {
+        const char *m = machine_name(eh->e_machine);
+        snprintf(why, len, "not an x86-64 ELF executable (%s%s%s)",
+                 eh->e_ident[EI_CLASS] == ELFCLASS32 ? "32-bit" : eh->e_ident[EI_CLASS] == ELFCLASS64 ? "64-bit" : "bad class",
+                 m ? " " : "", m ? m : "");
+        return why;
+    }
+    if (eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_ident[EI_VERSION] != EV_CURRENT)
+        return "malformed ELF header (byte order or version)";
+    if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) {
+        snprintf(why, len, "not an executable (ELF type %u)", eh->e_type);
+        return why;
+    }
+    if (eh->e_phentsize != sizeof(Elf64_Phdr))
+        return "malformed ELF: bad program header entry size";
+    if (eh->e_phnum == 0 || eh->e_phnum > MAX_PHNUM)
+        return "malformed ELF: bad number of program headers";
+    if (eh->e_phoff >= fsize || eh->e_phoff + (u64)eh->e_phnum * sizeof(Elf64_Phdr) > fsize)
+        return "truncated or malformed ELF: program headers outside the file";
+    return NULL;
+}
+
+/* Check the PT_LOAD segments; fill lo/hi (page aligned) and max alignment. */
+static const char *check_loads(const Elf64_Phdr *ph, unsigned n, u64 fsize, u64 *lo, u64 *hi, u64 *align)
+{
+    u64 prev_end = 0;
+    unsigned loads = 0;
+    *lo = ~0ull;
+    *hi = 0;
+    *align = MEM_PAGE;
+    for (unsigned i = 0; i < n; i++) {
+        const Elf64_Phdr *p = &ph[i];
+        if (p->p_type != PT_LOAD)
+            continue;
+        if (p->p_filesz > p->p_memsz)
+            return "malformed ELF: segment file size exceeds its memory size";
+        if (p->p_offset > fsize || p->p_filesz > fsize - p->p_offset)
+            return "truncated ELF: a segment lies beyond the end of the file";
+        if (p->p_memsz > MEM_G_END || p->p_vaddr > MEM_G_END || p->p_vaddr + p->p_memsz > MEM_G_END)
+            return "malformed ELF: a segment lies outside the usable address space";
+        if ((p->p_vaddr & (MEM_PAGE - 1)) != (p->p_offset & (MEM_PAGE - 1)))
+            return "malformed ELF: segment address and file offset disagree modulo the page size";
+        if (loads && p->p_vaddr < prev_end)
+            return "malformed ELF: overlapping or unsorted segments";
+        prev_end = p->p_vaddr + p->p_memsz;
+        if (p->p_align > *align && (p->p_align & (p->p_align - 1)) == 0 && p->p_align <= (1ull << 30))
+            *align = p->p_align;
+        *lo = UE_MIN(*lo, UE_ALIGN_DOWN(p->p_vaddr, MEM_PAGE));
+        *hi = UE_MAX(*hi, UE_ALIGN_UP(p->p_vaddr + p->p_memsz, MEM_PAGE));
+        loads++;
+    }
+    if (!loads)
+        return "malformed ELF: no loadable segment";
+    if (*hi - *lo > MEM_G_END / 2)
+        return "malformed ELF: segments span an absurd range";
+    return NULL;
+}
+
+/* Map one PT_LOAD at bias. */
+static int map_segment(MemSpace *m, int fd, const Elf64_Phdr *p, u64 bias)
+{
+    int prot = elf_prot(p->p_flags);
+    GuestAddr start = UE_ALIGN_DOWN(bias + p->p_vaddr, MEM_PAGE);
+    GuestAddr file_end = bias + p->p_vaddr + p->p_filesz;
+    GuestAddr mem_end = UE_ALIGN_UP(bias + p->p_vaddr + p->p_memsz, MEM_PAGE);
+    u64 off = UE_ALIGN_DOWN(p->p_offset, MEM_PAGE);
+    GuestAddr file_pages_end = UE_ALIGN_UP(file_end, MEM_PAGE);
+    if (p->p_filesz) {
+        i64 r = mem_map(m, start, file_pages_end - start, prot | PROT_WRITE * (p->p_memsz > p->p_filesz),
+                        MAP_PRIVATE | MAP_FIXED, fd, off, MEM_KIND_FILE, NULL);
+        if (r < 0)
+            return (int)r;
+        /* The tail of the last file page belongs to the bss: zero it. */
+        if (p->p_memsz > p->p_filesz && file_pages_end > file_end) {
+            memset((void *)(uintptr_t)file_end, 0, file_pages_end - file_end);
+        }
+        if (p->p_memsz > p->p_filesz && !(prot & PROT_WRITE))
+            mem_protect(m, start, file_pages_end - start, prot);
+    } else {
+        file_pages_end = start;
+    }
+    if (mem_end > file_pages_end) {
+        i64 r = mem_map(m, file_pages_end, mem_end - file_pages_end, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                        -1, 0, MEM_KIND_ANON, NULL);
+        if (r < 0)
+            return (int)r;
+    }
+    return 0;
+}
+
+int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *img, char *err, size_t errlen)
+{
+    int ret = 0;
+    Elf64_Phdr *ph = NULL;
+    Elf64_Ehdr eh;
+    struct stat st;
+    char why[160];
+    memset(img, 0, sizeof *img);
+    if (fstat(fd, &st) != 0)
+        FAIL("%s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        FAIL("Is a directory");
+    if (!S_ISREG(st.st_mode))
+        FAIL("not a regular file");
+    if ((u64)st.st_size < sizeof eh || !read_at(fd, &eh, sizeof eh, 0)) {
+        if ((u64)st.st_size >= SELFMAG && read_at(fd, &eh, SELFMAG, 0) && !memcmp(eh.e_ident, ELFMAG, SELFMAG))
+            FAIL("truncated ELF: file too short for an ELF header");
+        FAIL("not an ELF executable");
+    }
+    const char *bad = check_ehdr(&eh, (u64)st.st_size, why, sizeof why);
+    if (bad)
+        FAIL("%s", bad);
+    ph = ue_malloc((size_t)eh.e_phnum * sizeof *ph);
+    if (!read_at(fd, ph, (size_t)eh.e_phnum * sizeof *ph, eh.e_phoff))
+        FAIL("truncated ELF: cannot read program headers");
+    u64 lo, hi, align;
+    bad = check_loads(ph, eh.e_phnum, (u64)st.st_size, &lo, &hi, &align);
+    if (bad)
+        FAIL("%s", bad);
+
+    /* PT_INTERP */
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        if (ph[i].p_type != PT_INTERP)
+            continue;
+        if (is_interp)
+            FAIL("malformed ELF: the dynamic linker itself asks for an interpreter");
+        if (ph[i].p_filesz < 2 || ph[i].p_filesz > MAX_INTERP || ph[i].p_offset > (u64)st.st_size ||
+            ph[i].p_filesz > (u64)st.st_size - ph[i].p_offset)
+            FAIL("malformed ELF: bad PT_INTERP");
+        img->interp = ue_malloc(ph[i].p_filesz + 1);
+        if (!read_at(fd, img->interp, ph[i].p_filesz, ph[i].p_offset))
+            FAIL("truncated ELF: cannot read PT_INTERP");
+        img->interp[ph[i].p_filesz] = 0;
+        if (strlen(img->interp) != ph[i].p_filesz - 1)
+            FAIL("malformed ELF: PT_INTERP is not a NUL-terminated path");
+        break;
+    }
+
+    /* Choose the load bias and reserve the whole span. */
+    u64 span = hi - lo, bias = 0;
+    if (eh.e_type == ET_DYN) {
+        GuestAddr want;
+        if (is_interp) {
+            want = mem_find_free(m, 0, span + align);
+            if (!want)
+                FAIL("no room for the dynamic linker");
+            want = UE_ALIGN_UP(want, align);
+        } else {
+            want = UE_ALIGN_DOWN(MEM_G_END / 3 * 2 + mem_random_offset(m, 1ull << 36), align);
+        }
+        bias = want - lo;
+    } else if (lo < MEM_G_START) {
+        FAIL("segment at 0x%llx is below the lowest mappable address", (unsigned long long)lo);
+    }
+    i64 r = mem_map(m, bias + lo, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0,
+                    MEM_KIND_GUARD, NULL);
+    if (r < 0)
+        FAIL("cannot reserve 0x%llx bytes at 0x%llx: %s", (unsigned long long)span, (unsigned long long)(bias + lo),
+             strerror((int)-r));
+
+    GuestAddr mapped_end = bias + lo;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        GuestAddr seg_start = UE_ALIGN_DOWN(bias + ph[i].p_vaddr, MEM_PAGE);
+        if (seg_start > mapped_end)
+            mem_unmap(m, mapped_end, seg_start - mapped_end); /* holes between segments, as the kernel leaves them */
+        int e = map_segment(m, fd, &ph[i], bias);
+        if (e < 0)
+            FAIL("cannot map segment %u: %s", i, strerror(-e));
+        mapped_end = UE_ALIGN_UP(bias + ph[i].p_vaddr + ph[i].p_memsz, MEM_PAGE);
+    }
+
+    img->base = bias;
+    img->entry = bias + eh.e_entry;
+    img->phnum = eh.e_phnum;
+    img->phent = eh.e_phentsize;
+    img->end = bias + hi;
+    for (unsigned i = 0; i < eh.e_phnum && !img->phdr; i++)
+        if (ph[i].p_type == PT_PHDR)
+            img->phdr = bias + ph[i].p_vaddr;
+    for (unsigned i = 0; i < eh.e_phnum && !img->phdr; i++)
+        if (ph[i].p_type == PT_LOAD && eh.e_phoff >= ph[i].p_offset && eh.e_phoff - ph[i].p_offset < ph[i].p_filesz)
+            img->phdr = bias + ph[i].p_vaddr + (eh.e_phoff - ph[i].p_offset);
+    if (!mem_range_ok(m, img->entry, 1, PROT_EXEC))
+        FAIL("malformed ELF: entry point 0x%llx is not in an executable segment", (unsigned long long)eh.e_entry);
+    (void)path;
+out:
+    free(ph);
+    if (ret) {
+        free(img->interp);
+        img->interp = NULL;
+    }
+    return ret;
+}

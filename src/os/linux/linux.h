@@ -1,0 +1,36 @@
+/*
+ * linux.h — the Linux OS layer: program loading (ELF, #! scripts, the
+ * initial stack), system calls, and what happens to a guest signal.
+ *
+ * Pipeline position: the top of the emulator proper.  main.c hands it a
+ * program and options; it sets up a GuestProcess (exec layer), loads the
+ * program into the guest window and runs the first thread.
+ */
+#ifndef UE_LINUX_H
+#define UE_LINUX_H
+
+#include "exec/exec.h"
+
+typedef struct LxOptions {
+    const char *program;   /* as the user typed it (found through PATH) */
+    char **argv;           /* guest argv, argv[0] as given */
+    char **envp;
+    bool aslr;
+    u64 seed;              /* 0: random */
+    bool strace;
+    u32 log;               /* EXEC_LOG_* */
+    bool verify_ir;
+    bool single_step;
+} LxOptions;
+
+/* Exit statuses of ue for load errors, as a shell gives them. */
+enum {
+    LX_EXIT_NOT_FOUND = 127, /* no such file */
+    LX_EXIT_CANNOT_EXEC = 126, /* not executable, not x86-64 ELF, malformed */
+};
+
+/* Load o->program and run it.  Returns only if loading failed (after one
+ * line on stderr), with the exit status ue should use. */
+int lx_run(const LxOptions *o);
+
+#endif

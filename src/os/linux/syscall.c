@@ -1,0 +1,80 @@
+/*
+ * syscall.c — system call dispatch: the table (syscalls.def), pass-through
+ * to the host kernel, and the SYSCALL instruction's register convention.
+ *
+ * Pass-through is sound because guest memory is identity-mapped: a guest
+ * pointer handed to the kernel is the host address of the guest's data.  The
+ * one thing ue must add is that a pointer may not point into ue itself;
+ * lx_guest_ptr checks the pointer arguments the strace format marks.
+ */
+#include "os/linux/lx_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define HANDLER_pass(name) lx_sys_pass
+#define HANDLER_emu(name) sys_##name
+#define HANDLER_nosys(name) NULL
+
+static i64 lx_sys_pass(GuestCpu *cpu, const u64 *a);
+
+const LxSyscall lx_syscalls[] = {
+#define SC(nr, name, how, fmt) [nr] = {#name, HANDLER_##how(name), fmt},
+#include "os/linux/syscalls.def"
+#undef SC
+};
+const u32 lx_nsyscalls = UE_ARRAY_LEN(lx_syscalls);
+
+bool lx_guest_ptr(u64 p, u64 len)
+{
+    return p >= MEM_G_START && p < MEM_G_END && len <= MEM_G_END - p;
+}
+
+i64 lx_host_syscall(u64 nr, const u64 *a)
+{
+    long r = syscall((long)nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+    return r == -1 ? -(i64)errno : (i64)r;
+}
+
+/* Pointer arguments (format letters p s b B) must point into G. */
+static bool pointers_ok(const char *fmt, const u64 *a)
+{
+    for (unsigned i = 0; i < 6 && fmt[i] && fmt[i] != ':'; i++) {
+        char c = fmt[i];
+        if ((c == 'p' || c == 's' || c == 'b' || c == 'B') && a[i] != 0) {
+            u64 len = (c == 'b' || c == 'B') && i + 1 < 6 ? a[i + 1] : 1;
+            if (!lx_guest_ptr(a[i], len ? len : 1))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The number is still in RAX while the call runs. */
+static i64 lx_sys_pass(GuestCpu *cpu, const u64 *a) { return lx_host_syscall(cpu->regs.gpr[X86_RAX], a); }
+
+void lx_syscall(GuestCpu *cpu)
+{
+    X86Regs *r = &cpu->regs;
+    u64 nr = r->gpr[X86_RAX];
+    u64 a[6] = {r->gpr[X86_RDI], r->gpr[X86_RSI], r->gpr[X86_RDX], r->gpr[X86_R10], r->gpr[X86_R8], r->gpr[X86_R9]};
+    /* SYSCALL itself leaves the return address in RCX and RFLAGS in R11. */
+    r->gpr[X86_RCX] = r->rip;
+    r->gpr[X86_R11] = x86_get_rflags(r) & ~(u64)0x10100; /* RF and TF are not kept */
+    const LxSyscall *sc = nr < lx_nsyscalls ? &lx_syscalls[nr] : NULL;
+    if (lx_proc.strace)
+        lx_strace_enter(cpu, nr, a);
+    i64 ret;
+    if (!sc || !sc->fn) {
+        ret = -ENOSYS;
+    } else if (sc->fn == lx_sys_pass && !pointers_ok(sc->fmt, a)) {
+        ret = -EFAULT;
+    } else {
+        ret = sc->fn(cpu, a);
+    }
+    if (lx_proc.strace)
+        lx_strace_exit(cpu, nr, a, ret);
+    r->gpr[X86_RAX] = (u64)ret;
+}

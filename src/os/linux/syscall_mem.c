@@ -1,0 +1,75 @@
+/*
+ * syscall_mem.c — memory system calls, emulated on the guest address space
+ * (src/mem): mmap, munmap, mprotect, mremap, madvise, brk.
+ *
+ * Every change to executable memory drops the affected translations
+ * (exec_invalidate), so code that is unmapped, remapped or re-protected is
+ * translated afresh.
+ */
+#include "os/linux/lx_priv.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+
+static void drop_code(GuestAddr addr, u64 len) { exec_invalidate(&lx_proc.gp, addr, UE_ALIGN_UP(len, MEM_PAGE)); }
+
+i64 sys_mmap(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    int flags = (int)a[3];
+    if ((flags & MAP_FIXED) && (a[0] < MEM_G_START || a[0] >= MEM_G_END || a[1] > MEM_G_END - a[0])) {
+        static bool warned;
+        if (!warned)
+            ue_log("warning: guest mmap(MAP_FIXED) at 0x%llx is outside the guest address range; failing it with ENOMEM",
+                   (unsigned long long)a[0]);
+        warned = true;
+        return -ENOMEM;
+    }
+    int fd = (flags & MAP_ANONYMOUS) ? -1 : (int)a[4];
+    i64 r = mem_map(&lx_proc.gp.mem, a[0], a[1], (int)a[2], flags, fd, a[5],
+                    (flags & MAP_GROWSDOWN) ? MEM_KIND_STACK : MEM_KIND_ANON, NULL);
+    if (r > 0 && (flags & MAP_FIXED))
+        drop_code((GuestAddr)r, a[1]);
+    return r;
+}
+
+i64 sys_munmap(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    int r = mem_unmap(&lx_proc.gp.mem, a[0], a[1]);
+    if (r == 0)
+        drop_code(a[0], a[1]);
+    return r;
+}
+
+i64 sys_mprotect(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    int r = mem_protect(&lx_proc.gp.mem, a[0], a[1], (int)a[2]);
+    if (r == 0 && !(a[2] & PROT_EXEC))
+        drop_code(a[0], a[1]);
+    return r;
+}
+
+i64 sys_mremap(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    i64 r = mem_remap(&lx_proc.gp.mem, a[0], a[1], a[2], (int)a[3], a[4]);
+    if (r >= 0)
+        drop_code(a[0], a[1]);
+    return r;
+}
+
+i64 sys_madvise(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    if (!lx_guest_ptr(a[0], a[1]))
+        return -EINVAL;
+    return lx_host_syscall(28 /* madvise */, a);
+}
+
+i64 sys_brk(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    return (i64)mem_brk(&lx_proc.gp.mem, a[0]);
+}

@@ -1,0 +1,149 @@
+/*
+ * syscall_proc.c — process and thread system calls whose state ue owns:
+ * exit, arch_prctl (the guest's FS/GS bases are virtual), thread-id and
+ * robust-list bookkeeping, signal dispositions and masks.
+ *
+ * Signals: dispositions are recorded for the guest.  SIG_IGN and SIG_DFL are
+ * also applied to the host (so an ignored SIGPIPE makes write fail with
+ * EPIPE, as the guest expects); guest handler functions are recorded, and
+ * delivering signals to them comes with the Linux-layer issue.  The fault
+ * signals ue itself needs (SIGSEGV, SIGBUS) are never handed to the host.
+ */
+#include "os/linux/lx_priv.h"
+
+#include <asm/prctl.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
+i64 sys_exit(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    /* One guest thread: its exit is the process's. */
+    lx_exit_group((int)(a[0] & 0xff));
+}
+
+i64 sys_exit_group(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    lx_exit_group((int)(a[0] & 0xff));
+}
+
+i64 sys_arch_prctl(GuestCpu *cpu, const u64 *a)
+{
+    X86Regs *r = &cpu->regs;
+    switch (a[0]) {
+    case ARCH_SET_FS:
+        if (a[1] >= (1ull << 47))
+            return -EPERM;
+        r->fs_base = a[1];
+        return 0;
+    case ARCH_SET_GS:
+        if (a[1] >= (1ull << 47))
+            return -EPERM;
+        r->gs_base = a[1];
+        return 0;
+    case ARCH_GET_FS:
+    case ARCH_GET_GS:
+        if (!lx_guest_ptr(a[1], 8))
+            return -EFAULT;
+        *(u64 *)(uintptr_t)a[1] = a[0] == ARCH_GET_FS ? r->fs_base : r->gs_base;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+i64 sys_set_tid_address(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    lx_proc.clear_child_tid = a[0];
+    return gettid();
+}
+
+i64 sys_set_robust_list(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    return a[1] == 24 ? 0 : -EINVAL;
+}
+
+i64 sys_get_robust_list(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu, (void)a;
+    return -ENOSYS;
+}
+
+/* rseq: not offered; glibc copes with ENOSYS. */
+i64 sys_rseq(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu, (void)a;
+    return -ENOSYS;
+}
+
+static bool ue_owns_signal(int sig) { return sig == SIGSEGV || sig == SIGBUS; }
+
+i64 sys_rt_sigaction(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    int sig = (int)a[0];
+    if (sig < 1 || sig > 64 || a[3] != 8 || sig == SIGKILL || sig == SIGSTOP)
+        return (sig == SIGKILL || sig == SIGSTOP) && a[1] == 0 && sig >= 1 ? 0 : -EINVAL;
+    if ((a[1] && !lx_guest_ptr(a[1], sizeof(LxSigAction))) || (a[2] && !lx_guest_ptr(a[2], sizeof(LxSigAction))))
+        return -EFAULT;
+    LxSigAction *cur = &lx_proc.sigactions[sig];
+    LxSigAction old = *cur;
+    if (a[1]) {
+        memcpy(cur, (const void *)(uintptr_t)a[1], sizeof *cur);
+        if (!ue_owns_signal(sig) && (cur->handler == (u64)(uintptr_t)SIG_IGN || cur->handler == (u64)(uintptr_t)SIG_DFL))
+            signal(sig, cur->handler == (u64)(uintptr_t)SIG_IGN ? SIG_IGN : SIG_DFL);
+    }
+    if (a[2])
+        memcpy((void *)(uintptr_t)a[2], &old, sizeof old);
+    return 0;
+}
+
+i64 sys_rt_sigprocmask(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    if (a[3] != 8)
+        return -EINVAL;
+    if ((a[1] && !lx_guest_ptr(a[1], 8)) || (a[2] && !lx_guest_ptr(a[2], 8)))
+        return -EFAULT;
+    u64 old = lx_proc.sigmask;
+    if (a[1]) {
+        u64 set = *(const u64 *)(uintptr_t)a[1];
+        switch (a[0]) {
+        case SIG_BLOCK: lx_proc.sigmask |= set; break;
+        case SIG_UNBLOCK: lx_proc.sigmask &= ~set; break;
+        case SIG_SETMASK: lx_proc.sigmask = set; break;
+        default: return -EINVAL;
+        }
+        lx_proc.sigmask &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+    }
+    if (a[2])
+        *(u64 *)(uintptr_t)a[2] = old;
+    return 0;
+}
+
+i64 sys_sigaltstack(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    if (a[1]) {
+        if (!lx_guest_ptr(a[1], 24))
+            return -EFAULT;
+        /* No alternate stack yet: report SS_DISABLE. */
+        u64 *old = (u64 *)(uintptr_t)a[1];
+        old[0] = 0;
+        old[1] = SS_DISABLE;
+        old[2] = 0;
+    }
+    return 0;
+}
+
+/* Processes and exec come with the Linux-layer issue. */
+i64 sys_clone(GuestCpu *cpu, const u64 *a) { (void)cpu, (void)a; return -ENOSYS; }
+i64 sys_clone3(GuestCpu *cpu, const u64 *a) { (void)cpu, (void)a; return -ENOSYS; }
+i64 sys_fork(GuestCpu *cpu, const u64 *a) { (void)cpu, (void)a; return -ENOSYS; }
+i64 sys_vfork(GuestCpu *cpu, const u64 *a) { (void)cpu, (void)a; return -ENOSYS; }
+i64 sys_execve(GuestCpu *cpu, const u64 *a) { (void)cpu, (void)a; return -ENOSYS; }
+i64 sys_execveat(GuestCpu *cpu, const u64 *a) { (void)cpu, (void)a; return -ENOSYS; }

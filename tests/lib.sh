@@ -1,0 +1,53 @@
+# tests/lib.sh — shared by every suite (sourced).  A suite prints one line
+# per test: "PASS name" or "FAIL name: why"; tests/run_all.sh counts them.
+#
+#   UE        the ue binary under test (absolute path)
+#   TMP       a scratch directory for this suite, removed afterwards
+#   BUILD     build/tests: where suites put the binaries they compile
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+# compare_native NAME [--stdin FILE] [--no-stderr] -- CMD ARGS...
+# Runs CMD natively and under ue (same cwd, same environment) and requires
+# identical stdout, exit status and (unless --no-stderr) stderr.
+compare_native() {
+    local name=$1; shift
+    local stdin=/dev/null check_err=1
+    while [ "$1" != "--" ]; do
+        case $1 in
+        --stdin) stdin=$2; shift 2 ;;
+        --no-stderr) check_err=0; shift ;;
+        *) echo "compare_native: bad option $1" >&2; return 2 ;;
+        esac
+    done
+    shift
+    local d="$TMP/cmp.$$.$RANDOM"
+    mkdir -p "$d"
+    "$@" <"$stdin" >"$d/n.out" 2>"$d/n.err"; local nrc=$?
+    timeout 300 "$UE" "$@" <"$stdin" >"$d/u.out" 2>"$d/u.err"; local urc=$?
+    if [ $nrc != $urc ]; then
+        fail "$name" "exit status $urc under ue, $nrc natively; ue stderr: $(head -c 300 "$d/u.err")"
+    elif ! cmp -s "$d/n.out" "$d/u.out"; then
+        fail "$name" "stdout differs: $(diff "$d/n.out" "$d/u.out" | head -5 | tr '\n' ' ')"
+    elif [ $check_err = 1 ] && ! cmp -s "$d/n.err" "$d/u.err"; then
+        fail "$name" "stderr differs: $(diff "$d/n.err" "$d/u.err" | head -5 | tr '\n' ' ')"
+    else
+        pass "$name"
+    fi
+    rm -rf "$d"
+}
+
+# expect_ue NAME STATUS PATTERN -- ARGS...: ue ARGS must exit with STATUS and
+# its stderr must match the extended regex PATTERN.
+expect_ue() {
+    local name=$1 status=$2 pattern=$3; shift 4
+    local err; err=$(timeout 60 "$UE" "$@" 2>&1 >/dev/null); local rc=$?
+    if [ "$rc" != "$status" ]; then
+        fail "$name" "exit status $rc, expected $status; stderr: $(echo "$err" | head -c 300)"
+    elif ! echo "$err" | grep -Eq -- "$pattern"; then
+        fail "$name" "stderr does not match /$pattern/: $(echo "$err" | head -c 300)"
+    else
+        pass "$name"
+    fi
+}
