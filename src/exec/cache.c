@@ -92,7 +92,12 @@ IrBlock *cache_translate(GuestProcess *p, GuestAddr pc)
         avail = 4096 * 4;
     arena_reset(&c->arena);
     blk = x86_translate(&p->xopts, &c->arena, pc, (const u8 *)(uintptr_t)pc, avail);
-    if (p->verify_ir) {
+#ifdef UE_DEBUG
+    bool verify = true; /* debug builds check every block */
+#else
+    bool verify = p->verify_ir;
+#endif
+    if (verify) {
         u32 bad;
         const char *err = ir_verify(blk, &x86_guest_info, &bad);
         if (err) {
