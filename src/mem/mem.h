@@ -23,9 +23,13 @@
 #include <pthread.h>
 #include <sys/types.h>
 
-/* The guest window G: guest mappings only. */
+/* The guest window G: guest mappings only.  A build may move it (the ELF
+ * fuzzer does: ASan's shadow lives in the normal G); code must not assume
+ * more than that G is page aligned and below 2^47. */
+#ifndef MEM_G_START
 #define MEM_G_START 0x10000ull
 #define MEM_G_END 0x100000000000ull
+#endif
 #define MEM_PAGE 4096ull
 
 typedef enum MemKind {

@@ -285,15 +285,18 @@ out:
 
 int mem_unmap(MemSpace *m, GuestAddr addr, u64 len)
 {
-    if ((addr & (MEM_PAGE - 1)) || len == 0)
+    if ((addr & (MEM_PAGE - 1)) || len == 0 || len > (1ull << 47) || addr > (1ull << 47) - len)
         return -EINVAL;
     len = UE_ALIGN_UP(len, MEM_PAGE);
-    if (!in_G(addr, len))
-        return addr >= MEM_G_END ? -EINVAL : 0;
+    /* Only the part inside G can hold guest mappings: the rest is, from the
+     * guest's side, unmapped already (which munmap accepts). */
+    GuestAddr lo = UE_MAX(addr, MEM_G_START), hi = UE_MIN(addr + len, MEM_G_END);
+    if (lo >= hi)
+        return 0;
     pthread_mutex_lock(&m->lock);
-    int ret = reserve(addr, len);
+    int ret = reserve(lo, hi - lo);
     if (!ret) {
-        carve(m, addr, len);
+        carve(m, lo, hi - lo);
         m->generation++;
     }
     pthread_mutex_unlock(&m->lock);
@@ -349,6 +352,45 @@ out:
     return ret;
 }
 
+/* Move or grow [old, old+old_len) to [dest, dest+new_len) on the host.
+ * Growing in place needs care: the tail is ue's PROT_NONE reservation (so a
+ * plain mremap finds it occupied) and MREMAP_FIXED onto an overlapping range
+ * is EINVAL; free the tail, then grow without moving.  Returns 0 or -errno. */
+static int host_remap(GuestAddr old, u64 old_len, u64 new_len, GuestAddr dest)
+{
+    if (dest == old) {
+        munmap((void *)(old + old_len), new_len - old_len);
+        if (mremap((void *)old, old_len, new_len, 0) == MAP_FAILED) {
+            int e = -errno;
+            reserve(old + old_len, new_len - old_len);
+            return e;
+        }
+        return 0;
+    }
+    if (mremap((void *)old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)dest) == MAP_FAILED)
+        return -errno;
+    reserve(old, old_len); /* the host unmapped the source */
+    return 0;
+}
+
+/* Where mremap puts the result: dest, or -errno. */
+static i64 remap_dest(MemSpace *m, GuestAddr old, u64 old_len, u64 new_len, int flags, GuestAddr new_addr)
+{
+    if (flags & MREMAP_FIXED) {
+        if ((new_addr & (MEM_PAGE - 1)) || !in_G(new_addr, new_len))
+            return -EINVAL;
+        if (new_addr < old + old_len && old < new_addr + new_len)
+            return -EINVAL; /* the kernel refuses overlapping ranges */
+        return (i64)new_addr;
+    }
+    if (in_G(old, new_len) && range_free(m, old + old_len, new_len - old_len))
+        return (i64)old;
+    if (!(flags & MREMAP_MAYMOVE))
+        return -ENOMEM;
+    GuestAddr d = find_free_locked(m, 0, new_len);
+    return d ? (i64)d : -ENOMEM;
+}
+
 i64 mem_remap(MemSpace *m, GuestAddr old, u64 old_len, u64 new_len, int flags, GuestAddr new_addr)
 {
     if ((old & (MEM_PAGE - 1)) || !new_len || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
@@ -357,65 +399,45 @@ i64 mem_remap(MemSpace *m, GuestAddr old, u64 old_len, u64 new_len, int flags, G
         return -EINVAL;
     old_len = UE_ALIGN_UP(old_len, MEM_PAGE);
     new_len = UE_ALIGN_UP(new_len, MEM_PAGE);
-    if (!old_len)
-        return -EINVAL; /* duplicating shared mappings is not modelled */
+    if (!old_len || !new_len)
+        return -EINVAL; /* old_len 0 duplicates a shared mapping: not modelled */
     pthread_mutex_lock(&m->lock);
     i64 ret;
     u32 i = first_above(m, old);
+    /* The old range must lie in one region, as in one kernel vma. */
     if (!in_G(old, old_len) || i == m->n || m->r[i].start > old || m->r[i].end < old + old_len) {
         ret = -EFAULT;
         goto out;
     }
-    MemRegion proto = m->r[i];
-    proto.name = proto.name ? ue_strdup(proto.name) : NULL;
-    GuestAddr dest;
-    if (flags & MREMAP_FIXED) {
-        if ((new_addr & (MEM_PAGE - 1)) || !in_G(new_addr, new_len)) {
-            ret = -EINVAL;
-            free(proto.name);
-            goto out;
-        }
-        dest = new_addr;
-    } else if (new_len <= old_len) {
+    if (new_len <= old_len && !(flags & MREMAP_FIXED)) {
         /* Shrink in place. */
-        reserve(old + new_len, old_len - new_len);
-        carve(m, old + new_len, old_len - new_len);
-        free(proto.name);
+        if (new_len < old_len) {
+            reserve(old + new_len, old_len - new_len);
+            carve(m, old + new_len, old_len - new_len);
+            m->generation++;
+        }
         ret = (i64)old;
         goto out;
-    } else if (range_free(m, old + old_len, new_len - old_len) && in_G(old, new_len)) {
-        dest = old; /* grow in place */
-    } else if (flags & MREMAP_MAYMOVE) {
-        dest = find_free_locked(m, 0, new_len);
-        if (!dest) {
-            ret = -ENOMEM;
-            free(proto.name);
-            goto out;
-        }
-    } else {
-        ret = -ENOMEM;
-        free(proto.name);
+    }
+    ret = remap_dest(m, old, old_len, new_len, flags, new_addr);
+    if (ret < 0)
+        goto out;
+    GuestAddr dest = (GuestAddr)ret;
+    int e = host_remap(old, old_len, new_len, dest);
+    if (e < 0) {
+        ret = e;
         goto out;
     }
-    void *p = mremap((void *)old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)dest);
-    if (p == MAP_FAILED) {
-        ret = -errno;
-        free(proto.name);
-        goto out;
-    }
-    if (dest != old) {
-        reserve(old, old_len);
-        carve(m, old, old_len);
-    } else {
-        carve(m, old, old_len);
-    }
+    MemRegion r = m->r[i];
+    r.name = r.name ? ue_strdup(r.name) : NULL;
+    if (r.ino)
+        r.offset += old - r.start;
+    carve(m, old, old_len);
     carve(m, dest, new_len);
-    proto.offset += old - proto.start;
-    proto.start = dest;
-    proto.end = dest + new_len;
-    add_region(m, &proto);
+    r.start = dest;
+    r.end = dest + new_len;
+    add_region(m, &r);
     m->generation++;
-    ret = (i64)dest;
 out:
     pthread_mutex_unlock(&m->lock);
     return ret;
@@ -516,30 +538,35 @@ void mem_set_kind(MemSpace *m, GuestAddr a, u64 len, MemKind kind, const char *n
     pthread_mutex_unlock(&m->lock);
 }
 
+/* One line of /proc/PID/maps, formatted as the kernel's show_map_vma:
+ * the fields end with a space; a name is padded to start at column 74. */
+static size_t format_region(const MemRegion *r, char *s, size_t cap)
+{
+    int k = snprintf(s, cap, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ", (unsigned long long)r->start,
+                     (unsigned long long)r->end, r->prot & PROT_READ ? 'r' : '-', r->prot & PROT_WRITE ? 'w' : '-',
+                     r->prot & PROT_EXEC ? 'x' : '-', r->flags & MAP_SHARED ? 's' : 'p',
+                     (unsigned long long)r->offset, (unsigned)major(r->dev), (unsigned)minor(r->dev),
+                     (unsigned long long)r->ino);
+    if (r->name) {
+        int pad = 72 - k;
+        k += snprintf(s + k, cap - (size_t)k, "%*s %s", pad > 0 ? pad : 0, "", r->name);
+    }
+    s[k++] = '\n';
+    return (size_t)k;
+}
+
 char *mem_format_maps(MemSpace *m, size_t *len)
 {
     pthread_mutex_lock(&m->lock);
     size_t cap = 256 + (size_t)m->n * 200, n = 0;
     char *s = ue_malloc(cap);
     for (u32 i = 0; i < m->n; i++) {
-        const MemRegion *r = &m->r[i];
-        if (cap - n < 4300) {
-            cap = cap * 2 + 4300;
+        size_t need = 160 + (m->r[i].name ? strlen(m->r[i].name) : 0);
+        if (cap - n < need) {
+            cap = cap * 2 + need;
             s = ue_realloc(s, cap);
         }
-        int k = snprintf(s + n, cap - n, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu",
-                         (unsigned long long)r->start, (unsigned long long)r->end, r->prot & PROT_READ ? 'r' : '-',
-                         r->prot & PROT_WRITE ? 'w' : '-', r->prot & PROT_EXEC ? 'x' : '-',
-                         r->flags & MAP_SHARED ? 's' : 'p', (unsigned long long)r->offset,
-                         (unsigned)major(r->dev), (unsigned)minor(r->dev), (unsigned long long)r->ino);
-        n += (size_t)k;
-        if (r->name) {
-            /* The kernel pads to column 73 before the name. */
-            int pad = 72 - k;
-            k = snprintf(s + n, cap - n, "%*s %s", pad > 0 ? pad : 0, "", r->name);
-            n += (size_t)k;
-        }
-        s[n++] = '\n';
+        n += format_region(&m->r[i], s + n, cap - n);
     }
     s[n] = 0;
     pthread_mutex_unlock(&m->lock);

@@ -48,6 +48,7 @@ static const char *machine_name(unsigned m)
 {
     switch (m) {
     case EM_386: return "i386";
+    case EM_X86_64: return "x86-64"; /* 32-bit: the x32 ABI */
     case EM_ARM: return "ARM";
     case EM_AARCH64: return "AArch64";
     case EM_RISCV: return "RISC-V";
@@ -62,12 +63,15 @@ static const char *machine_name(unsigned m)
 static const char *check_ehdr(const Elf64_Ehdr *eh, u64 fsize, char *why, size_t len)
 {
     if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
-        return "not an ELF executable";
+        return "not an executable: no ELF header and no #! line";
     if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64) {
         const char *m = machine_name(eh->e_machine);
-        snprintf(why, len, "not an x86-64 ELF executable (%s%s%s)",
-                 eh->e_ident[EI_CLASS] == ELFCLASS32 ? "32-bit" : eh->e_ident[EI_CLASS] == ELFCLASS64 ? "64-bit" : "bad class",
-                 m ? " " : "", m ? m : "");
+        u8 cls = eh->e_ident[EI_CLASS];
+        const char *bits = cls == ELFCLASS32 ? "32-bit" : cls == ELFCLASS64 ? "64-bit" : "bad class";
+        if (m)
+            snprintf(why, len, "not an x86-64 ELF executable (%s %s)", bits, m);
+        else
+            snprintf(why, len, "not an x86-64 ELF executable (%s, machine %u)", bits, eh->e_machine);
         return why;
     }
     if (eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_ident[EI_VERSION] != EV_CURRENT)
@@ -85,9 +89,11 @@ static const char *check_ehdr(const Elf64_Ehdr *eh, u64 fsize, char *why, size_t
     return NULL;
 }
 
-/* Check the PT_LOAD segments; fill lo/hi (page aligned) and max alignment. */
+/* Check the PT_LOAD segments; fill lo/hi (page aligned, before the load
+ * bias) and the largest alignment asked for. */
 static const char *check_loads(const Elf64_Phdr *ph, unsigned n, u64 fsize, u64 *lo, u64 *hi, u64 *align)
 {
+    const u64 user_top = 1ull << 47; /* no user mapping is above this */
     u64 prev_end = 0;
     unsigned loads = 0;
     *lo = ~0ull;
@@ -101,10 +107,11 @@ static const char *check_loads(const Elf64_Phdr *ph, unsigned n, u64 fsize, u64 
             return "malformed ELF: segment file size exceeds its memory size";
         if (p->p_offset > fsize || p->p_filesz > fsize - p->p_offset)
             return "truncated ELF: a segment lies beyond the end of the file";
-        if (p->p_memsz > MEM_G_END || p->p_vaddr > MEM_G_END || p->p_vaddr + p->p_memsz > MEM_G_END)
-            return "malformed ELF: a segment lies outside the usable address space";
+        if (p->p_memsz > user_top || p->p_vaddr > user_top - p->p_memsz)
+            return "malformed ELF: a segment lies outside the user address space";
         if ((p->p_vaddr & (MEM_PAGE - 1)) != (p->p_offset & (MEM_PAGE - 1)))
             return "malformed ELF: segment address and file offset disagree modulo the page size";
+        /* Sorted by address (ELF spec); neighbours may share a page. */
         if (loads && p->p_vaddr < prev_end)
             return "malformed ELF: overlapping or unsorted segments";
         prev_end = p->p_vaddr + p->p_memsz;
@@ -116,7 +123,7 @@ static const char *check_loads(const Elf64_Phdr *ph, unsigned n, u64 fsize, u64 
     }
     if (!loads)
         return "malformed ELF: no loadable segment";
-    if (*hi - *lo > MEM_G_END / 2)
+    if (*hi - *lo > (MEM_G_END - MEM_G_START) / 2)
         return "malformed ELF: segments span an absurd range";
     return NULL;
 }
@@ -156,6 +163,8 @@ static int map_segment(MemSpace *m, int fd, const Elf64_Phdr *p, u64 bias)
 int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *img, char *err, size_t errlen)
 {
     int ret = 0;
+    GuestAddr reserved = 0; /* start of the span once reserved */
+    u64 span = 0;
     Elf64_Phdr *ph = NULL;
     Elf64_Ehdr eh;
     struct stat st;
@@ -170,9 +179,11 @@ int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *
     if ((u64)st.st_size < sizeof eh || !read_at(fd, &eh, sizeof eh, 0)) {
         if ((u64)st.st_size >= SELFMAG && read_at(fd, &eh, SELFMAG, 0) && !memcmp(eh.e_ident, ELFMAG, SELFMAG))
             FAIL("truncated ELF: file too short for an ELF header");
-        FAIL("not an ELF executable");
+        FAIL("%s", is_interp ? "not an ELF file" : "not an executable: no ELF header and no #! line");
     }
     const char *bad = check_ehdr(&eh, (u64)st.st_size, why, sizeof why);
+    if (bad && is_interp && memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+        bad = "not an ELF file";
     if (bad)
         FAIL("%s", bad);
     ph = ue_malloc((size_t)eh.e_phnum * sizeof *ph);
@@ -195,14 +206,16 @@ int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *
         img->interp = ue_malloc(ph[i].p_filesz + 1);
         if (!read_at(fd, img->interp, ph[i].p_filesz, ph[i].p_offset))
             FAIL("truncated ELF: cannot read PT_INTERP");
-        img->interp[ph[i].p_filesz] = 0;
-        if (strlen(img->interp) != ph[i].p_filesz - 1)
+        /* The kernel's rule: the segment's last byte is a NUL; the path
+         * ends at the first one. */
+        if (img->interp[ph[i].p_filesz - 1] != 0 || !img->interp[0])
             FAIL("malformed ELF: PT_INTERP is not a NUL-terminated path");
         break;
     }
 
     /* Choose the load bias and reserve the whole span. */
-    u64 span = hi - lo, bias = 0;
+    u64 bias = 0;
+    span = hi - lo;
     if (eh.e_type == ET_DYN) {
         GuestAddr want;
         if (is_interp) {
@@ -211,11 +224,14 @@ int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *
                 FAIL("no room for the dynamic linker");
             want = UE_ALIGN_UP(want, align);
         } else {
-            want = UE_ALIGN_DOWN(MEM_G_END / 3 * 2 + mem_random_offset(m, 1ull << 36), align);
+            want = MEM_G_START + (MEM_G_END - MEM_G_START) / 3 * 2 + mem_random_offset(m, 1ull << 36);
+            want = UE_ALIGN_DOWN(want, align);
         }
         bias = want - lo;
-    } else if (lo < MEM_G_START) {
-        FAIL("segment at 0x%llx is below the lowest mappable address", (unsigned long long)lo);
+    } else if (lo < MEM_G_START || hi > MEM_G_END) {
+        FAIL("segments at 0x%llx-0x%llx lie outside the guest address range 0x%llx-0x%llx",
+             (unsigned long long)lo, (unsigned long long)hi, (unsigned long long)MEM_G_START,
+             (unsigned long long)MEM_G_END);
     }
     i64 r = mem_map(m, bias + lo, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0,
                     MEM_KIND_GUARD, NULL);
@@ -223,6 +239,7 @@ int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *
         FAIL("cannot reserve 0x%llx bytes at 0x%llx: %s", (unsigned long long)span, (unsigned long long)(bias + lo),
              strerror((int)-r));
 
+    reserved = bias + lo;
     GuestAddr mapped_end = bias + lo;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         if (ph[i].p_type != PT_LOAD)
@@ -241,9 +258,8 @@ int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *
     img->phnum = eh.e_phnum;
     img->phent = eh.e_phentsize;
     img->end = bias + hi;
-    for (unsigned i = 0; i < eh.e_phnum && !img->phdr; i++)
-        if (ph[i].p_type == PT_PHDR)
-            img->phdr = bias + ph[i].p_vaddr;
+    /* AT_PHDR: where the segment holding the program headers puts them, as
+     * the kernel computes it (PT_PHDR is not consulted). */
     for (unsigned i = 0; i < eh.e_phnum && !img->phdr; i++)
         if (ph[i].p_type == PT_LOAD && eh.e_phoff >= ph[i].p_offset && eh.e_phoff - ph[i].p_offset < ph[i].p_filesz)
             img->phdr = bias + ph[i].p_vaddr + (eh.e_phoff - ph[i].p_offset);
@@ -252,6 +268,8 @@ int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *
     (void)path;
 out:
     free(ph);
+    if (ret && reserved)
+        mem_unmap(m, reserved, span); /* leave G as it was */
     if (ret) {
         free(img->interp);
         img->interp = NULL;

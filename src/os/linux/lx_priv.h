@@ -36,6 +36,8 @@ typedef struct LxProcess {
     LxSigAction sigactions[65];
     u64 sigmask;         /* the (single) thread's guest signal mask */
     GuestAddr clear_child_tid;
+    GuestAddr stack_top; /* end of the [stack] region */
+    u64 stack_size;
     bool strace;
 } LxProcess;
 
@@ -44,10 +46,16 @@ extern LxProcess lx_proc;
 /* ---- loader ---- */
 
 /* Load the ELF file `path` (already opened as fd) into the guest.
- * is_interp selects placement for the dynamic linker.  On failure returns
- * an exit status and writes a message (without "ue: ") to err. */
+ * is_interp selects placement for the dynamic linker.  Returns 0 (img->interp
+ * is then the caller's, malloc'd) or, on failure, an exit status with a
+ * message (without "ue: ") in err and nothing left mapped.  Must not crash on
+ * any file (fuzz/fuzz_elf.c). */
 int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *img, char *err, size_t errlen);
-/* Build the initial stack (argv, envp, auxv) and return the initial RSP. */
+/* Map the guest's [stack] region at the top of G and set where mmap
+ * placement starts (below it).  Returns 0 or -errno. */
+int lx_map_stack(LxProcess *lp);
+/* Build the initial stack (argv, envp, auxv) in the mapped region and return
+ * the initial RSP, or 0 if the strings do not fit (E2BIG). */
 GuestAddr lx_setup_stack(LxProcess *lp, const LxImage *main_img, const LxImage *interp_img, char **argv,
                          char **envp, const char *execfn);
 

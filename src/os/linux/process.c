@@ -1,8 +1,15 @@
 /*
  * process.c — starting the guest program, as execve(2) would: find it
  * through PATH, follow #! lines (interpreter plus at most one argument, as
- * the kernel's binfmt_script does, up to 4 levels), load the ELF and its
- * dynamic linker, build the stack and run the first thread.
+ * the kernel's fs/binfmt_script.c does), map the stack, load the ELF and its
+ * dynamic linker, build the initial stack and run the first thread.
+ *
+ * Every way of failing ends here with one line on stderr naming the file
+ * ("ue: FILE: why") and the status a shell would give: 127 when the file (or
+ * the interpreter it names) does not exist, 126 when it exists but cannot be
+ * run.  The order of the work is the kernel's (load_elf_binary): the stack
+ * first, so that mmap placement (the dynamic linker, later guest mmaps)
+ * starts below it, then the program, then its interpreter.
  */
 #include "os/linux/lx_priv.h"
 
@@ -14,20 +21,35 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { SHEBANG_MAX = 256, MAX_SCRIPT_DEPTH = 4 };
+/* The kernel reads 256 bytes (BINPRM_BUF_SIZE) for the #! line and follows
+ * at most 5 nested interpreters before failing with ELOOP (fs/exec.c). */
+enum { SHEBANG_BUF = 256, MAX_SCRIPT_DEPTH = 5 };
+
+/* What lx_run resolved PROGRAM to: the ELF to load and the argv it gets. */
+typedef struct LxExec {
+    char *path;         /* the ELF file to load */
+    int fd;             /* open on path */
+    char **argv;        /* after #! rewriting */
+    int argc;
+    const char *execfn; /* the name execve would be given (AT_EXECFN) */
+    const char *script; /* the script whose #! line named path, or NULL */
+} LxExec;
+
+static int load_error(const char *file, const char *msg, int status)
+{
+    ue_log("%s: %s", file, msg);
+    return status;
+}
+
+static int status_of(int err) { return err == ENOENT || err == ENOTDIR ? LX_EXIT_NOT_FOUND : LX_EXIT_CANNOT_EXEC; }
 
 /* Resolve a command name as execvp does.  Returns a malloc'd path, or NULL
  * with *err set (ENOENT if nothing was found, EACCES if something was but
  * could not be executed). */
 static char *find_program(const char *name, int *err)
 {
-    if (strchr(name, '/')) {
-        if (access(name, F_OK) != 0) {
-            *err = errno;
-            return NULL;
-        }
-        return ue_strdup(name);
-    }
+    if (strchr(name, '/'))
+        return ue_strdup(name); /* open_exec reports what is wrong with it */
     const char *path = getenv("PATH");
     if (!path || !*path)
         path = "/usr/local/bin:/usr/bin:/bin";
@@ -36,6 +58,7 @@ static char *find_program(const char *name, int *err)
     while (*path) {
         const char *end = strchr(path, ':');
         size_t len = end ? (size_t)(end - path) : strlen(path);
+        /* An empty PATH element means the current directory. */
         int n = snprintf(buf, sizeof buf, "%.*s%s%s", (int)len, path, len ? "/" : "", name);
         if (n > 0 && (size_t)n < sizeof buf) {
             struct stat st;
@@ -50,104 +73,145 @@ static char *find_program(const char *name, int *err)
     return NULL;
 }
 
-/* If the file starts with #!, split the line into interpreter and optional
- * argument (everything after the first run of blanks, trailing blanks
- * stripped).  Returns true for a script. */
-static bool parse_shebang(int fd, char *interp, size_t ilen, char *arg, size_t alen)
+/* Open a file to execute it, with the kernel's checks: it must be a regular
+ * file the user may execute.  Returns an fd or -errno (-EISDIR for a
+ * directory, where the kernel says EACCES: the message is clearer). */
+static int open_exec(const char *path)
 {
-    char line[SHEBANG_MAX + 1];
-    ssize_t n = pread(fd, line, SHEBANG_MAX, 0);
-    if (n < 2 || line[0] != '#' || line[1] != '!')
-        return false;
-    line[n] = 0;
-    char *nl = strchr(line, '\n');
-    if (nl)
-        *nl = 0;
-    char *p = line + 2;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    char *e = p;
-    while (*e && *e != ' ' && *e != '\t')
-        e++;
-    snprintf(interp, ilen, "%.*s", (int)(e - p), p);
-    while (*e == ' ' || *e == '\t')
-        e++;
-    char *end = e + strlen(e);
-    while (end > e && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-        end--;
-    snprintf(arg, alen, "%.*s", (int)(end - e), e);
-    return true;
-}
-
-static int load_error(const char *file, const char *msg, int status)
-{
-    ue_log("%s: %s", file, msg);
-    return status;
-}
-
-static int open_exec(const char *path, int *status)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        *status = errno == ENOENT || errno == ENOTDIR ? LX_EXIT_NOT_FOUND : LX_EXIT_CANNOT_EXEC;
+    /* O_NONBLOCK: opening a FIFO named as the program must not hang. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
         return -errno;
-    }
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && !(st.st_mode & 0111)) {
+    int err = 0;
+    if (fstat(fd, &st) != 0)
+        err = errno;
+    else if (S_ISDIR(st.st_mode))
+        err = EISDIR;
+    else if (!S_ISREG(st.st_mode) || access(path, X_OK) != 0)
+        err = EACCES;
+    if (err) {
         close(fd);
-        *status = LX_EXIT_CANNOT_EXEC;
-        return -EACCES;
+        return -err;
     }
     return fd;
 }
 
-int lx_run(const LxOptions *o)
+static bool blank(char c) { return c == ' ' || c == '\t'; }
+
+/* Parse a #! line as binfmt_script does.  Returns 0 if the file is not a
+ * script, 1 if it is (interp and arg filled; arg may be empty), -1 if the
+ * #! line is unusable (*why says how).  The line ends at '\n' or NUL;
+ * blanks are spaces and tabs only (so a CR of a DOS line ending stays part
+ * of the name, and fails as it does natively). */
+static int parse_shebang(int fd, char *interp, char *arg, const char **why)
 {
-    LxProcess *lp = &lx_proc;
-    lp->opts = o;
-    lp->strace = o->strace;
-    int err = 0, status = 0;
-    char *path = find_program(o->program, &err);
-    if (!path)
-        return load_error(o->program, err == ENOENT && !strchr(o->program, '/') ? "command not found" : strerror(err),
-                          err == ENOENT ? LX_EXIT_NOT_FOUND : LX_EXIT_CANNOT_EXEC);
-
-    /* argv after #! processing: interpreter [arg] script args... */
-    int argc = 0;
-    while (o->argv[argc])
-        argc++;
-    char **argv = ue_calloc((size_t)argc + 2 * MAX_SCRIPT_DEPTH + 1, sizeof *argv);
-    for (int i = 0; i < argc; i++)
-        argv[i] = o->argv[i];
-    const char *execfn = path;
-    int fd = -1;
-    for (int depth = 0;; depth++) {
-        fd = open_exec(path, &status);
-        if (fd < 0)
-            return load_error(path, strerror(-fd), status);
-        char interp[SHEBANG_MAX], arg[SHEBANG_MAX];
-        if (!parse_shebang(fd, interp, sizeof interp, arg, sizeof arg))
-            break;
-        close(fd);
-        if (depth == MAX_SCRIPT_DEPTH)
-            return load_error(execfn, "too many levels of #! interpreters", LX_EXIT_CANNOT_EXEC);
-        if (!interp[0])
-            return load_error(path, "empty #! line", LX_EXIT_CANNOT_EXEC);
-        /* New argv: interp, [arg], script path, old argv[1..] */
-        int extra = arg[0] ? 2 : 1;
-        memmove(argv + extra + 1, argv + 1, (size_t)argc * sizeof *argv);
-        argv[0] = ue_strdup(interp);
-        if (arg[0])
-            argv[1] = ue_strdup(arg);
-        argv[extra] = path;
-        argc += extra;
-        path = ue_strdup(interp);
+    char buf[SHEBANG_BUF + 1];
+    ssize_t n = pread(fd, buf, SHEBANG_BUF, 0);
+    if (n < 2 || buf[0] != '#' || buf[1] != '!')
+        return 0;
+    buf[n] = 0;
+    size_t len = strcspn(buf, "\n");
+    char *p = buf + 2, *end = buf + len;
+    while (p < end && blank(*p))
+        p++;
+    char *name_end = p;
+    while (name_end < end && !blank(*name_end) && *name_end)
+        name_end++;
+    if (name_end == p) {
+        *why = "empty #! line";
+        return -1;
     }
-    char real[PATH_MAX];
-    lp->exe_path = ue_strdup(realpath(path, real) ? real : path);
-    lp->argv = argv;
-    lp->argc = argc;
+    /* No newline in the buffer: the kernel accepts the line only if the
+     * interpreter's name visibly ends inside it. */
+    if (len == (size_t)n && n == SHEBANG_BUF && name_end == end) {
+        *why = "#! line too long: the interpreter's name is cut off";
+        return -1;
+    }
+    memcpy(interp, p, (size_t)(name_end - p));
+    interp[name_end - p] = 0;
+    p = name_end;
+    while (p < end && blank(*p))
+        p++;
+    end = p + strnlen(p, (size_t)(end - p));
+    while (end > p && blank(end[-1]))
+        end--;
+    memcpy(arg, p, (size_t)(end - p));
+    arg[end - p] = 0;
+    return 1;
+}
 
+/* Follow #! lines from ex->path until an ELF (or an error).  On success
+ * ex->fd is open on the file to load and ex->argv is rewritten as the
+ * kernel does: interpreter, [its argument], the script's path, the rest. */
+static int resolve_scripts(LxExec *ex)
+{
+    for (int depth = 0;; depth++) {
+        int fd = open_exec(ex->path);
+        if (fd < 0) {
+            if (!ex->script)
+                return load_error(ex->path, strerror(-fd), status_of(-fd));
+            char msg[SHEBANG_BUF + 128];
+            snprintf(msg, sizeof msg, "bad #! interpreter %s: %s", ex->path, strerror(-fd));
+            return load_error(ex->script, msg, status_of(-fd));
+        }
+        char interp[SHEBANG_BUF], arg[SHEBANG_BUF];
+        const char *why = NULL;
+        int k = parse_shebang(fd, interp, arg, &why);
+        if (k == 0) {
+            ex->fd = fd;
+            return 0;
+        }
+        close(fd);
+        if (k < 0)
+            return load_error(ex->path, why, LX_EXIT_CANNOT_EXEC);
+        if (depth == MAX_SCRIPT_DEPTH)
+            return load_error(ex->execfn, "too many levels of #! interpreters", LX_EXIT_CANNOT_EXEC);
+        int extra = arg[0] ? 2 : 1;
+        memmove(ex->argv + extra + 1, ex->argv + 1, (size_t)ex->argc * sizeof *ex->argv);
+        ex->argv[0] = ue_strdup(interp);
+        if (arg[0])
+            ex->argv[1] = ue_strdup(arg);
+        ex->argv[extra] = ex->path;
+        ex->argc += extra;
+        ex->script = ex->path;
+        ex->path = ue_strdup(interp);
+    }
+}
+
+/* Load the program and, if it has PT_INTERP, its dynamic linker. */
+static int load_images(LxProcess *lp, LxExec *ex, LxImage *main_img, LxImage *interp_img)
+{
+    MemSpace *m = &lp->gp.mem;
+    char msg[256], full[600];
+    int status = lx_load_elf(m, ex->path, ex->fd, false, main_img, msg, sizeof msg);
+    close(ex->fd);
+    if (status) {
+        if (ex->script) {
+            snprintf(full, sizeof full, "bad #! interpreter %s: %s", ex->path, msg);
+            return load_error(ex->script, full, status);
+        }
+        return load_error(ex->path, msg, status);
+    }
+    if (!main_img->interp)
+        return 0;
+    int ifd = open_exec(main_img->interp);
+    if (ifd < 0) {
+        snprintf(full, sizeof full, "cannot run its ELF interpreter %s: %s", main_img->interp, strerror(-ifd));
+        return load_error(ex->path, full, status_of(-ifd));
+    }
+    status = lx_load_elf(m, main_img->interp, ifd, true, interp_img, msg, sizeof msg);
+    close(ifd);
+    if (status) {
+        snprintf(full, sizeof full, "its ELF interpreter %s: %s", main_img->interp, msg);
+        return load_error(ex->path, full, status);
+    }
+    return 0;
+}
+
+/* Set up the process-wide state: address space, translator, hooks. */
+static int init_process(LxProcess *lp, const LxOptions *o)
+{
     GuestProcess *gp = &lp->gp;
     int e = mem_init(&gp->mem, o->aslr, o->seed);
     if (e < 0) {
@@ -158,33 +222,51 @@ int lx_run(const LxOptions *o)
     gp->verify_ir = o->verify_ir;
     gp->xopts.single_step = o->single_step;
     exec_init(gp, (ExecHooks){.syscall = lx_syscall, .fault = lx_fault});
-
-    char msg[256];
-    LxImage main_img, interp_img;
-    status = lx_load_elf(&gp->mem, path, fd, false, &main_img, msg, sizeof msg);
-    close(fd);
-    if (status)
-        return load_error(path, msg, status);
-    bool dynamic = main_img.interp != NULL;
-    if (dynamic) {
-        int ifd = open_exec(main_img.interp, &status);
-        if (ifd < 0) {
-            snprintf(msg, sizeof msg, "cannot open its interpreter %s: %s", main_img.interp, strerror(-ifd));
-            return load_error(path, msg, status);
-        }
-        status = lx_load_elf(&gp->mem, main_img.interp, ifd, true, &interp_img, msg, sizeof msg);
-        close(ifd);
-        if (status) {
-            char full[512];
-            snprintf(full, sizeof full, "interpreter %s: %s", main_img.interp, msg);
-            return load_error(path, full, status);
-        }
+    e = lx_map_stack(lp);
+    if (e < 0) {
+        ue_log("cannot map the guest stack: %s", strerror(-e));
+        return 1;
     }
-    mem_set_brk(&gp->mem, main_img.end + mem_random_offset(&gp->mem, 32ull << 20));
+    return 0;
+}
 
-    GuestCpu *cpu = exec_new_cpu(gp);
-    cpu->regs.gpr[X86_RSP] =
-        lx_setup_stack(lp, &main_img, dynamic ? &interp_img : NULL, argv, o->envp, execfn);
+int lx_run(const LxOptions *o)
+{
+    LxProcess *lp = &lx_proc;
+    lp->opts = o;
+    lp->strace = o->strace;
+    int err = 0, status;
+    LxExec ex = {.fd = -1};
+    ex.path = find_program(o->program, &err);
+    if (!ex.path)
+        return load_error(o->program, err == ENOENT ? "command not found" : strerror(err), status_of(err));
+    ex.execfn = ex.path;
+    while (o->argv[ex.argc])
+        ex.argc++;
+    /* Room for the arguments #! lines insert (two per level) and NULL. */
+    ex.argv = ue_calloc((size_t)ex.argc + 2 * (MAX_SCRIPT_DEPTH + 1) + 1, sizeof *ex.argv);
+    memcpy(ex.argv, o->argv, (size_t)ex.argc * sizeof *ex.argv);
+    if ((status = resolve_scripts(&ex)) != 0)
+        return status;
+    char real[PATH_MAX];
+    lp->exe_path = ue_strdup(realpath(ex.path, real) ? real : ex.path);
+    lp->argv = ex.argv;
+    lp->argc = ex.argc;
+    if ((status = init_process(lp, o)) != 0)
+        return status;
+
+    LxImage main_img, interp_img;
+    if ((status = load_images(lp, &ex, &main_img, &interp_img)) != 0)
+        return status;
+    bool dynamic = main_img.interp != NULL;
+    MemSpace *m = &lp->gp.mem;
+    mem_set_brk(m, main_img.end + mem_random_offset(m, 32ull << 20));
+
+    GuestCpu *cpu = exec_new_cpu(&lp->gp);
+    GuestAddr sp = lx_setup_stack(lp, &main_img, dynamic ? &interp_img : NULL, ex.argv, o->envp, ex.execfn);
+    if (!sp)
+        return load_error(ex.execfn, strerror(E2BIG), LX_EXIT_CANNOT_EXEC);
+    cpu->regs.gpr[X86_RSP] = sp;
     cpu->regs.rip = dynamic ? interp_img.entry : main_img.entry;
     exec_install_fault_handler();
     exec_run(cpu);

@@ -10,6 +10,9 @@
  *         argv pointers ... NULL
  *   low   argc                                          <- RSP
  *
+ * lx_map_stack maps the region before anything else is loaded (the kernel's
+ * setup_arg_pages comes before the ELF is mapped), so that mmap placement
+ * starts below it; lx_setup_stack fills it once the images are known.
  * The auxiliary vector matches the kernel's order and ue's CPUID (AT_HWCAP).
  */
 #include "os/linux/lx_priv.h"
@@ -35,22 +38,47 @@ static GuestAddr push_bytes(GuestAddr sp, const void *p, size_t n)
     return sp;
 }
 
-GuestAddr lx_setup_stack(LxProcess *lp, const LxImage *main_img, const LxImage *interp_img, char **argv,
-                         char **envp, const char *execfn)
+int lx_map_stack(LxProcess *lp)
 {
     MemSpace *m = &lp->gp.mem;
     u64 size = STACK_SIZE;
     struct rlimit rl;
     if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > size)
-        size = UE_MIN(rl.rlim_cur, 1ull << 30);
+        size = UE_MIN(UE_ALIGN_UP(rl.rlim_cur, MEM_PAGE), 1ull << 30);
     GuestAddr top = UE_ALIGN_DOWN(MEM_G_END - mem_random_offset(m, 1ull << 34), MEM_PAGE);
-    i64 r = mem_map(m, top - size, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN,
-                    -1, 0, MEM_KIND_STACK, "[stack]");
+    i64 r = mem_map(m, top - size, size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_GROWSDOWN | MAP_NORESERVE, -1, 0,
+                    MEM_KIND_STACK, "[stack]");
     if (r < 0)
-        ue_panic("cannot map the guest stack: %lld", (long long)r);
-    /* mmap placement starts below the stack and its growth gap. */
+        return (int)r;
+    lp->stack_top = top;
+    lp->stack_size = size;
+    /* mmap placement starts below the stack and its growth gap (the
+     * kernel's mmap_base: stack rlimit plus a random gap). */
     m->mmap_top = top - size - (128ull << 20) - mem_random_offset(m, 1ull << 38);
+    return 0;
+}
 
+/* Bytes the strings and pointers of the initial stack need. */
+static u64 stack_need(char **argv, char **envp, const char *execfn)
+{
+    u64 n = strlen(execfn) + 1 + 64 + 16 + 8 * (2 + 64 + 3);
+    for (int i = 0; argv[i]; i++)
+        n += strlen(argv[i]) + 1 + 8;
+    for (int i = 0; envp[i]; i++)
+        n += strlen(envp[i]) + 1 + 8;
+    return n;
+}
+
+GuestAddr lx_setup_stack(LxProcess *lp, const LxImage *main_img, const LxImage *interp_img, char **argv,
+                         char **envp, const char *execfn)
+{
+    MemSpace *m = &lp->gp.mem;
+    GuestAddr top = lp->stack_top;
+    /* The kernel allows arguments and environment a quarter of the stack
+     * limit (fs/exec.c, get_arg_page); more is E2BIG. */
+    if (stack_need(argv, envp, execfn) > lp->stack_size / 4)
+        return 0;
     int argc = 0, envc = 0;
     while (argv[argc])
         argc++;
@@ -93,8 +121,7 @@ GuestAddr lx_setup_stack(LxProcess *lp, const LxImage *main_img, const LxImage *
     AUX(AT_EGID, getegid());
     AUX(AT_SECURE, 0);
     AUX(AT_RANDOM, random);
-    if (x86_hwcap2())
-        AUX(AT_HWCAP2, x86_hwcap2());
+    AUX(AT_HWCAP2, x86_hwcap2()); /* always present on x86-64, even when 0 */
     AUX(AT_EXECFN, execfn_addr);
     AUX(AT_PLATFORM, platform);
     AUX(AT_NULL, 0);
