@@ -3,7 +3,9 @@
 #   make            build/ue (release: -O2 -g, PIE)
 #   make MODE=dbg   build/dbg/ue with assertions on the IR (-O0)
 #   make check      every test; the last line is "N passed, N failed"
+#   make tests      only build what the suites run (unit tests, tests/progs)
 #   make bench      the benchmarks (bench/run)
+#   make fuzz-elf   fuzz the ELF loader for FUZZ_SECONDS (default 60)
 #
 # Objects go to build/$(MODE)/; build/ue is the release binary.
 
@@ -31,7 +33,7 @@ OBJ_MAIN := $(B)/src/main.o
 
 UE := $(if $(filter rel,$(MODE)),build/ue,$(B)/ue)
 
-.PHONY: all check bench clean
+.PHONY: all check bench clean tests fuzz-elf
 all: $(UE)
 
 $(UE): $(OBJ_CORE) $(OBJ_MAIN)
@@ -47,11 +49,67 @@ $(B)/src/arch/x86/sse_%.o $(B)/src/arch/x86/x87_%.o: CFLAGS += -frounding-math -
 
 -include $(wildcard $(B)/src/*.d $(B)/src/*/*.d $(B)/src/*/*/*.d)
 
-check: $(UE)
-	@tests/run_all.sh $(UE)
+# ---- tests (tests/unit, tests/progs): built here, run by tests/run_all.sh ----
+# Unit tests link against ue's own objects (an archive, so a test pulls in
+# only the layers it uses); one binary per tests/unit/<layer>/*_test.c.
+LIB_CORE := $(B)/libue.a
+UNIT_SRC := $(wildcard tests/unit/*/*_test.c)
+UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
+# Native programs the real-program suite runs natively and under ue.
+PROGS_BIN := build/tests/progs/cxx_exceptions build/tests/progs/longdouble
+
+$(LIB_CORE): $(OBJ_CORE)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/tests/unit/%.o: CFLAGS += -Itests/unit -Wno-missing-prototypes
+$(UNIT_BIN): $(B)/%: $(B)/%.o $(LIB_CORE)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_CORE) $(LDLIBS)
+
+build/tests/progs/cxx_exceptions: tests/progs/cxx_exceptions.cc
+	@mkdir -p $(dir $@)
+	$(CXX) -O2 -g -o $@ $<
+build/tests/progs/longdouble: tests/progs/longdouble.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -o $@ $< -lm
+
+-include $(wildcard $(B)/tests/unit/*/*.d)
+
+tests: $(UNIT_BIN) $(PROGS_BIN)
+
+check: $(UE) tests
+	@UE_BUILD_DIR=$(B) tests/run_all.sh $(UE)
 
 bench: $(UE)
 	@bench/run
+
+# ---- fuzzing (fuzz/): libFuzzer targets, bounded in time for CI ----
+#   make fuzz-elf FUZZ_SECONDS=60
+# ASan's shadow lies where most of ue's guest window G normally is, so the
+# fuzz build shrinks G to ASan's low 2 GiB (src/mem/mem.h allows it).
+# Seeds: tests/elf/hello.S linked static, static-pie and as a PIE with
+# PT_INTERP.  Inputs that once crashed are kept in fuzz/regress/elf/ and
+# replayed before fuzzing; new crashes land in build/fuzz/ (crash-*), to be
+# copied there once fixed.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Isrc -Iinclude -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -DMEM_G_START=0x10000ull -DMEM_G_END=0x7fff0000ull
+FUZZ_ELF_SRC := fuzz/fuzz_elf.c src/os/linux/elf.c src/mem/space.c src/base/base.c
+FUZZ_SEED_ELF := build/fuzz/seed-elf
+
+build/fuzz/fuzz_elf: $(FUZZ_ELF_SRC) $(wildcard src/*/*.h src/os/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_ELF_SRC) -lpthread
+
+fuzz-elf: build/fuzz/fuzz_elf
+	@mkdir -p build/fuzz/corpus-elf $(FUZZ_SEED_ELF)
+	gcc -nostdlib -static -Wl,-z,noseparate-code -o $(FUZZ_SEED_ELF)/static tests/elf/hello.S
+	gcc -nostdlib -static-pie -Wl,-z,noseparate-code -o $(FUZZ_SEED_ELF)/static-pie tests/elf/hello.S
+	gcc -nostdlib -pie -Wl,-z,noseparate-code -o $(FUZZ_SEED_ELF)/pie tests/elf/hello.S
+	$(if $(wildcard fuzz/regress/elf/*),build/fuzz/fuzz_elf $(wildcard fuzz/regress/elf/*))
+	build/fuzz/fuzz_elf -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -artifact_prefix=build/fuzz/ \
+		build/fuzz/corpus-elf $(FUZZ_SEED_ELF)
 
 clean:
 	rm -rf build

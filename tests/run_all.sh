@@ -2,15 +2,31 @@
 # tests/run_all.sh UE — run every suite (tests/*/suite.sh) against the ue
 # binary UE and print the per-test results, then "N passed, N failed" last.
 # A suite is a bash script printing "PASS name" / "FAIL name: why" lines.
+#
+#   VERBOSE=1         also print the PASS lines
+#   SUITES="unit progs"  run only these suites (default: every one)
+#   UE_BUILD_DIR      the objects of UE's build mode (build/rel, build/dbg...),
+#                     where the unit tests are; `make check` sets it
 set -u
 cd "$(dirname "$0")/.."
 UE=$(realpath "${1:-build/ue}")
 export UE
 export BUILD=$PWD/build/tests
+if [ -z "${UE_BUILD_DIR:-}" ]; then
+    case $UE in
+    "$PWD/build/ue") UE_BUILD_DIR=build/rel ;;
+    *) UE_BUILD_DIR=$(dirname "$UE") ;;
+    esac
+fi
+UE_BUILD_DIR=$(realpath "$UE_BUILD_DIR")
+export UE_BUILD_DIR
 mkdir -p "$BUILD"
 passed=0 failed=0
 for suite in tests/*/suite.sh; do
     name=$(basename "$(dirname "$suite")")
+    if [ -n "${SUITES:-}" ] && [[ " $SUITES " != *" $name "* ]]; then
+        continue
+    fi
     TMP=$(mktemp -d "/tmp/ue-test-$name.XXXXXX")
     export TMP
     echo "== $name"

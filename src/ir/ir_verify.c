@@ -19,6 +19,8 @@ static bool is_int(IrType t) { return t >= IR_I1 && t <= IR_I64; }
 
 static const char *check_op(const IrBlock *blk, const IrGuestInfo *guest, const IrOp *op, const u8 *defined)
 {
+    if (op->opc >= IR_NOPCODES)
+        return "unknown opcode"; /* before it indexes the op tables */
     u32 args[3] = {op->a, op->b, op->c};
     unsigned nargs = ir_op_nargs[op->opc];
     if (op->opc == IR_CALL)
@@ -112,8 +114,6 @@ static const char *check_op(const IrBlock *blk, const IrGuestInfo *guest, const 
 #undef TY
     if (op->dst && (op->dst >= blk->ntemps || blk->temp_type[op->dst] != op->type))
         return "result temp type differs from the op's type";
-    if (op->opc >= IR_NOPCODES)
-        return "unknown opcode";
     return NULL;
 }
 
