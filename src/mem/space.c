@@ -52,7 +52,9 @@ int mem_init(MemSpace *m, bool aslr, u64 seed)
     m->aslr = aslr;
     if (!seed && getrandom(&seed, sizeof seed, 0) != sizeof seed)
         seed = (u64)getpid() * 0x9e3779b97f4a7c15ull;
-    m->rng.s = seed | 1;
+    /* Hash the seed: nearby seeds must give unrelated layouts (seed|1
+     * would make 2k and 2k+1 the same), and the state must not be 0. */
+    m->rng.s = ue_hash64(seed) | 1;
     void *p = mmap((void *)MEM_G_START, MEM_G_END - MEM_G_START, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     if (p == MAP_FAILED)

@@ -4,7 +4,9 @@
  * (the guest's regions), /proc/self/auxv and /proc/self/cmdline.
  *
  * A synthesised /proc file is served as a memfd holding its contents, so
- * the guest can read, seek and fstat it like the real thing.
+ * the guest can read, seek and fstat it like the real thing.  Calls that
+ * look a path up and follow symlinks (stat, access...) see the guest
+ * program for /proc/self/exe.
  */
 #include "os/linux/lx_priv.h"
 
@@ -96,6 +98,34 @@ i64 sys_openat(GuestCpu *cpu, const u64 *a)
     }
     return lx_host_syscall(257 /* openat */, a);
 }
+
+/* The path the host should look up for a guest path argument: the guest
+ * program for /proc/self/exe when the call follows symlinks (stat, access;
+ * lstat sees the link itself, as the guest would), else the path itself. */
+static u64 host_path(u64 path, bool follow)
+{
+    if (follow && lx_guest_ptr(path, 1) && is_proc_self((const char *)(uintptr_t)path, "exe"))
+        return (u64)(uintptr_t)lx_proc.exe_path;
+    return path;
+}
+
+/* Pass the call to the host with argument i replaced by host_path. */
+static i64 pass_path(GuestCpu *cpu, const u64 *a, unsigned i, bool follow)
+{
+    u64 b[6];
+    memcpy(b, a, sizeof b);
+    if (!lx_guest_ptr(a[i], 1))
+        return -EFAULT;
+    b[i] = host_path(a[i], follow);
+    return lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
+}
+
+i64 sys_stat(GuestCpu *cpu, const u64 *a) { return pass_path(cpu, a, 0, true); }
+i64 sys_access(GuestCpu *cpu, const u64 *a) { return pass_path(cpu, a, 0, true); }
+i64 sys_faccessat(GuestCpu *cpu, const u64 *a) { return pass_path(cpu, a, 1, true); }
+i64 sys_faccessat2(GuestCpu *cpu, const u64 *a) { return pass_path(cpu, a, 1, !(a[3] & AT_SYMLINK_NOFOLLOW)); }
+i64 sys_newfstatat(GuestCpu *cpu, const u64 *a) { return pass_path(cpu, a, 1, !(a[3] & AT_SYMLINK_NOFOLLOW)); }
+i64 sys_statx(GuestCpu *cpu, const u64 *a) { return pass_path(cpu, a, 1, !(a[2] & AT_SYMLINK_NOFOLLOW)); }
 
 i64 sys_open(GuestCpu *cpu, const u64 *a)
 {
