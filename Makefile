@@ -27,7 +27,7 @@ CFLAGS += $(CFLAGS_COMMON) $(CFLAGS_MODE)
 LDFLAGS += -pie $(LDFLAGS_MODE)
 LDLIBS := -lZydis -lpthread
 
-SRC_CORE := $(wildcard src/base/*.c src/ir/*.c src/arch/x86/*.c src/mem/*.c src/exec/*.c src/os/linux/*.c)
+SRC_CORE := $(wildcard src/base/*.c src/ir/*.c src/arch/x86/*.c src/jit/*.c src/mem/*.c src/exec/*.c src/os/linux/*.c)
 OBJ_CORE := $(SRC_CORE:%.c=$(B)/%.o)
 OBJ_MAIN := $(B)/src/main.o
 

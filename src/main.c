@@ -32,11 +32,13 @@ static const char usage_text[] =
     "options:\n"
     "  --tool=none             run the program (the default; the memory\n"
     "                          checker is not available yet)\n"
-    "  --backend=interp        IR interpreter back end (the only one so far)\n"
+    "  --backend=interp|jit    IR interpreter (the default for now) or the\n"
+    "                          x86-64 JIT (in development)\n"
     "  --strace, -strace       print every system call, strace style\n"
     "  -d ITEM[,ITEM...]       log (qemu-user names): in_asm (guest code of each\n"
     "                          translated block), op (its IR), exec (each block\n"
-    "                          run), cpu (registers before each block)\n"
+    "                          run), cpu (registers before each block), out_asm\n"
+    "                          (host code the JIT generates)\n"
     "  -D FILE, --log-file=FILE  write ue's messages and logs to FILE\n"
     "  --no-aslr               place the program, libraries and stack at fixed\n"
     "                          addresses\n"
@@ -75,6 +77,7 @@ static bool parse_log_items(const char *s, u32 *log)
 {
     static const struct { const char *name; u32 bit; } items[] = {
         {"in_asm", EXEC_LOG_IN_ASM}, {"op", EXEC_LOG_OP}, {"exec", EXEC_LOG_EXEC}, {"cpu", EXEC_LOG_CPU | EXEC_LOG_EXEC},
+        {"out_asm", EXEC_LOG_OUT_ASM},
     };
     char *copy = ue_strdup(s), *save = NULL;
     bool ok = true;
@@ -131,12 +134,13 @@ int main(int argc, char **argv, char **envp)
             if (strcmp(v, "none") != 0)
                 return usage_error("unknown or unavailable tool '%s' (available: none)", v);
         } else if ((v = option_value(a, "--backend", &i, argc, argv))) {
-            if (strcmp(v, "interp") != 0)
-                return usage_error("unknown or unavailable back end '%s' (available: interp)", v);
+            if (strcmp(v, "interp") != 0 && strcmp(v, "jit") != 0)
+                return usage_error("unknown back end '%s' (available: interp, jit)", v);
+            o.jit = strcmp(v, "jit") == 0;
         } else if (strcmp(a, "-d") == 0 || strncmp(a, "-d", 2) == 0) {
             const char *items = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
             if (!items || !parse_log_items(items, &o.log))
-                return usage_error("bad -d item list '%s' (items: in_asm, op, exec, cpu)", items ? items : "");
+                return usage_error("bad -d item list '%s' (items: in_asm, op, exec, cpu, out_asm)", items ? items : "");
         } else if ((v = option_value(a, "--log-file", &i, argc, argv)) ||
                    (strcmp(a, "-D") == 0 && i + 1 < argc && (v = argv[++i]))) {
             int fd = open(v, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -116,21 +116,58 @@ out:
     return blk;
 }
 
+/* Forget every block's native code (the JIT cache was flushed). */
+static void drop_native(CodeCache *c)
+{
+    for (u32 i = 0; i < c->nall; i++) {
+        c->all[i]->native = NULL;
+        c->all[i]->no_native = false;
+    }
+    jit_flush();
+}
+
+JitCode *cache_native(GuestProcess *p, IrBlock *blk)
+{
+    if (blk->native || blk->no_native)
+        return blk->native;
+    CodeCache *c = &p->cache;
+    pthread_mutex_lock(&c->lock);
+    bool full;
+    JitCode *code = jit_compile(blk, &full);
+    if (!code && full) {
+        drop_native(c);
+        code = jit_compile(blk, &full);
+    }
+    blk->native = code;
+    blk->no_native = code == NULL;
+    if (code && (p->log & EXEC_LOG_OUT_ASM))
+        jit_disasm(code, ue_log_fd());
+    pthread_mutex_unlock(&c->lock);
+    return code;
+}
+
 void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len)
 {
     CodeCache *c = &p->cache;
     pthread_mutex_lock(&c->lock);
     u32 kept = 0;
+    bool native_dropped = false;
     for (u32 i = 0; i < c->nall; i++) {
         IrBlock *blk = c->all[i];
-        if (blk->guest_pc < addr + len && blk->guest_pc + blk->guest_size > addr)
+        if (blk->guest_pc < addr + len && blk->guest_pc + blk->guest_size > addr) {
+            native_dropped |= blk->native != NULL;
             ir_block_free(blk);
-        else
+        } else {
             c->all[kept++] = blk;
+        }
     }
     if (kept != c->nall) {
         c->nall = kept;
         rebuild(c, c->mask);
     }
+    /* Other blocks may be chained to the dropped code: start the JIT cache
+     * afresh (unchaining block by block comes later). */
+    if (native_dropped)
+        drop_native(c);
     pthread_mutex_unlock(&c->lock);
 }

@@ -14,6 +14,7 @@
 #include "arch/x86/x86.h"
 #include "base/base.h"
 #include "ir/ir.h"
+#include "jit/jit.h"
 #include "mem/mem.h"
 
 #include <setjmp.h>
@@ -36,6 +37,7 @@ enum {
     EXEC_LOG_OP = 1 << 1,     /* IR of each translated block */
     EXEC_LOG_EXEC = 1 << 2,   /* each block as it runs */
     EXEC_LOG_CPU = 1 << 3,    /* registers before each block */
+    EXEC_LOG_OUT_ASM = 1 << 4, /* host code of each compiled block */
 };
 
 typedef struct CodeCache {
@@ -47,17 +49,21 @@ typedef struct CodeCache {
     Arena arena;     /* translation scratch */
 } CodeCache;
 
+typedef enum ExecBackend { EXEC_INTERP, EXEC_JIT } ExecBackend;
+
 struct GuestProcess {
     MemSpace mem;
     CodeCache cache;
     X86TranslateOpts xopts;
     ExecHooks hooks;
+    ExecBackend backend;
     u32 log;         /* EXEC_LOG_* */
     bool verify_ir;  /* run ir_verify on every block */
 };
 
 struct GuestCpu {
     X86Regs regs;                 /* first: the IR's env */
+    JitThread jit;                /* reached by generated code through host GS */
     GuestProcess *proc;
     volatile GuestAddr cur_pc;    /* guest pc of the instruction running */
     sigjmp_buf fault_jmp;
@@ -71,7 +77,8 @@ struct GuestCpu {
 };
 
 /* Set up translation state for a new process (mem must be initialised by
- * the caller). */
+ * the caller; p->backend chosen).  Falls back to the interpreter, with a
+ * message, if the JIT cannot start. */
 void exec_init(GuestProcess *p, ExecHooks hooks);
 GuestCpu *exec_new_cpu(GuestProcess *p);
 /* Run guest code on cpu until an OS hook ends the thread or process (the

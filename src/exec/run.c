@@ -31,6 +31,13 @@ void exec_init(GuestProcess *p, ExecHooks hooks)
     p->hooks = hooks;
     if (!p->xopts.max_insns)
         p->xopts.max_insns = 128;
+    if (p->backend == EXEC_JIT) {
+        JitConfig cfg = {.guest = &x86_guest_info, .thread_offset = offsetof(GuestCpu, jit)};
+        for (int r = 0; r < 16; r++)
+            cfg.gpr_offset[r] = X86_GPR_OFF(r);
+        if (!jit_init(&cfg))
+            p->backend = EXEC_INTERP;
+    }
 }
 
 GuestCpu *exec_new_cpu(GuestProcess *p)
@@ -59,10 +66,39 @@ static uintptr_t host_pc_of(void *ucv)
 #endif
 }
 
+/* The host GPRs of a signal context in x86 register order. */
+static void host_gprs_of(void *ucv, u64 out[16])
+{
+#if defined(__x86_64__)
+    static const int order[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+                                  REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
+    const greg_t *g = ((ucontext_t *)ucv)->uc_mcontext.gregs;
+    for (int i = 0; i < 16; i++)
+        out[i] = (u64)g[order[i]];
+#else
+    (void)ucv;
+    memset(out, 0, 16 * sizeof *out);
+#endif
+}
+
 static void host_fault(int sig, siginfo_t *si, void *ucv)
 {
     GuestCpu *cpu = current;
     uintptr_t pc = host_pc_of(ucv);
+    if (cpu && cpu->in_guest && cpu->proc->backend == EXEC_JIT) {
+        u64 gprs[16];
+        host_gprs_of(ucv, gprs);
+        if (jit_fault_state(pc, gprs, &cpu->regs)) {
+            /* Generated code faulted in a guest access: the guest state of
+             * the faulting instruction is now in the env. */
+            cpu->cur_pc = cpu->regs.rip;
+            cpu->fault_sig = sig;
+            cpu->fault_code = si->si_code;
+            cpu->fault_addr = (GuestAddr)(uintptr_t)si->si_addr;
+            cpu->in_guest = 0;
+            siglongjmp(cpu->fault_jmp, 1);
+        }
+    }
     if (cpu && cpu->in_guest && (interp_owns_host_pc(pc) || pc == 0)) {
         cpu->fault_sig = sig;
         cpu->fault_code = si->si_code;
@@ -81,6 +117,11 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
 
 void exec_install_fault_handler(void)
 {
+    /* Faults in generated code happen on the guest's stack (host RSP is the
+     * guest's RSP): the handler runs on a stack of ue's own. */
+    stack_t ss = {.ss_size = 256 * 1024};
+    ss.ss_sp = ue_malloc(ss.ss_size);
+    sigaltstack(&ss, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = host_fault;
@@ -148,6 +189,8 @@ void exec_run(GuestCpu *cpu)
     GuestProcess *p = cpu->proc;
     current = cpu;
     if (sigsetjmp(cpu->fault_jmp, 0)) {
+        if (p->backend == EXEC_JIT)
+            cpu->jit.exit_link = 0;
         /* A guest access faulted: the state is that of instruction cur_pc. */
         int sig = cpu->fault_sig, code = cpu->fault_code;
         GuestAddr addr = cpu->fault_addr;
@@ -157,6 +200,9 @@ void exec_run(GuestCpu *cpu)
         p->hooks.fault(cpu, sig, code, addr);
     }
     IrBlock *blk = NULL;
+    u64 link = 0; /* chainable jump that led to the block about to run */
+    if (p->backend == EXEC_JIT)
+        jit_set_thread_base(&cpu->regs);
     for (;;) {
         GuestAddr pc = cpu->regs.rip;
         if (!blk || blk->guest_pc != pc) {
@@ -164,12 +210,25 @@ void exec_run(GuestCpu *cpu)
             if (!blk)
                 blk = cache_translate(p, pc);
         }
-        grow_temps(cpu, blk->ntemps);
         if (p->log & EXEC_LOG_EXEC)
             log_exec(cpu, blk);
-        cpu->in_guest = 1;
-        IrExitKind kind = interp_run(blk, &cpu->regs, cpu->temps, &x86_guest_info, &cpu->cur_pc);
-        cpu->in_guest = 0;
+        IrExitKind kind;
+        JitCode *code = p->backend == EXEC_JIT ? cache_native(p, blk) : NULL;
+        if (code) {
+            if (link)
+                jit_chain(link, code);
+            cpu->in_guest = 1;
+            kind = jit_run(code);
+            cpu->in_guest = 0;
+            link = cpu->jit.exit_link;
+            blk = NULL; /* chained blocks ran in between: look the next one up */
+        } else {
+            grow_temps(cpu, blk->ntemps);
+            cpu->in_guest = 1;
+            kind = interp_run(blk, &cpu->regs, cpu->temps, &x86_guest_info, &cpu->cur_pc);
+            cpu->in_guest = 0;
+            link = 0;
+        }
         switch (kind) {
         case IR_EXIT_JUMP:
         case IR_EXIT_CALL:
@@ -178,6 +237,7 @@ void exec_run(GuestCpu *cpu)
             break;
         case IR_EXIT_SYSCALL:
             blk = NULL; /* the call may unmap or rewrite code */
+            link = 0;
             p->hooks.syscall(cpu);
             break;
         case IR_EXIT_SIGILL:

@@ -376,6 +376,8 @@ IrBlock *ir_finish(IrBuilder *b, u32 guest_size)
     IrBlock *blk = ue_malloc(sizeof *blk + ops_size + b->ntemps);
     blk->guest_pc = b->guest_pc;
     blk->guest_size = guest_size;
+    blk->native = NULL;
+    blk->no_native = false;
     blk->ninsns = b->ninsns;
     blk->nops = b->nops;
     blk->ntemps = b->ntemps;

@@ -154,6 +154,8 @@ typedef struct IrBlock {
     GuestAddr guest_pc;
     u32 guest_size; /* bytes of guest code it covers, from guest_pc */
     u32 ninsns;
+    void *native;   /* a native back end's compiled form, or NULL */
+    bool no_native; /* the native back end declined this block */
     u32 nops;
     u32 ntemps;     /* temps are 1..ntemps-1 */
     IrOp *ops;

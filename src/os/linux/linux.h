@@ -21,6 +21,7 @@ typedef struct LxOptions {
     u32 log;               /* EXEC_LOG_* */
     bool verify_ir;
     bool single_step;
+    bool jit;              /* the JIT back end (else the interpreter) */
 } LxOptions;
 
 /* Exit statuses of ue for load errors, as a shell gives them. */

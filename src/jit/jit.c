@@ -1,0 +1,222 @@
+/*
+ * jit.c — the JIT's runtime: the code cache (one region, mapped twice:
+ * writable for the emitter, executable for the CPU — W^X without
+ * mprotect flips), the enter/exit trampolines, chaining, the helper
+ * adapter and fault lookup.
+ *
+ * Layout of the cache: [enter routine][exit routine][blocks...], bump
+ * allocated; when full, everything is dropped at once (jit_flush) at a
+ * point where no thread runs generated code (the dispatcher).
+ */
+#include "jit/jit_priv.h"
+
+#include <Zydis/Zydis.h>
+#include <asm/prctl.h>
+#include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+JitCache jit_cache;
+JitConfig jit_cfg;
+static Arena jit_arena;   /* lowering scratch */
+static uintptr_t routines_end;
+
+static inline intptr_t rx_delta(void) { return jit_cache.rx - jit_cache.rw; }
+
+/* jit_enter(code): save ue's callee-saved registers and stack, load the
+ * guest GPRs from the env, jump to code. */
+static void emit_enter(X64Buf *b)
+{
+    static const int saved[] = {X64_RBX, X64_RBP, X64_R12, X64_R13, X64_R14, X64_R15};
+    for (size_t i = 0; i < UE_ARRAY_LEN(saved); i++)
+        x64_push(b, saved[i]);                                   /* push callee-saved */
+    x64_alu_ri(b, X64_SUB, 8, X64_RSP, 8);                       /* sub rsp, 8: 16-byte aligned for calls */
+    x64_store(b, 8, x64_gs(JIT_THREAD(host_rsp)), X64_RSP);      /* mov gs:[host_rsp], rsp */
+    x64_store(b, 8, x64_gs(JIT_THREAD(adapter_args) + 24), X64_RDI); /* mov gs:[target], rdi */
+    for (int r = 0; r < 16; r++)
+        if (r != X64_RSP)
+            x64_load(b, 8, r, x64_gs((i32)jit_cfg.gpr_offset[r])); /* mov r, gs:[guest r] */
+    x64_load(b, 8, X64_RSP, x64_gs((i32)jit_cfg.gpr_offset[X64_RSP])); /* mov rsp, gs:[guest rsp] */
+    x64_jmp_m(b, x64_gs(JIT_THREAD(adapter_args) + 24));         /* jmp gs:[target] */
+}
+
+/* jit_exit: store the guest GPRs to the env, return to jit_enter's caller
+ * with the exit kind. */
+static void emit_exit(X64Buf *b)
+{
+    static const int saved[] = {X64_R15, X64_R14, X64_R13, X64_R12, X64_RBP, X64_RBX};
+    for (int r = 0; r < 16; r++)
+        x64_store(b, 8, x64_gs((i32)jit_cfg.gpr_offset[r]), r);  /* mov gs:[guest r], r */
+    x64_load(b, 8, X64_RSP, x64_gs(JIT_THREAD(host_rsp)));       /* mov rsp, gs:[host_rsp] */
+    x64_alu_ri(b, X64_ADD, 8, X64_RSP, 8);                       /* add rsp, 8 */
+    for (size_t i = 0; i < UE_ARRAY_LEN(saved); i++)
+        x64_pop(b, saved[i]);                                    /* pop callee-saved */
+    x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(exit_kind)));      /* mov rax, gs:[exit_kind] */
+    x64_ret(b);                                                  /* ret */
+}
+
+static void emit_routines(void)
+{
+    X64Buf b = {.p = jit_cache.rw, .end = jit_cache.rw + 4096};
+    jit_cache.enter_routine = (uintptr_t)(b.p + rx_delta());
+    emit_enter(&b);
+    while ((uintptr_t)b.p & 15)
+        *b.p++ = 0xcc;
+    jit_cache.exit_routine = (uintptr_t)(b.p + rx_delta());
+    emit_exit(&b);
+    while ((uintptr_t)b.p & 63)
+        *b.p++ = 0xcc;
+    ue_assert(!b.full);
+    jit_cache.used = (size_t)(b.p - jit_cache.rw);
+    routines_end = jit_cache.used;
+}
+
+bool jit_init(const JitConfig *cfg)
+{
+    jit_cfg = *cfg;
+    size_t size = cfg->code_size ? cfg->code_size : 256u << 20;
+    int fd = (int)syscall(SYS_memfd_create, "ue-jit", 1u /* MFD_CLOEXEC */);
+    if (fd < 0 || ftruncate(fd, (off_t)size) != 0) {
+        ue_log("JIT unavailable: cannot create the code cache (%s)", strerror(errno));
+        return false;
+    }
+    void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    void *rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    close(fd);
+    if (rw == MAP_FAILED || rx == MAP_FAILED) {
+        ue_log("JIT unavailable: cannot map the code cache (%s)", strerror(errno));
+        return false;
+    }
+    jit_cache.rw = rw;
+    jit_cache.rx = rx;
+    jit_cache.size = size;
+    emit_routines();
+    return true;
+}
+
+void jit_set_thread_base(void *env)
+{
+    JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);
+    t->env = (u64)(uintptr_t)env;
+    syscall(SYS_arch_prctl, ARCH_SET_GS, env);
+}
+
+void jit_flush(void)
+{
+    for (u32 i = 0; i < jit_cache.nblocks; i++)
+        free(jit_cache.blocks[i]);
+    jit_cache.nblocks = 0;
+    jit_cache.used = routines_end;
+}
+
+JitCode *jit_compile(const IrBlock *blk, bool *full)
+{
+    *full = false;
+    size_t room = jit_cache.size - jit_cache.used;
+    if (room < 64 * 1024) {
+        *full = true;
+        return NULL;
+    }
+    X64Buf b = {.p = jit_cache.rw + jit_cache.used, .end = jit_cache.rw + jit_cache.size};
+    JitCode tmp;
+    arena_reset(&jit_arena);
+    if (!jit_lower(blk, &b, rx_delta(), &tmp, &jit_arena)) {
+        if (b.full)
+            *full = true;
+        return NULL;
+    }
+    JitCode *c = ue_malloc(sizeof *c + tmp.nside * sizeof(JitSideEntry));
+    *c = tmp;
+    c->side = (JitSideEntry *)(c + 1);
+    memcpy(c->side, tmp.side, tmp.nside * sizeof(JitSideEntry));
+    jit_cache.used = UE_ALIGN_UP((size_t)(b.p - jit_cache.rw), 16);
+    VEC_PUSH(jit_cache.blocks, jit_cache.nblocks, jit_cache.cap_blocks, c);
+    return c;
+}
+
+typedef IrExitKind (*EnterFn)(u8 *code);
+
+IrExitKind jit_run(JitCode *code)
+{
+    return ((EnterFn)jit_cache.enter_routine)(code->rx);
+}
+
+void jit_chain(u64 link, JitCode *to)
+{
+    u8 *field_rw = (u8 *)(uintptr_t)link - rx_delta();
+    x64_patch_rel32(field_rw, (uintptr_t)link, (uintptr_t)to->rx);
+}
+
+uintptr_t jit_code_addr(const JitCode *c) { return (uintptr_t)c->rx; }
+
+static JitCode *block_at(uintptr_t host_pc)
+{
+    u32 lo = 0, hi = jit_cache.nblocks;
+    while (lo < hi) {
+        u32 mid = (lo + hi) / 2;
+        JitCode *c = jit_cache.blocks[mid];
+        if ((uintptr_t)c->rx + c->size <= host_pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < jit_cache.nblocks && (uintptr_t)jit_cache.blocks[lo]->rx <= host_pc)
+        return jit_cache.blocks[lo];
+    return NULL;
+}
+
+bool jit_fault_state(uintptr_t host_pc, const u64 *host_gprs, void *env)
+{
+    JitCode *c = block_at(host_pc);
+    if (!c)
+        return false;
+    u32 off = (u32)(host_pc - (uintptr_t)c->rx);
+    for (u32 i = 0; i < c->nside; i++) {
+        const JitSideEntry *e = &c->side[i];
+        if (e->host_off != off)
+            continue;
+        for (int r = 0; r < 16; r++)
+            if (!(e->in_env & (1u << r)))
+                *(u64 *)((char *)env + jit_cfg.gpr_offset[r]) = host_gprs[r];
+        *(u64 *)((char *)env + jit_cfg.guest->pc_offset) = e->guest_pc;
+        return true;
+    }
+    ue_panic("fault in generated code at 0x%lx (block 0x%llx+0x%x) outside any guest access",
+             (unsigned long)host_pc, (unsigned long long)c->guest_pc, off);
+}
+
+/* Helpers of any signature: slots packs the spill-slot numbers of up to
+ * three arguments (bits 0..47) and of the result (bits 48..63). */
+void jit_call_adapter(void *env, const IrHelper *h, u64 slots);
+void jit_call_adapter(void *env, const IrHelper *h, u64 slots)
+{
+    JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);
+    V128 *s = (V128 *)t->spill;
+    V128 a = s[slots & 0xffff], b = s[(slots >> 16) & 0xffff], c = s[(slots >> 32) & 0xffff];
+    V128 *ret = &s[slots >> 48];
+    switch (h->sig) {
+    case IRH_I_I: ret->lo = ((IrHelperII)h->fn)(env, a.lo, b.lo, c.lo); ret->hi = 0; break;
+    case IRH_V_V: *ret = ((IrHelperVV)h->fn)(env, a, b, c); break;
+    case IRH_I_V: ret->lo = ((IrHelperIV)h->fn)(env, a, b, c); ret->hi = 0; break;
+    case IRH_V_I: *ret = ((IrHelperVI)h->fn)(env, a.lo, b.lo, c.lo); break;
+    }
+}
+
+void jit_disasm(const JitCode *c, int fd)
+{
+    char line[256];
+    int n = snprintf(line, sizeof line, "OUT: [guest 0x%llx] %u bytes\n", (unsigned long long)c->guest_pc, c->size);
+    ue_write_all(fd, line, (size_t)n);
+    for (u32 off = 0; off < c->size;) {
+        ZydisDisassembledInstruction insn;
+        uintptr_t at = (uintptr_t)c->rx + off;
+        if (!ZYAN_SUCCESS(ZydisDisassembleIntel(ZYDIS_MACHINE_MODE_LONG_64, at, (const void *)at, c->size - off, &insn)))
+            break;
+        n = snprintf(line, sizeof line, "  0x%lx:  %s\n", (unsigned long)at, insn.text);
+        ue_write_all(fd, line, (size_t)n);
+        off += insn.info.length;
+    }
+}

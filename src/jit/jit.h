@@ -1,0 +1,72 @@
+/*
+ * jit.h — the x86-64 back end: compiles an IrBlock to host code that runs
+ * with the guest's general-purpose registers in their identity homes (guest
+ * GPR i in host GPR i, guest RSP in host RSP) and the thread's context
+ * reached through the host GS base (DESIGN.md, "Registers, flags, faults").
+ *
+ * Contract with the exec layer:
+ *  - The host GS base of a thread running guest code points at its guest
+ *    state (the IR's env); the JitThread lies at cfg->thread_offset from it.
+ *  - jit_run enters a block with the guest GPRs loaded from the env and
+ *    returns when generated code leaves to the dispatcher, with the GPRs
+ *    stored back and the next pc in the env's pc field.
+ *  - Guest state other than GPRs (flags thunk, XMM, FS base...) always lives
+ *    in the env while generated code runs.
+ *  - A host fault in generated code is mapped back to guest state with
+ *    jit_fault_state.
+ */
+#ifndef UE_JIT_H
+#define UE_JIT_H
+
+#include "base/base.h"
+#include "ir/ir.h"
+
+enum { JIT_SPILL_SLOTS = 256 };
+
+/* Per-thread data generated code uses, at a fixed offset from the env. */
+typedef struct JitThread {
+    u64 host_rsp;        /* ue's stack pointer while guest code runs */
+    u64 env;             /* address of the guest state (helper argument) */
+    u64 exit_kind;       /* IrExitKind of the last exit */
+    u64 exit_link;       /* RX address of a chainable jump's rel32, or 0 */
+    volatile u64 interrupt; /* non-zero: leave at the next block entry */
+    u64 adapter_args[4]; /* helper adapter: argument slots, result slot */
+    _Alignas(16) u64 spill[2 * JIT_SPILL_SLOTS]; /* 16-byte slots for temps */
+} JitThread;
+
+typedef struct JitConfig {
+    const IrGuestInfo *guest;
+    u32 thread_offset;   /* offset of the JitThread from the env */
+    u32 gpr_offset[16];  /* env offsets of the guest registers homed in host GPRs */
+    u32 code_size;       /* bytes of code cache to reserve */
+} JitConfig;
+
+typedef struct JitCode JitCode;
+
+/* Set up the code cache and trampolines.  Returns false (with a message
+ * logged) if the host cannot run the JIT. */
+bool jit_init(const JitConfig *cfg);
+/* Compile blk.  Returns NULL if the block uses something the JIT does not
+ * lower yet (the caller interprets it) or, with *full set, if the code cache
+ * is full (the caller flushes it with jit_flush and retries). */
+JitCode *jit_compile(const IrBlock *blk, bool *full);
+/* Drop every compiled block (at a safe point: no thread inside the cache). */
+void jit_flush(void);
+/* Run compiled code; the caller's GS base must be the env.  Returns the exit
+ * kind; the next guest pc is in the env. */
+IrExitKind jit_run(JitCode *code);
+/* If the last exit was a chainable direct jump, make it jump straight to
+ * `to` from now on. */
+void jit_chain(u64 link, JitCode *to);
+/* Host address range and guest pc of a block (for perf maps and faults). */
+uintptr_t jit_code_addr(const JitCode *c);
+/* If host_pc lies in generated code, rebuild the guest state of the faulting
+ * instruction into env from the host registers in gregs (ucontext order) and
+ * return true. */
+bool jit_fault_state(uintptr_t host_pc, const u64 *host_gprs, void *env);
+/* Print the block's host code (`-d out_asm`) to fd. */
+void jit_disasm(const JitCode *c, int fd);
+/* Host GS base for the calling thread. */
+void jit_set_thread_base(void *env);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * jit_priv.h — private to src/jit: compiled blocks, the code cache and the
+ * lowering entry point.
+ */
+#ifndef UE_JIT_PRIV_H
+#define UE_JIT_PRIV_H
+
+#include "jit/jit.h"
+#include "jit/x64.h"
+
+/* Precise-fault side table: for each host instruction that may fault, the
+ * guest instruction it belongs to and which guest GPRs are not in their
+ * homes at that point (their values are in the env instead). */
+typedef struct JitSideEntry {
+    u32 host_off;   /* offset of the faulting host instruction in the block */
+    u16 in_env;     /* bit r: guest GPR r is in the env, not in host GPR r */
+    u16 pad;
+    GuestAddr guest_pc;
+} JitSideEntry;
+
+struct JitCode {
+    GuestAddr guest_pc;
+    u8 *rx;          /* entry point (executable view) */
+    u32 size;
+    u32 nside;
+    JitSideEntry *side;
+};
+
+/* The code cache (codebuf.c). */
+typedef struct JitCache {
+    u8 *rw, *rx;     /* the same memory, writable and executable views */
+    size_t size, used;
+    uintptr_t exit_routine; /* RX address of the common exit path */
+    uintptr_t enter_routine;
+    JitCode **blocks; /* in address order, for fault lookup */
+    u32 nblocks, cap_blocks;
+} JitCache;
+
+extern JitCache jit_cache;
+extern JitConfig jit_cfg;
+
+/* Offsets from the GS base (the env) of JitThread fields. */
+#define JIT_THREAD(field) ((i32)(jit_cfg.thread_offset + offsetof(JitThread, field)))
+
+/* Lower blk into buf (an RW view at rx_delta from its RX address).  Returns
+ * false if the block uses something not lowered yet. */
+bool jit_lower(const IrBlock *blk, X64Buf *buf, intptr_t rx_delta, JitCode *out, Arena *arena);
+
+#endif

@@ -1,0 +1,1133 @@
+/*
+ * lower.c — IR block -> x86-64 host code, with register allocation around
+ * identity homes.
+ *
+ *   pre-pass (backward): last use of every temp; which guest registers'
+ *       values are still needed after each op; which compares and address
+ *       additions can be fused into their single consumer
+ *   main pass (forward): each op -> host instructions, allocating host
+ *       registers as it goes; a side-table entry per instruction that may
+ *       fault; an exit stub per block exit
+ *
+ * Registers.  At block entry and exit, guest GPR r is in host GPR r (its
+ * home; guest RSP is host RSP and is never used for anything else).  Inside
+ * the block a home may hold a temp instead ("stolen"), provided the guest
+ * value it had is either saved in the env or provably not needed before a
+ * PUT rewrites it.  Invariant, checked at every point that can fault or
+ * leave: each guest GPR is in its home (home_ok) or in the env (saved).
+ * The side table records which, so a fault rebuilds exact guest state
+ * without stores on the hot path.
+ *
+ * Values.  Integer temps are kept zero-extended to 64 bits in host
+ * registers, as the interpreter keeps them; v128 temps live in 16-byte
+ * spill slots of the JitThread (the SSE lifter calls helpers for nearly
+ * everything, which take them from memory anyway).  Guest state other than
+ * GPRs is read and written in the env.
+ */
+#include "jit/jit_priv.h"
+
+#include <stddef.h>
+
+enum { LOC_NONE, LOC_REG, LOC_SLOT, LOC_CONST };
+enum { DEFER_NONE, DEFER_CMP, DEFER_ADDR };
+
+typedef struct Loc {
+    u8 kind;
+    u8 reg;
+    u16 slot;
+} Loc;
+
+typedef struct Lower {
+    X64Buf *b;
+    u8 *start;           /* first byte of the block (RW view) */
+    intptr_t rx_delta;
+    const IrBlock *blk;
+    u32 i;               /* current op */
+    GuestAddr pc;        /* current guest instruction */
+    u32 *last_use;       /* per temp */
+    u8 *defer;           /* per op */
+    u16 *needed_after;   /* per op: guest homes needed after it */
+    u32 last_get[16];    /* last op reading each guest GPR */
+    u32 *def;            /* per temp: defining op */
+    Loc *loc;            /* per temp */
+    u32 hold[16];        /* temp held in host GPR r */
+    u16 home_ok;         /* host GPR r holds guest GPR r */
+    u16 saved;           /* the env holds guest GPR r */
+    u16 home_mask;       /* guest GPRs with homes (all 16 for x86) */
+    u8 slot_used[JIT_SPILL_SLOTS];
+    JitSideEntry *side;
+    u32 nside, cap_side;
+    Arena *arena;
+    bool fail;
+} Lower;
+
+#define BIT(r) ((u16)(1u << (r)))
+
+static u32 gpr_of_offset(u32 off)
+{
+    for (u32 r = 0; r < 16; r++)
+        if (jit_cfg.gpr_offset[r] == off)
+            return r;
+    return 16;
+}
+
+static JitMem env_gpr(int r) { return x64_gs((i32)jit_cfg.gpr_offset[r]); }
+static JitMem slot_mem(u32 slot, u32 off) { return x64_gs(JIT_THREAD(spill) + (i32)(16 * slot + off)); }
+
+static unsigned bytes_of(IrType t)
+{
+    unsigned n = ir_type_bits(t) / 8;
+    return n ? n : 1;
+}
+
+static bool temp_live_after(const Lower *w, u32 t) { return t && w->last_use[t] > w->i; }
+/* Still needed by the current op or a later one. */
+static bool temp_live_now(const Lower *w, u32 t) { return t && w->last_use[t] >= w->i; }
+
+/* ---- pre-pass ---- */
+
+static bool is_cmp(const IrOp *op) { return (ir_op_flags[op->opc] & IRF_CMP) != 0; }
+
+static bool syncs(const IrOp *op)
+{
+    return (ir_op_flags[op->opc] & (IRF_MEM | IRF_EXIT)) || op->opc == IR_CALL;
+}
+
+static void analyse(Lower *w)
+{
+    const IrBlock *blk = w->blk;
+    u32 n = blk->nops, nt = blk->ntemps;
+    w->last_use = arena_alloc(w->arena, nt * sizeof(u32));
+    w->def = arena_alloc(w->arena, nt * sizeof(u32));
+    w->loc = arena_alloc(w->arena, nt * sizeof(Loc));
+    w->defer = arena_alloc(w->arena, n);
+    w->needed_after = arena_alloc(w->arena, n * sizeof(u16));
+    memset(w->last_use, 0, nt * sizeof(u32));
+    memset(w->loc, 0, nt * sizeof(Loc));
+    memset(w->defer, 0, n);
+    u32 *uses = arena_alloc(w->arena, nt * sizeof(u32));
+    memset(uses, 0, nt * sizeof(u32));
+    for (u32 i = 0; i < n; i++) {
+        const IrOp *op = &blk->ops[i];
+        if (op->dst)
+            w->def[op->dst] = i;
+        u32 args[3] = {op->a, op->b, op->c};
+        for (int k = 0; k < 3; k++)
+            if (args[k]) {
+                w->last_use[args[k]] = i;
+                uses[args[k]]++;
+            }
+    }
+    /* A compare used once by the next EXIT_IF or SELECT is fused into it
+     * (cmp+jcc, cmp+cmov); its operands then live until the consumer. */
+    for (u32 i = 0; i < n; i++) {
+        const IrOp *op = &blk->ops[i];
+        if (!is_cmp(op) || uses[op->dst] != 1 || ir_type_bits((IrType)blk->temp_type[op->a]) > 64)
+            continue;
+        u32 user = w->last_use[op->dst];
+        const IrOp *u = &blk->ops[user];
+        if ((u->opc == IR_EXIT_IF || (u->opc == IR_SELECT && u->a == op->dst && u->type != IR_V128))) {
+            w->defer[i] = DEFER_CMP;
+            if (w->last_use[op->a] < user)
+                w->last_use[op->a] = user;
+            if (w->last_use[op->b] < user)
+                w->last_use[op->b] = user;
+        }
+    }
+    for (int r = 0; r < 16; r++)
+        w->last_get[r] = 0;
+    for (u32 i = 0; i < n; i++) {
+        const IrOp *op = &blk->ops[i];
+        u32 r = op->opc == IR_GET ? gpr_of_offset((u32)op->imm) : 16;
+        if (r < 16)
+            w->last_get[r] = i;
+    }
+    /* Guest homes needed after each op (backward). */
+    u16 needed = 0xffff;
+    for (u32 i = n; i-- > 0;) {
+        const IrOp *op = &blk->ops[i];
+        w->needed_after[i] = needed;
+        u32 r = (op->opc == IR_GET || op->opc == IR_PUT) ? gpr_of_offset((u32)op->imm) : 16;
+        if (op->opc == IR_PUT && r < 16 && op->type == IR_I64)
+            needed &= (u16)~BIT(r);
+        else if (op->opc == IR_GET && r < 16)
+            needed |= BIT(r);
+        else if (syncs(op))
+            needed = 0xffff;
+    }
+}
+
+/* ---- registers ---- */
+
+/* Record that the next emitted instruction may fault. */
+static void may_fault(Lower *w)
+{
+    if (w->nside == w->cap_side) {
+        u32 cap = w->cap_side ? 2 * w->cap_side : 16;
+        JitSideEntry *n = arena_alloc(w->arena, cap * sizeof *n);
+        if (w->nside)
+            memcpy(n, w->side, w->nside * sizeof *n);
+        w->side = n;
+        w->cap_side = cap;
+    }
+    /* The invariant every fault relies on. */
+    ue_assert((u16)(w->home_ok | w->saved) == 0xffff);
+    w->side[w->nside++] = (JitSideEntry){.host_off = (u32)(w->b->p - w->start), .in_env = (u16)~w->home_ok,
+                                         .guest_pc = w->pc};
+}
+
+static u32 alloc_slot(Lower *w)
+{
+    for (u32 s = 0; s < JIT_SPILL_SLOTS; s++)
+        if (!w->slot_used[s]) {
+            w->slot_used[s] = 1;
+            return s;
+        }
+    w->fail = true;
+    return 0;
+}
+
+/* Make host GPR r free: spill a live temp, save a needed guest value. */
+static void evict(Lower *w, int r)
+{
+    u32 t = w->hold[r];
+    if (t && temp_live_now(w, t) && w->loc[t].kind == LOC_REG && w->loc[t].reg == r) {
+        u32 s = alloc_slot(w);
+        x64_store(w->b, 8, slot_mem(s, 0), r);
+        w->loc[t] = (Loc){LOC_SLOT, 0, (u16)s};
+    }
+    w->hold[r] = 0;
+    if (w->home_ok & BIT(r)) {
+        if ((w->needed_after[w->i] & BIT(r)) && !(w->saved & BIT(r))) {
+            x64_store(w->b, 8, env_gpr(r), r);
+            w->saved |= BIT(r);
+        }
+        w->home_ok &= (u16)~BIT(r);
+    }
+}
+
+/* Cost of taking host GPR r for a new value now, in memory operations:
+ * spilling a live temp (store + load), saving a guest value that is still
+ * needed (store) and bringing it back (load).  A guest value read again
+ * later in the block costs more than one needed only at the exit: the read
+ * would land in yet another register.  A home the block is about to
+ * rewrite costs nothing. */
+static int take_cost(const Lower *w, int r)
+{
+    int cost = 0;
+    u32 t = w->hold[r];
+    if (t && temp_live_now(w, t))
+        cost += 25; /* also needs a register again at its next use */
+    if (w->home_ok & BIT(r) && (w->needed_after[w->i] & BIT(r))) {
+        cost += (w->saved & BIT(r)) ? 0 : 10;
+        cost += w->last_get[r] > w->i ? 15 : 10;
+    }
+    return cost;
+}
+
+static u16 reg_mask_of(const Lower *w, u32 t);
+
+/* A host GPR for a new value.  Never RSP (the guest's stack pointer), never
+ * a register holding an operand of the current op. */
+static int alloc_reg(Lower *w, u16 avoid)
+{
+    const IrOp *op = &w->blk->ops[w->i];
+    avoid |= reg_mask_of(w, op->a) | reg_mask_of(w, op->b) | reg_mask_of(w, op->c);
+    int best = -1, best_cost = 1 << 30;
+    for (int r = 0; r < 16; r++) {
+        if (r == X64_RSP || (avoid & BIT(r)))
+            continue;
+        int c = take_cost(w, r);
+        if (c < best_cost) {
+            best = r;
+            best_cost = c;
+        }
+    }
+    evict(w, best);
+    return best;
+}
+
+static void bind(Lower *w, u32 t, int r)
+{
+    w->hold[r] = t;
+    w->loc[t] = (Loc){LOC_REG, (u8)r, 0};
+}
+
+static u64 const_of(const Lower *w, u32 t) { return w->blk->ops[w->def[t]].imm; }
+static bool is_const(const Lower *w, u32 t) { return w->blk->ops[w->def[t]].opc == IR_CONST; }
+
+/* Temp t in a host register (loading it if spilled or constant). */
+static int use(Lower *w, u32 t, u16 avoid)
+{
+    Loc l = w->loc[t];
+    if (l.kind == LOC_REG)
+        return l.reg;
+    int r = alloc_reg(w, avoid);
+    if (is_const(w, t))
+        x64_mov_ri(w->b, r, const_of(w, t));
+    else if (l.kind == LOC_SLOT) {
+        x64_load(w->b, 8, r, slot_mem(l.slot, 0));
+        w->slot_used[l.slot] = 0;
+    } else {
+        w->fail = true;
+    }
+    bind(w, t, r);
+    return r;
+}
+
+static u16 reg_mask_of(const Lower *w, u32 t)
+{
+    return t && w->loc[t].kind == LOC_REG ? BIT(w->loc[t].reg) : 0;
+}
+
+/* A register for op's result: the first operand's, if it dies here (so
+ * two-operand x86 forms work in place), else a fresh one holding a copy. */
+static int result_reg(Lower *w, u32 dst, u32 a, u16 avoid)
+{
+    int ra = use(w, a, avoid);
+    const IrOp *op = &w->blk->ops[w->i];
+    bool other_use = (op->b == a || op->c == a) && op->a != a;
+    if (w->last_use[a] == w->i && w->hold[ra] == a && !other_use && !(avoid & BIT(ra))) {
+        w->hold[ra] = 0; /* a dies here: its register takes the result */
+        evict(w, ra);    /* (saving the guest value first if its home is needed) */
+        bind(w, dst, ra);
+        return ra;
+    }
+    int rd = alloc_reg(w, (u16)(avoid | BIT(ra)));
+    x64_mov_rr(w->b, 8, rd, ra);
+    bind(w, dst, rd);
+    return rd;
+}
+
+static void free_dead(Lower *w, const IrOp *op)
+{
+    u32 args[3] = {op->a, op->b, op->c};
+    for (int k = 0; k < 3; k++) {
+        u32 t = args[k];
+        if (!t || w->last_use[t] != w->i)
+            continue;
+        Loc l = w->loc[t];
+        if (l.kind == LOC_REG && w->hold[l.reg] == t)
+            w->hold[l.reg] = 0;
+        if (l.kind == LOC_SLOT)
+            w->slot_used[l.slot] = 0;
+    }
+    if (op->dst && w->last_use[op->dst] <= w->i && w->loc[op->dst].kind == LOC_REG &&
+        w->hold[w->loc[op->dst].reg] == op->dst)
+        w->hold[w->loc[op->dst].reg] = 0; /* unused result */
+}
+
+/* Keep integer values zero-extended after an op that may dirty the high
+ * bits of a narrow result. */
+static void normalise(Lower *w, IrType t, int r)
+{
+    if (t == IR_I8 || t == IR_I1)
+        x64_movzx(w->b, 1, r, r);
+    else if (t == IR_I16)
+        x64_movzx(w->b, 2, r, r);
+}
+
+/* Force host GPR r to hold temp t's value (for fixed-register forms). */
+static void load_into(Lower *w, int r, u32 t)
+{
+    if (w->loc[t].kind == LOC_REG && w->loc[t].reg == r)
+        return;
+    if (is_const(w, t)) {
+        evict(w, r);
+        x64_mov_ri(w->b, r, const_of(w, t));
+        return;
+    }
+    int src = use(w, t, BIT(r));
+    evict(w, r);
+    x64_mov_rr(w->b, 8, r, src);
+}
+
+/* ---- memory operands and compares ---- */
+
+static bool fits_i32(u64 v) { return (i64)v == (i32)(i64)v; }
+
+static JitMem addr_of(Lower *w, u32 addr, u16 avoid)
+{
+    const IrOp *d = &w->blk->ops[w->def[addr]];
+    if (d->opc == IR_CONST && fits_i32(d->imm))
+        return (JitMem){.base = -1, .index = -1, .disp = (i32)d->imm};
+    int r = use(w, addr, avoid);
+    return x64_mem(r, 0);
+}
+
+static X64Cond cond_of(IrOpcode op)
+{
+    switch (op) {
+    case IR_CMPEQ: return X64_CC_E;
+    case IR_CMPNE: return X64_CC_NE;
+    case IR_CMPLTU: return X64_CC_B;
+    case IR_CMPLEU: return X64_CC_BE;
+    case IR_CMPLTS: return X64_CC_L;
+    default: return X64_CC_LE;
+    }
+}
+
+/* Emit the compare for cmp op `c` and return the condition that is true
+ * when the comparison holds.  Operands are zero-extended, so equality and
+ * unsigned order can compare 32 or 64 bits; signed order needs the
+ * operands' own width. */
+static X64Cond emit_cmp(Lower *w, const IrOp *c, u16 avoid)
+{
+    unsigned tsize = bytes_of((IrType)w->blk->temp_type[c->a]);
+    bool sign = c->opc == IR_CMPLTS || c->opc == IR_CMPLES;
+    unsigned size = sign ? tsize : tsize <= 4 ? 4 : 8;
+    int ra = use(w, c->a, avoid);
+    u64 v = is_const(w, c->b) ? const_of(w, c->b) : 0;
+    if (is_const(w, c->b) && (size < 8 || fits_i32(v))) {
+        x64_alu_ri(w->b, X64_CMP, size, ra, (i32)(u32)v); /* the encoder keeps the operand-size bits */
+    } else {
+        int rb = use(w, c->b, (u16)(avoid | BIT(ra)));
+        x64_alu_rr(w->b, X64_CMP, size, ra, rb);
+    }
+    return cond_of((IrOpcode)c->opc);
+}
+
+/* ---- homes and exits ---- */
+
+/* Put every guest GPR back in its home (before leaving the block).  Temps
+ * the exit still needs must be read before this. */
+static void restore_homes(Lower *w)
+{
+    for (int r = 0; r < 16; r++) {
+        if (w->home_ok & BIT(r))
+            continue;
+        ue_assert(w->saved & BIT(r));
+        x64_load(w->b, 8, r, env_gpr(r));
+    }
+}
+
+static void store_pc_imm(Lower *w, GuestAddr target)
+{
+    i32 pc = (i32)jit_cfg.guest->pc_offset;
+    x64_store_i32(w->b, 4, x64_gs(pc), (i32)(u32)target);
+    x64_store_i32(w->b, 4, x64_gs(pc + 4), (i32)(u32)(target >> 32));
+}
+
+/* The exit sequence, once homes are restored: a patchable jump (for
+ * chainable exits) that initially falls through into the stub recording
+ * the exit, then the jump to the common exit path. */
+static void emit_exit_stub(Lower *w, GuestAddr target, IrExitKind kind, bool chainable)
+{
+    X64Buf *b = w->b;
+    u64 link = 0;
+    if (chainable) {
+        u8 *field = x64_jmp32(b, true);      /* jmp next (later: the target block) */
+        if (!field)
+            return;
+        x64_patch_rel32(field, (uintptr_t)field + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+        link = (u64)((uintptr_t)field + (uintptr_t)w->rx_delta);
+    }
+    store_pc_imm(w, target);
+    x64_store_i32(b, 4, x64_gs(JIT_THREAD(exit_kind)), kind);
+    x64_store_i32(b, 4, x64_gs(JIT_THREAD(exit_link)), (i32)(u32)link);
+    x64_store_i32(b, 4, x64_gs(JIT_THREAD(exit_link) + 4), (i32)(u32)(link >> 32));
+    u8 *f = x64_jmp32(b, false);             /* jmp jit_exit */
+    if (f)
+        x64_patch_rel32(f, (uintptr_t)f + (uintptr_t)w->rx_delta, jit_cache.exit_routine);
+}
+
+static bool chainable_kind(IrExitKind k) { return k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET; }
+
+static void lower_exit(Lower *w, const IrOp *op)
+{
+    restore_homes(w);
+    emit_exit_stub(w, op->imm, (IrExitKind)op->aux, chainable_kind((IrExitKind)op->aux));
+}
+
+static void lower_exit_ind(Lower *w, const IrOp *op)
+{
+    int r = use(w, op->a, 0);
+    x64_store(w->b, 8, x64_gs((i32)jit_cfg.guest->pc_offset), r);
+    restore_homes(w);
+    x64_store_i32(w->b, 4, x64_gs(JIT_THREAD(exit_kind)), op->aux);
+    x64_store_i32(w->b, 8, x64_gs(JIT_THREAD(exit_link)), 0);
+    u8 *f = x64_jmp32(w->b, false);
+    if (f)
+        x64_patch_rel32(f, (uintptr_t)f + (uintptr_t)w->rx_delta, jit_cache.exit_routine);
+}
+
+/* EXIT_IF: skip over an exit sequence when the condition is false. */
+static void lower_exit_if(Lower *w, const IrOp *op)
+{
+    X64Cond cc;
+    u32 c = op->a;
+    if (w->defer[w->def[c]] == DEFER_CMP) {
+        cc = emit_cmp(w, &w->blk->ops[w->def[c]], 0);
+    } else {
+        int r = use(w, c, 0);
+        x64_test_rr(w->b, 1, r, r);
+        cc = X64_CC_NE;
+    }
+    u8 *skip = x64_jcc32(w->b, (X64Cond)(cc ^ 1)); /* not taken: over the exit */
+    if (!skip)
+        return;
+    u16 home_ok = w->home_ok;
+    restore_homes(w);
+    emit_exit_stub(w, op->imm, (IrExitKind)op->aux, chainable_kind((IrExitKind)op->aux));
+    w->home_ok = home_ok; /* the fall-through path still has the registers as they were */
+    x64_patch_rel32(skip, (uintptr_t)skip + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
+}
+
+/* ---- guest state ---- */
+
+static void lower_get(Lower *w, const IrOp *op)
+{
+    u32 r = gpr_of_offset((u32)op->imm);
+    if (op->type == IR_V128) {
+        u32 s = alloc_slot(w);
+        x64_movdqu_load(w->b, 0, x64_gs((i32)op->imm));
+        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
+        return;
+    }
+    if (r < 16 && op->type == IR_I64 && (w->home_ok & BIT(r))) {
+        if (!w->hold[r] || !temp_live_now(w, w->hold[r])) {
+            bind(w, op->dst, (int)r); /* the value is already in its home */
+            return;
+        }
+        int d = alloc_reg(w, BIT(r));
+        x64_mov_rr(w->b, 8, d, (int)r);
+        bind(w, op->dst, d);
+        return;
+    }
+    int d = alloc_reg(w, 0);
+    x64_load(w->b, bytes_of((IrType)op->type), d, x64_gs((i32)op->imm));
+    bind(w, op->dst, d);
+}
+
+static void lower_put(Lower *w, const IrOp *op)
+{
+    u32 r = gpr_of_offset((u32)op->imm);
+    u32 t = op->a;
+    if (op->type == IR_V128) {
+        x64_movdqu_load(w->b, 0, slot_mem(w->loc[t].slot, 0));
+        x64_movdqu_store(w->b, x64_gs((i32)op->imm), 0);
+        return;
+    }
+    if (r < 16 && op->type == IR_I64) {
+        /* The guest register's home takes the value. */
+        if (!(w->loc[t].kind == LOC_REG && w->loc[t].reg == r)) {
+            if (w->hold[r] && w->hold[r] != t && temp_live_after(w, w->hold[r])) {
+                u32 other = w->hold[r];
+                int nr = alloc_reg(w, BIT(r));
+                x64_mov_rr(w->b, 8, nr, (int)r);
+                bind(w, other, nr);
+            }
+            w->hold[r] = 0;
+            if (is_const(w, t)) {
+                x64_mov_ri(w->b, (int)r, const_of(w, t));
+            } else {
+                int src = use(w, t, BIT(r));
+                x64_mov_rr(w->b, 8, (int)r, src);
+            }
+            if (!w->hold[r] && temp_live_after(w, t) && w->loc[t].kind != LOC_REG)
+                bind(w, t, (int)r);
+        }
+        w->home_ok |= BIT(r);
+        w->saved &= (u16)~BIT(r);
+        return;
+    }
+    unsigned size = bytes_of((IrType)op->type);
+    if (is_const(w, t) && fits_i32(const_of(w, t)) && size <= 8) {
+        x64_store_i32(w->b, size, x64_gs((i32)op->imm), (i32)const_of(w, t));
+        return;
+    }
+    int src = use(w, t, 0);
+    x64_store(w->b, size, x64_gs((i32)op->imm), src);
+}
+
+/* ---- memory ---- */
+
+static void lower_load(Lower *w, const IrOp *op)
+{
+    JitMem m = addr_of(w, op->a, 0);
+    if (op->type == IR_V128) {
+        u32 s = alloc_slot(w);
+        may_fault(w);
+        x64_movdqu_load(w->b, 0, m);
+        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
+        return;
+    }
+    int d = alloc_reg(w, m.base >= 0 ? BIT(m.base) : 0);
+    may_fault(w);
+    x64_load(w->b, bytes_of((IrType)op->type), d, m);
+    bind(w, op->dst, d);
+}
+
+static void lower_store(Lower *w, const IrOp *op)
+{
+    JitMem m = addr_of(w, op->a, 0);
+    u16 avoid = m.base >= 0 ? BIT(m.base) : 0;
+    if (op->type == IR_V128) {
+        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->b].slot, 0));
+        may_fault(w);
+        x64_movdqu_store(w->b, m, 0);
+        return;
+    }
+    unsigned size = bytes_of((IrType)op->type);
+    if (is_const(w, op->b) && fits_i32(const_of(w, op->b))) {
+        may_fault(w);
+        x64_store_i32(w->b, size, m, (i32)const_of(w, op->b));
+        return;
+    }
+    int src = use(w, op->b, avoid);
+    may_fault(w);
+    x64_store(w->b, size, m, src);
+}
+
+static void lower_cas(Lower *w, const IrOp *op)
+{
+    if (op->type == IR_V128) {
+        w->fail = true;
+        return;
+    }
+    unsigned size = bytes_of((IrType)op->type);
+    load_into(w, X64_RAX, op->b);       /* expected value in rax */
+    w->hold[X64_RAX] = 0;
+    int rnew = use(w, op->c, BIT(X64_RAX));
+    JitMem m = addr_of(w, op->a, (u16)(BIT(X64_RAX) | BIT(rnew)));
+    may_fault(w);
+    x64_cmpxchg(w->b, size, m, rnew);   /* rax = old value */
+    if (size < 4)
+        x64_movzx(w->b, size, X64_RAX, X64_RAX);
+    bind(w, op->dst, X64_RAX);
+}
+
+/* ---- arithmetic ---- */
+
+static bool lower_binop(Lower *w, const IrOp *op)
+{
+    IrType t = (IrType)op->type;
+    unsigned size = bytes_of(t) < 4 ? 4 : bytes_of(t);
+    X64Alu alu;
+    switch (op->opc) {
+    case IR_ADD: alu = X64_ADD; break;
+    case IR_SUB: alu = X64_SUB; break;
+    case IR_AND: alu = X64_AND; break;
+    case IR_OR: alu = X64_OR; break;
+    case IR_XOR: alu = X64_XOR; break;
+    default: return false;
+    }
+    u16 avoid = reg_mask_of(w, op->b);
+    int d = result_reg(w, op->dst, op->a, avoid);
+    if (is_const(w, op->b) && fits_i32(const_of(w, op->b)) && (size == 8 || const_of(w, op->b) <= 0x7fffffff))
+        x64_alu_ri(w->b, alu, size, d, (i32)const_of(w, op->b));
+    else
+        x64_alu_rr(w->b, alu, size, d, use(w, op->b, BIT(d)));
+    if (op->opc == IR_ADD || op->opc == IR_SUB)
+        normalise(w, t, d);
+    return true;
+}
+
+static void lower_shift(Lower *w, const IrOp *op)
+{
+    static const X64Shift kinds[] = {[IR_SHL] = X64_SHL, [IR_SHR] = X64_SHR, [IR_SAR] = X64_SAR,
+                                     [IR_ROL] = X64_ROL, [IR_ROR] = X64_ROR};
+    IrType t = (IrType)op->type;
+    unsigned size = bytes_of(t), bits = 8 * size;
+    X64Shift k = kinds[op->opc];
+    if (is_const(w, op->b)) {
+        u8 n = (u8)(const_of(w, op->b) % bits);
+        int d = result_reg(w, op->dst, op->a, 0);
+        if (n)
+            x64_shift_ri(w->b, k, size, d, n);
+        return;
+    }
+    /* Variable count: a copy in CL.  The IR takes the count modulo the
+     * width; x86 masks it to 5 or 6 bits, which differs for 8/16-bit
+     * operands, so those are masked first. */
+    int rc = use(w, op->b, BIT(X64_RCX));
+    if (rc == X64_RCX) {
+        /* the count itself lives in rcx: move it out of the way first */
+        int nr = alloc_reg(w, BIT(X64_RCX));
+        x64_mov_rr(w->b, 8, nr, X64_RCX);
+        w->hold[X64_RCX] = 0;
+        bind(w, op->b, nr);
+        rc = nr;
+    }
+    evict(w, X64_RCX);
+    x64_mov_rr(w->b, 4, X64_RCX, rc);
+    if (size < 4)
+        x64_alu_ri(w->b, X64_AND, 4, X64_RCX, (i32)(bits - 1));
+    int d = result_reg(w, op->dst, op->a, BIT(X64_RCX));
+    x64_shift_rcl(w->b, k, size, d);
+}
+
+static void lower_mul(Lower *w, const IrOp *op)
+{
+    IrType t = (IrType)op->type;
+    unsigned size = bytes_of(t) < 4 ? 4 : bytes_of(t);
+    if (is_const(w, op->b) && fits_i32(const_of(w, op->b))) {
+        int ra = use(w, op->a, 0);
+        int d = ra;
+        if (!(w->last_use[op->a] == w->i && w->hold[ra] == op->a)) {
+            d = alloc_reg(w, BIT(ra));
+        } else {
+            w->hold[ra] = 0;
+            evict(w, ra);
+        }
+        x64_imul_rri(w->b, size, d, ra, (i32)const_of(w, op->b)); /* imul d, a, imm */
+        normalise(w, t, d);
+        bind(w, op->dst, d);
+        return;
+    }
+    int d = result_reg(w, op->dst, op->a, reg_mask_of(w, op->b));
+    x64_imul_rr(w->b, size, d, use(w, op->b, BIT(d)));
+    normalise(w, t, d);
+}
+
+/* MULHU/MULHS and the divisions.  Narrow high multiplies are one 64-bit
+ * IMUL of the widened operands; 64-bit ones and the divisions need
+ * RDX:RAX. */
+static void lower_rdx_rax(Lower *w, const IrOp *op)
+{
+    IrType t = (IrType)op->type;
+    unsigned size = bytes_of(t);
+    bool sign = op->opc == IR_MULHS || op->opc == IR_DIVS || op->opc == IR_REMS;
+    bool mul = op->opc == IR_MULHU || op->opc == IR_MULHS;
+    if (size < 8 && mul) {
+        int ra = use(w, op->a, 0);
+        int rb = use(w, op->b, BIT(ra));
+        int d = alloc_reg(w, (u16)(BIT(ra) | BIT(rb)));
+        int e = alloc_reg(w, (u16)(BIT(ra) | BIT(rb) | BIT(d)));
+        if (sign) {
+            x64_movsx(w->b, size, 8, d, ra);
+            x64_movsx(w->b, size, 8, e, rb);
+        } else {
+            x64_mov_rr(w->b, 8, d, ra);
+            x64_mov_rr(w->b, 8, e, rb);
+        }
+        x64_imul_rr(w->b, 8, d, e);
+        x64_shift_ri(w->b, X64_SHR, 8, d, (u8)(8 * size));
+        if (size == 4)
+            x64_mov_rr(w->b, 4, d, d);
+        else
+            normalise(w, t, d);
+        bind(w, op->dst, d);
+        return;
+    }
+    /* Operand b must not sit in rax or rdx, which the instruction uses. */
+    int rb = use(w, op->b, (u16)(BIT(X64_RAX) | BIT(X64_RDX)));
+    if (rb == X64_RAX || rb == X64_RDX) {
+        int nr = alloc_reg(w, (u16)(BIT(X64_RAX) | BIT(X64_RDX)));
+        x64_mov_rr(w->b, 8, nr, rb);
+        w->hold[rb] = 0;
+        bind(w, op->b, nr);
+        rb = nr;
+    }
+    int ra = use(w, op->a, (u16)BIT(rb));
+    evict(w, X64_RDX);
+    if (ra == X64_RDX)
+        ra = use(w, op->a, (u16)(BIT(rb) | BIT(X64_RDX)));
+    if (ra != X64_RAX) {
+        evict(w, X64_RAX);
+        x64_mov_rr(w->b, 8, X64_RAX, ra);
+    } else {
+        evict(w, X64_RAX); /* a stays in rax only as the dividend copy */
+    }
+    if (mul) {
+        x64_mul1(w->b, 8, sign, rb);   /* rdx:rax = rax * rb */
+        bind(w, op->dst, X64_RDX);
+        return;
+    }
+    if (sign)
+        x64_cqo(w->b);                 /* rdx = sign of rax */
+    else
+        x64_mov_ri(w->b, X64_RDX, 0);
+    x64_div1(w->b, 8, sign, rb);       /* rax = quotient, rdx = remainder */
+    bool rem = op->opc == IR_REMU || op->opc == IR_REMS;
+    bind(w, op->dst, rem ? X64_RDX : X64_RAX);
+}
+
+static void lower_unop(Lower *w, const IrOp *op)
+{
+    IrType t = (IrType)op->type;
+    unsigned size = bytes_of(t);
+    switch (op->opc) {
+    case IR_NOT:
+    case IR_NEG: {
+        int d = result_reg(w, op->dst, op->a, 0);
+        x64_unary(w->b, size < 4 ? 4 : size, op->opc == IR_NEG, d);
+        normalise(w, t, d);
+        return;
+    }
+    case IR_BSWAP: {
+        int d = result_reg(w, op->dst, op->a, 0);
+        if (size == 2)
+            x64_shift_ri(w->b, X64_ROL, 2, d, 8);
+        else
+            x64_bswap(w->b, size, d);
+        normalise(w, t, d);
+        return;
+    }
+    default: { /* CLZ, CTZ, POPCNT: host LZCNT/TZCNT/POPCNT on >= 16 bits */
+        int d = alloc_reg(w, reg_mask_of(w, op->a));
+        int ra = use(w, op->a, BIT(d));
+        u8 opc = op->opc == IR_CLZ ? 0xbd : op->opc == IR_CTZ ? 0xbc : 0xb8;
+        unsigned hsize = size < 2 ? 2 : size;
+        if (size == 1 && op->opc == IR_CTZ) {
+            /* tzcnt of a byte: set bit 8 so a zero byte counts 8 */
+            x64_mov_rr(w->b, 4, d, ra);
+            x64_alu_ri(w->b, X64_OR, 4, d, 0x100);
+            x64_bitcount(w->b, opc, 4, d, d);
+        } else {
+            x64_bitcount(w->b, opc, hsize, d, ra);
+            if (size == 1 && op->opc == IR_CLZ)
+                x64_alu_ri(w->b, X64_SUB, 4, d, 8); /* lzcnt16 of a byte counts 8 extra */
+        }
+        normalise(w, t, d);
+        bind(w, op->dst, d);
+        return;
+    }
+    }
+}
+
+static void lower_convert(Lower *w, const IrOp *op)
+{
+    IrType to = (IrType)op->type, from = (IrType)op->aux;
+    if (to == IR_V128 || from == IR_V128) {
+        u32 s;
+        if (to == IR_V128) { /* ZEXT int -> v128 */
+            s = alloc_slot(w);
+            int ra = use(w, op->a, 0);
+            x64_store(w->b, 8, slot_mem(s, 0), ra);
+            x64_store_i32(w->b, 8, slot_mem(s, 8), 0);
+            w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
+        } else { /* TRUNC v128 -> int */
+            int d = alloc_reg(w, 0);
+            x64_load(w->b, bytes_of(to), d, slot_mem(w->loc[op->a].slot, 0));
+            bind(w, op->dst, d);
+        }
+        return;
+    }
+    if (op->opc == IR_ZEXT || op->opc == IR_TRUNC) {
+        /* Zero-extended values: ZEXT is free; TRUNC masks. */
+        int d = result_reg(w, op->dst, op->a, 0);
+        if (op->opc == IR_TRUNC) {
+            if (to == IR_I32)
+                x64_mov_rr(w->b, 4, d, d);
+            else if (to == IR_I1)
+                x64_alu_ri(w->b, X64_AND, 4, d, 1);
+            else
+                normalise(w, to, d);
+        }
+        return;
+    }
+    /* SEXT */
+    int d = alloc_reg(w, reg_mask_of(w, op->a));
+    int ra = use(w, op->a, BIT(d));
+    unsigned fs = bytes_of(from), ts = bytes_of(to);
+    if (from == IR_I1) {
+        x64_mov_rr(w->b, 4, d, ra);
+        x64_unary(w->b, 8, true, d); /* 0 -> 0, 1 -> -1 */
+    } else {
+        x64_movsx(w->b, fs, ts == 8 ? 8 : 4, d, ra);
+    }
+    if (ts < 8) {
+        if (ts == 4)
+            x64_mov_rr(w->b, 4, d, d);
+        else
+            normalise(w, to, d);
+    }
+    bind(w, op->dst, d);
+}
+
+static void lower_cmp_value(Lower *w, const IrOp *op)
+{
+    int d = alloc_reg(w, reg_mask_of(w, op->a) | reg_mask_of(w, op->b));
+    X64Cond cc = emit_cmp(w, op, BIT(d));
+    x64_setcc(w->b, cc, d);
+    x64_movzx(w->b, 1, d, d);
+    bind(w, op->dst, d);
+}
+
+static void lower_select(Lower *w, const IrOp *op)
+{
+    IrType t = (IrType)op->type;
+    unsigned size = bytes_of(t) < 4 ? 4 : bytes_of(t);
+    /* d = c (false value), then cmov the true value in. */
+    int d = result_reg(w, op->dst, op->c, reg_mask_of(w, op->b) | reg_mask_of(w, op->a));
+    int rt = use(w, op->b, BIT(d));
+    X64Cond cc;
+    u32 c = op->a;
+    if (w->defer[w->def[c]] == DEFER_CMP) {
+        cc = emit_cmp(w, &w->blk->ops[w->def[c]], (u16)(BIT(d) | BIT(rt)));
+    } else {
+        int rc = use(w, c, (u16)(BIT(d) | BIT(rt)));
+        x64_test_rr(w->b, 1, rc, rc);
+        cc = X64_CC_NE;
+    }
+    x64_cmov(w->b, cc, size, d, rt);
+}
+
+/* ---- v128 lanes and logic (memory-resident temps) ---- */
+
+static void lower_v128(Lower *w, const IrOp *op)
+{
+    u32 s = alloc_slot(w);
+    switch (op->opc) {
+    case IR_CONST:
+        x64_store_i32(w->b, 4, slot_mem(s, 0), (i32)(u32)op->imm);
+        x64_store_i32(w->b, 4, slot_mem(s, 4), (i32)(u32)(op->imm >> 32));
+        x64_store_i32(w->b, 8, slot_mem(s, 8), 0);
+        break;
+    case IR_AND: case IR_OR: case IR_XOR: case IR_ANDN: {
+        static const u8 opc[] = {[IR_AND] = 0xdb, [IR_OR] = 0xeb, [IR_XOR] = 0xef, [IR_ANDN] = 0xdf};
+        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->a].slot, 0));
+        x64_movdqu_load(w->b, 1, slot_mem(w->loc[op->b].slot, 0));
+        x64_sse_rr(w->b, 0x66, opc[op->opc], 0, 1); /* pand/por/pxor/pandn xmm0, xmm1 */
+        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        break;
+    }
+    case IR_NOT:
+        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->a].slot, 0));
+        x64_sse_rr(w->b, 0x66, 0x76, 1, 1);         /* pcmpeqd xmm1, xmm1: all ones */
+        x64_sse_rr(w->b, 0x66, 0xef, 0, 1);         /* pxor xmm0, xmm1 */
+        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        break;
+    case IR_SELECT: {
+        /* copy the chosen slot: branch-free via two loads and a cmov on
+         * the slot offset would be neat; a branch is simpler */
+        int rc = use(w, op->a, 0);
+        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->c].slot, 0));
+        x64_test_rr(w->b, 1, rc, rc);
+        u8 *skip = x64_jcc32(w->b, X64_CC_E);
+        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->b].slot, 0));
+        if (skip)
+            x64_patch_rel32(skip, (uintptr_t)skip + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
+        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        break;
+    }
+    case IR_INSERT: {
+        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->a].slot, 0));
+        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        int rx = use(w, op->b, 0);
+        x64_store(w->b, bytes_of((IrType)w->blk->temp_type[op->b]), slot_mem(s, (u32)op->imm), rx);
+        break;
+    }
+    default:
+        w->fail = true;
+        break;
+    }
+    w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
+}
+
+static void lower_extract(Lower *w, const IrOp *op)
+{
+    int d = alloc_reg(w, 0);
+    x64_load(w->b, bytes_of((IrType)op->type), d, slot_mem(w->loc[op->a].slot, (u32)op->imm));
+    bind(w, op->dst, d);
+}
+
+/* ---- helper calls ---- */
+
+static const u8 arg_regs[3] = {X64_RSI, X64_RDX, X64_RCX};
+#define CALLER_SAVED (BIT(X64_RAX) | BIT(X64_RCX) | BIT(X64_RDX) | BIT(X64_RSI) | BIT(X64_RDI) | \
+                      BIT(X64_R8) | BIT(X64_R9) | BIT(X64_R10) | BIT(X64_R11))
+
+/* Before a call: stage the integer arguments, free the registers the call
+ * clobbers (spilling live temps, saving guest values still needed), then
+ * load the arguments into RSI, RDX, RCX. */
+static void call_prologue(Lower *w, const u32 *args, unsigned nargs)
+{
+    for (unsigned k = 0; k < nargs; k++)
+        if (w->loc[args[k]].kind == LOC_REG)
+            x64_store(w->b, 8, x64_gs(JIT_THREAD(adapter_args) + 8 * (i32)k), w->loc[args[k]].reg);
+    Loc staged[3];
+    for (unsigned k = 0; k < nargs; k++)
+        staged[k] = w->loc[args[k]];
+    for (int r = 0; r < 16; r++)
+        if (CALLER_SAVED & BIT(r))
+            evict(w, r);
+    for (unsigned k = 0; k < nargs; k++) {
+        u32 t = args[k];
+        int r = arg_regs[k];
+        if (staged[k].kind == LOC_REG)
+            x64_load(w->b, 8, r, x64_gs(JIT_THREAD(adapter_args) + 8 * (i32)k));
+        else if (is_const(w, t))
+            x64_mov_ri(w->b, r, const_of(w, t));
+        else
+            x64_load(w->b, 8, r, slot_mem(staged[k].slot, 0));
+    }
+}
+
+/* Switch to ue's stack, call fn(env, rsi, rdx, rcx), switch back. */
+static void emit_call(Lower *w, const void *fn)
+{
+    X64Buf *b = w->b;
+    x64_load(b, 8, X64_RDI, x64_gs(JIT_THREAD(env)));      /* rdi = env */
+    x64_store(b, 8, env_gpr(X64_RSP), X64_RSP);             /* guest rsp -> env */
+    x64_load(b, 8, X64_RSP, x64_gs(JIT_THREAD(host_rsp)));  /* rsp = ue's stack */
+    x64_mov_ri(b, X64_RAX, (u64)(uintptr_t)fn);
+    x64_call_r(b, X64_RAX);                                 /* call fn */
+    x64_load(b, 8, X64_RSP, env_gpr(X64_RSP));              /* rsp = guest rsp */
+}
+
+/* The adapter: helpers of any signature, arguments and result in 16-byte
+ * slots of the JitThread.  Defined in jit.c. */
+void jit_call_adapter(void *env, const IrHelper *h, u64 slots);
+
+static void lower_call(Lower *w, const IrOp *op)
+{
+    const IrHelper *h = (const IrHelper *)(uintptr_t)op->imm;
+    u32 args[3] = {op->a, op->b, op->c};
+    unsigned n = h->nargs;
+    if (h->flags & (IRH_READS_STATE | IRH_WRITES_STATE)) {
+        /* The helper sees guest state in the env: GPRs go there too. */
+        for (int r = 0; r < 16; r++)
+            if ((w->home_ok & BIT(r)) && !(w->saved & BIT(r)) && r != X64_RSP) {
+                x64_store(w->b, 8, env_gpr(r), r);
+                w->saved |= BIT(r);
+            }
+    }
+    if (h->sig == IRH_I_I) {
+        call_prologue(w, args, n);
+        emit_call(w, h->fn);
+        if (op->dst)
+            bind(w, op->dst, X64_RAX);
+    } else {
+        /* Other signatures go through the adapter, arguments and result in
+         * 16-byte slots named by a packed argument. */
+        u64 packed = 0;
+        for (unsigned k = 0; k < n; k++) {
+            u32 t = args[k], sl;
+            if (w->loc[t].kind == LOC_SLOT) {
+                sl = w->loc[t].slot;
+            } else {
+                sl = alloc_slot(w);
+                x64_store(w->b, 8, slot_mem(sl, 0), use(w, t, 0));
+                x64_store_i32(w->b, 8, slot_mem(sl, 8), 0);
+            }
+            packed |= (u64)sl << (16 * k);
+        }
+        u32 rs = alloc_slot(w);
+        packed |= (u64)rs << 48;
+        call_prologue(w, args, 0);
+        x64_mov_ri(w->b, X64_RSI, (u64)(uintptr_t)h);
+        x64_mov_ri(w->b, X64_RDX, packed);
+        emit_call(w, (const void *)jit_call_adapter);
+        if (op->dst && op->type == IR_V128) {
+            w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)rs};
+        } else {
+            w->slot_used[rs] = 0;
+            if (op->dst) {
+                int d = alloc_reg(w, 0);
+                x64_load(w->b, 8, d, slot_mem(rs, 0));
+                if (op->type != IR_I64)
+                    normalise(w, (IrType)op->type, d);
+                bind(w, op->dst, d);
+            }
+        }
+    }
+    if (h->flags & IRH_WRITES_STATE) {
+        /* The helper may have changed guest GPRs in the env: every home is
+         * stale now (values of live temps are unaffected). */
+        for (int r = 0; r < 16; r++)
+            if (r != X64_RSP) {
+                w->home_ok &= (u16)~BIT(r);
+                w->saved |= BIT(r);
+            }
+    }
+}
+
+/* ---- the main pass ---- */
+
+static void lower_op(Lower *w, const IrOp *op)
+{
+    if (op->type == IR_V128 && op->opc != IR_LOAD && op->opc != IR_GET && op->opc != IR_PUT &&
+        op->opc != IR_STORE && op->opc != IR_CALL && op->opc != IR_ZEXT && op->opc != IR_CAS) {
+        lower_v128(w, op);
+        return;
+    }
+    switch (op->opc) {
+    case IR_NOP: break;
+    case IR_IMARK: w->pc = op->imm; break;
+    case IR_CONST: w->loc[op->dst] = (Loc){LOC_CONST, 0, 0}; break;
+    case IR_GET: lower_get(w, op); break;
+    case IR_PUT: lower_put(w, op); break;
+    case IR_LOAD: lower_load(w, op); break;
+    case IR_STORE: lower_store(w, op); break;
+    case IR_CAS: lower_cas(w, op); break;
+    case IR_FENCE: x64_mfence(w->b); break;
+    case IR_ADD: case IR_SUB: case IR_AND: case IR_OR: case IR_XOR:
+        lower_binop(w, op);
+        break;
+    case IR_ANDN: {
+        /* ~a & b: d = a; not d; and d, b */
+        IrType t = (IrType)op->type;
+        int d = result_reg(w, op->dst, op->a, reg_mask_of(w, op->b));
+        x64_unary(w->b, 8, false, d);
+        x64_alu_rr(w->b, X64_AND, 8, d, use(w, op->b, BIT(d)));
+        normalise(w, t, d);
+        if (t == IR_I32)
+            x64_mov_rr(w->b, 4, d, d);
+        break;
+    }
+    case IR_MUL: lower_mul(w, op); break;
+    case IR_MULHU: case IR_MULHS: case IR_DIVU: case IR_DIVS: case IR_REMU: case IR_REMS:
+        lower_rdx_rax(w, op);
+        break;
+    case IR_SHL: case IR_SHR: case IR_SAR: case IR_ROL: case IR_ROR:
+        lower_shift(w, op);
+        break;
+    case IR_NOT: case IR_NEG: case IR_CLZ: case IR_CTZ: case IR_POPCNT: case IR_BSWAP:
+        lower_unop(w, op);
+        break;
+    case IR_CMPEQ: case IR_CMPNE: case IR_CMPLTU: case IR_CMPLEU: case IR_CMPLTS: case IR_CMPLES:
+        if (w->defer[w->i] != DEFER_CMP)
+            lower_cmp_value(w, op);
+        break;
+    case IR_ZEXT: case IR_SEXT: case IR_TRUNC: lower_convert(w, op); break;
+    case IR_SELECT: lower_select(w, op); break;
+    case IR_EXTRACT: lower_extract(w, op); break;
+    case IR_INSERT: lower_v128(w, op); break;
+    case IR_CALL: lower_call(w, op); break;
+    case IR_EXIT_IF: lower_exit_if(w, op); break;
+    case IR_EXIT: lower_exit(w, op); break;
+    case IR_EXIT_IND: lower_exit_ind(w, op); break;
+    default: w->fail = true; break;
+    }
+}
+
+bool jit_lower(const IrBlock *blk, X64Buf *buf, intptr_t rx_delta, JitCode *out, Arena *arena)
+{
+    Lower w = {.b = buf, .start = buf->p, .rx_delta = rx_delta, .blk = blk, .arena = arena};
+    w.home_ok = 0xffff;
+    w.pc = blk->guest_pc;
+    analyse(&w);
+    u8 *start = buf->p;
+
+    /* Block entry: leave at once if someone asked the thread to stop. */
+    x64_alu_mi(buf, X64_CMP, 8, x64_gs(JIT_THREAD(interrupt)), 0);
+    u8 *to_stop = x64_jcc32(buf, X64_CC_NE);
+
+    for (w.i = 0; w.i < blk->nops && !w.fail && !buf->full; w.i++) {
+        const IrOp *op = &blk->ops[w.i];
+        lower_op(&w, op);
+        free_dead(&w, op);
+    }
+    /* The interrupt exit, out of line. */
+    if (to_stop && !buf->full) {
+        x64_patch_rel32(to_stop, (uintptr_t)to_stop + (uintptr_t)rx_delta, (uintptr_t)buf->p + (uintptr_t)rx_delta);
+        store_pc_imm(&w, blk->guest_pc);
+        x64_store_i32(buf, 4, x64_gs(JIT_THREAD(exit_kind)), IR_EXIT_CPU);
+        x64_store_i32(buf, 8, x64_gs(JIT_THREAD(exit_link)), 0);
+        u8 *f = x64_jmp32(buf, false);
+        if (f)
+            x64_patch_rel32(f, (uintptr_t)f + (uintptr_t)rx_delta, jit_cache.exit_routine);
+    }
+    if (w.fail || buf->full)
+        return false;
+    out->guest_pc = blk->guest_pc;
+    out->rx = start + rx_delta;
+    out->size = (u32)(buf->p - start);
+    out->nside = w.nside;
+    out->side = w.side;
+    return true;
+}
