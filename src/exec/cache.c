@@ -80,13 +80,12 @@ static void log_block(GuestProcess *p, const IrBlock *blk)
         ir_print(fd, blk, &x86_guest_info, exec_disasm_at);
 }
 
-IrBlock *cache_translate(GuestProcess *p, GuestAddr pc)
+static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
 {
     CodeCache *c = &p->cache;
-    pthread_mutex_lock(&c->lock);
     IrBlock *blk = cache_lookup(c, pc);
     if (blk)
-        goto out;
+        return blk;
     u64 avail = mem_exec_avail(&p->mem, pc);
     if (avail > 4096 * 4)
         avail = 4096 * 4;
@@ -111,8 +110,14 @@ IrBlock *cache_translate(GuestProcess *p, GuestAddr pc)
     if (2 * (c->count + 1) > c->mask + 1)
         rebuild(c, 2 * c->mask + 1);
     table_insert(c, blk);
-out:
-    pthread_mutex_unlock(&c->lock);
+    return blk;
+}
+
+IrBlock *cache_translate(GuestProcess *p, GuestAddr pc)
+{
+    pthread_mutex_lock(&p->cache.lock);
+    IrBlock *blk = translate_locked(p, pc);
+    pthread_mutex_unlock(&p->cache.lock);
     return blk;
 }
 
@@ -126,18 +131,31 @@ static void drop_native(CodeCache *c)
     jit_flush();
 }
 
+/* Successors for cross-block analyses: translated on demand, but only
+ * where the guest has executable code. */
+static const IrBlock *successor(void *ctx, GuestAddr pc)
+{
+    GuestProcess *p = ctx;
+    if (!mem_exec_avail(&p->mem, pc))
+        return NULL;
+    return translate_locked(p, pc);
+}
+
 JitCode *cache_native(GuestProcess *p, IrBlock *blk)
 {
     if (blk->native || blk->no_native)
         return blk->native;
     CodeCache *c = &p->cache;
     pthread_mutex_lock(&c->lock);
+    u8 *dead = ue_malloc(blk->nops); /* (the arena is reused by successor translation) */
+    ir_dead_exit_puts(blk, successor, p, dead);
     bool full;
-    JitCode *code = jit_compile(blk, &full);
+    JitCode *code = jit_compile(blk, dead, &full);
     if (!code && full) {
         drop_native(c);
-        code = jit_compile(blk, &full);
+        code = jit_compile(blk, dead, &full);
     }
+    free(dead);
     blk->native = code;
     blk->no_native = code == NULL;
     if (code && (p->log & EXEC_LOG_OUT_ASM))

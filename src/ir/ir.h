@@ -189,6 +189,13 @@ typedef struct IrBuilder {
 
 /* Start a block at guest_pc; ops are allocated in arena. */
 void ir_begin(IrBuilder *b, Arena *arena, const IrGuestInfo *guest, GuestAddr guest_pc);
+/* The block a guest pc starts, for analyses across block boundaries (may
+ * translate it; NULL if unavailable). */
+typedef const IrBlock *(*IrSuccFn)(void *ctx, GuestAddr pc);
+/* Mark (dead[i] = 1) the PUTs before blk's exits that every statically
+ * known successor overwrites before anything can observe them
+ * (opt_deadput.c).  dead has blk->nops entries. */
+void ir_dead_exit_puts(const IrBlock *blk, IrSuccFn succ, void *ctx, u8 *dead);
 /* Drop ops whose results are unused and that have no effect (opt_dce.c). */
 void ir_dce(IrBuilder *b);
 /* Copy the block into one heap allocation (free with ir_block_free). */

@@ -112,7 +112,7 @@ void jit_flush(void)
     jit_cache.used = routines_end;
 }
 
-JitCode *jit_compile(const IrBlock *blk, bool *full)
+JitCode *jit_compile(const IrBlock *blk, const u8 *dead, bool *full)
 {
     *full = false;
     size_t room = jit_cache.size - jit_cache.used;
@@ -123,7 +123,7 @@ JitCode *jit_compile(const IrBlock *blk, bool *full)
     X64Buf b = {.p = jit_cache.rw + jit_cache.used, .end = jit_cache.rw + jit_cache.size};
     JitCode tmp;
     arena_reset(&jit_arena);
-    if (!jit_lower(blk, &b, rx_delta(), &tmp, &jit_arena)) {
+    if (!jit_lower(blk, dead, &b, rx_delta(), &tmp, &jit_arena)) {
         if (b.full)
             *full = true;
         return NULL;

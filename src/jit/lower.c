@@ -46,6 +46,7 @@ typedef struct Lower {
     GuestAddr pc;        /* current guest instruction */
     u32 *last_use;       /* per temp */
     u8 *defer;           /* per op */
+    u8 *skip;            /* per op: not emitted (dead PUT, or feeds only those) */
     u16 *needed_after;   /* per op: guest homes needed after it */
     u32 last_get[16];    /* last op reading each guest GPR */
     u32 *def;            /* per temp: defining op */
@@ -93,10 +94,34 @@ static bool syncs(const IrOp *op)
     return (ir_op_flags[op->opc] & (IRF_MEM | IRF_EXIT)) || op->opc == IR_CALL;
 }
 
-static void analyse(Lower *w)
+/* Ops not worth emitting: PUTs no successor observes (dead), and the pure
+ * computations that only fed them. */
+static void find_skipped(Lower *w, const u8 *dead)
+{
+    const IrBlock *blk = w->blk;
+    u32 n = blk->nops;
+    w->skip = arena_alloc(w->arena, n);
+    memset(w->skip, 0, n);
+    if (!dead)
+        return;
+    u8 *used = arena_alloc(w->arena, blk->ntemps);
+    memset(used, 0, blk->ntemps);
+    for (u32 i = n; i-- > 0;) {
+        const IrOp *op = &blk->ops[i];
+        bool removable = (ir_op_flags[op->opc] & IRF_PURE) || op->opc == IR_GET;
+        if (dead[i] || (removable && op->dst && !used[op->dst])) {
+            w->skip[i] = 1;
+            continue;
+        }
+        used[op->a] = used[op->b] = used[op->c] = 1;
+    }
+}
+
+static void analyse(Lower *w, const u8 *dead)
 {
     const IrBlock *blk = w->blk;
     u32 n = blk->nops, nt = blk->ntemps;
+    find_skipped(w, dead);
     w->last_use = arena_alloc(w->arena, nt * sizeof(u32));
     w->def = arena_alloc(w->arena, nt * sizeof(u32));
     w->loc = arena_alloc(w->arena, nt * sizeof(Loc));
@@ -111,6 +136,8 @@ static void analyse(Lower *w)
         const IrOp *op = &blk->ops[i];
         if (op->dst)
             w->def[op->dst] = i;
+        if (w->skip[i])
+            continue;
         u32 args[3] = {op->a, op->b, op->c};
         for (int k = 0; k < 3; k++)
             if (args[k]) {
@@ -122,7 +149,7 @@ static void analyse(Lower *w)
      * (cmp+jcc, cmp+cmov); its operands then live until the consumer. */
     for (u32 i = 0; i < n; i++) {
         const IrOp *op = &blk->ops[i];
-        if (!is_cmp(op) || uses[op->dst] != 1 || ir_type_bits((IrType)blk->temp_type[op->a]) > 64)
+        if (w->skip[i] || !is_cmp(op) || uses[op->dst] != 1 || ir_type_bits((IrType)blk->temp_type[op->a]) > 64)
             continue;
         u32 user = w->last_use[op->dst];
         const IrOp *u = &blk->ops[user];
@@ -138,7 +165,7 @@ static void analyse(Lower *w)
         w->last_get[r] = 0;
     for (u32 i = 0; i < n; i++) {
         const IrOp *op = &blk->ops[i];
-        u32 r = op->opc == IR_GET ? gpr_of_offset((u32)op->imm) : 16;
+        u32 r = op->opc == IR_GET && !w->skip[i] ? gpr_of_offset((u32)op->imm) : 16;
         if (r < 16)
             w->last_get[r] = i;
     }
@@ -147,6 +174,8 @@ static void analyse(Lower *w)
     for (u32 i = n; i-- > 0;) {
         const IrOp *op = &blk->ops[i];
         w->needed_after[i] = needed;
+        if (w->skip[i])
+            continue;
         u32 r = (op->opc == IR_GET || op->opc == IR_PUT) ? gpr_of_offset((u32)op->imm) : 16;
         if (op->opc == IR_PUT && r < 16 && op->type == IR_I64)
             needed &= (u16)~BIT(r);
@@ -1095,12 +1124,12 @@ static void lower_op(Lower *w, const IrOp *op)
     }
 }
 
-bool jit_lower(const IrBlock *blk, X64Buf *buf, intptr_t rx_delta, JitCode *out, Arena *arena)
+bool jit_lower(const IrBlock *blk, const u8 *dead, X64Buf *buf, intptr_t rx_delta, JitCode *out, Arena *arena)
 {
     Lower w = {.b = buf, .start = buf->p, .rx_delta = rx_delta, .blk = blk, .arena = arena};
     w.home_ok = 0xffff;
     w.pc = blk->guest_pc;
-    analyse(&w);
+    analyse(&w, dead);
     u8 *start = buf->p;
 
     /* Block entry: leave at once if someone asked the thread to stop. */
@@ -1109,6 +1138,8 @@ bool jit_lower(const IrBlock *blk, X64Buf *buf, intptr_t rx_delta, JitCode *out,
 
     for (w.i = 0; w.i < blk->nops && !w.fail && !buf->full; w.i++) {
         const IrOp *op = &blk->ops[w.i];
+        if (w.skip[w.i])
+            continue;
         lower_op(&w, op);
         free_dead(&w, op);
     }
