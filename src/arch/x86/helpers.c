@@ -259,6 +259,7 @@ static const char *state_name(u32 off, char *buf, size_t len)
         {X86_OFF(eflags_hi), "eflags_hi"}, {X86_OFF(fs_base), "fs_base"}, {X86_OFF(gs_base), "gs_base"},
         {X86_OFF(mxcsr), "mxcsr"}, {X86_OFF(status), "status"}, {X86_OFF(fcw), "fcw"},
         {X86_OFF(fsw), "fsw"}, {X86_OFF(ftop), "ftop"}, {X86_OFF(ftag), "ftag"},
+        {X86_OFF(fop), "fop"}, {X86_OFF(fpu_ip), "fpu_ip"}, {X86_OFF(fpu_dp), "fpu_dp"},
     };
     for (size_t i = 0; i < UE_ARRAY_LEN(named); i++)
         if (named[i].off == off)

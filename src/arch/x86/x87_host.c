@@ -1,0 +1,302 @@
+/*
+ * x87_host.c — guest x87 operations executed by the host's own x87 FPU.
+ *
+ * Pipeline position: below the x87 helpers (x87_ops.c), which own the
+ * register stack, tags and stack faults; these primitives only compute one
+ * value (and its status flags) from raw 80-bit operands.
+ *
+ * Why the host FPU and not C or a soft-float library: the guest expects the
+ * exact bits of an x87 — results rounded to the precision-control width
+ * with the rounding-control mode, NaN propagation by the x87 rules, pseudo-
+ * denormals and unnormals treated as the hardware treats them, and above
+ * all FSIN/FCOS/FPTAN/FPATAN/F2XM1/FYL2X/FYL2XP1, whose results are those of
+ * the hardware's microcode, not correctly rounded values any library
+ * reproduces.  Running the same instruction on the same bits gives the same
+ * answer.  Each primitive is one asm block: load the operands with FLD m80
+ * (which never converts nor raises), run the guest's instruction, read the
+ * status word, store the result with FSTP m80 (exact).
+ *
+ * THIS FILE IS x86-HOST-ONLY.  A portable build (WebAssembly, AArch64)
+ * would need an 80-bit soft-float (e.g. Berkeley SoftFloat's extF80 with the
+ * x87 precision-control rounding and NaN rules added), and for the
+ * transcendental instructions an emulation of the x87 microcode's
+ * algorithms; results would then differ in the last bit from real hardware
+ * for some inputs.
+ *
+ * Host FPU discipline: the host x87 stack is empty between C statements
+ * (SysV ABI), so each block starts with FNINIT (known TOP, tags and
+ * condition codes), loads the guest's control word with every exception
+ * masked (the host must never trap, and the caller wants the masked
+ * response), and ends by clearing the flags and restoring ue's own control
+ * word.  Callers take from the returned status word only the exception
+ * flags and the condition codes the instruction defines.
+ */
+#include "arch/x86/x87_priv.h"
+
+#define HOST_ENTER "fnstcw %[save]\n\tfninit\n\tfldcw %[cw]\n\t"
+#define HOST_LEAVE "\n\tfnclex\n\tfldcw %[save]"
+#define HOST_CLOBBERS "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "memory"
+
+/* The control word the host runs with: the guest's precision and rounding
+ * control, every exception masked. */
+static inline u16 host_cw(u16 guest_cw) { return guest_cw | FSW_EXC; }
+
+/* The largest memory operand: 10 bytes (m80, BCD). */
+typedef struct Mem80 {
+    u8 b[10];
+} Mem80;
+
+/* ---- arithmetic ---- */
+
+/* ST(0) op ST(1) on the host, with the guest's encoding (D8 C1+8*op:
+ * ST(0) = ST(0) op ST(1); DC C1+8*op: ST(1) = ST(1) op ST(0)), so operand
+ * order and NaN selection are the hardware's.  The encodings are emitted as
+ * bytes because AT&T mnemonics swap FSUB/FSUBR (FDIV/FDIVR) in the
+ * ST(i)-destination forms. */
+#define ARITH_REG(opc, op, pop_first)                                           \
+    __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t.byte " #opc ", 0xc1 + 8 * " #op "\n\t" \
+                     "fnstsw %[sw]\n\t" pop_first "\n\tfstpt %[r]\n\t"          \
+                     "fstp %%st(0)" HOST_LEAVE                                  \
+                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [cw] "m"(cw)    \
+                     : HOST_CLOBBERS)
+/* D8 form: the result is ST(0); DC form: exchange first so ST(0) is it. */
+#define ARITH_D8(op) ARITH_REG(0xd8, op, "")
+#define ARITH_DC(op) ARITH_REG(0xdc, op, "fxch %%st(1)")
+
+/* ST(0) op memory. */
+#define ARITH_MEM(insn)                                                         \
+    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
+                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
+                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [cw] "m"(cw)  \
+                     : HOST_CLOBBERS)
+
+#define ARITH_CASES(key, MAC, p, s)                                            \
+    case (key) * 8 + 0: MAC(p "add" s); break;                                 \
+    case (key) * 8 + 1: MAC(p "mul" s); break;                                 \
+    case (key) * 8 + 4: MAC(p "sub" s); break;                                 \
+    case (key) * 8 + 5: MAC(p "subr" s); break;                                \
+    case (key) * 8 + 6: MAC(p "div" s); break;                                 \
+    case (key) * 8 + 7: MAC(p "divr" s); break;
+
+#define ARITH_REG_CASES(key, MAC)                                              \
+    case (key) * 8 + 0: MAC(0); break;                                         \
+    case (key) * 8 + 1: MAC(1); break;                                         \
+    case (key) * 8 + 4: MAC(4); break;                                         \
+    case (key) * 8 + 5: MAC(5); break;                                         \
+    case (key) * 8 + 6: MAC(6); break;                                         \
+    case (key) * 8 + 7: MAC(7); break;
+
+/* Keys of the arithmetic forms in the switch below. */
+enum { K_D8, K_DC, K_M32FP, K_M64FP, K_M16INT, K_M32INT };
+
+static int arith_key(X87Kind kind, bool to_src)
+{
+    switch (kind) {
+    case X87_REG: return to_src ? K_DC : K_D8;
+    case X87_M32FP: return K_M32FP;
+    case X87_M64FP: return K_M64FP;
+    case X87_M16INT: return K_M16INT;
+    case X87_M32INT: return K_M32INT;
+    default: ue_panic("x87: bad arithmetic operand kind %d", kind);
+    }
+}
+
+u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *a, const void *src, u16 cw)
+{
+    u16 sw = 0, save;
+    cw = host_cw(cw);
+    switch (arith_key(kind, to_src) * 8 + (int)op) {
+    ARITH_REG_CASES(K_D8, ARITH_D8)
+    ARITH_REG_CASES(K_DC, ARITH_DC)
+    ARITH_CASES(K_M32FP, ARITH_MEM, "f", "s")
+    ARITH_CASES(K_M64FP, ARITH_MEM, "f", "l")
+    ARITH_CASES(K_M16INT, ARITH_MEM, "fi", "s")
+    ARITH_CASES(K_M32INT, ARITH_MEM, "fi", "l")
+    default: ue_panic("x87: bad arithmetic op %u", op);
+    }
+    return sw;
+}
+
+/* ---- compares ---- */
+
+#define COMPARE_REG(insn)                                                       \
+    __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1)\n\tfnstsw %[sw]\n\t" \
+                     "fstp %%st(0)\n\tfstp %%st(0)" HOST_LEAVE                  \
+                     : [sw] "=m"(sw), [save] "=m"(save)                         \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [cw] "m"(cw)    \
+                     : HOST_CLOBBERS)
+#define COMPARE_MEM(insn)                                                       \
+    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstp %%st(0)" HOST_LEAVE \
+                     : [sw] "=m"(sw), [save] "=m"(save)                         \
+                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [cw] "m"(cw)  \
+                     : HOST_CLOBBERS)
+
+u16 x87_host_compare(X87Kind kind, bool unordered, const F80 *a, const void *src, u16 cw)
+{
+    u16 sw = 0, save;
+    cw = host_cw(cw);
+    switch (kind) {
+    case X87_REG:
+        if (unordered)
+            COMPARE_REG("fucom");
+        else
+            COMPARE_REG("fcom");
+        break;
+    case X87_M32FP: COMPARE_MEM("fcoms"); break;
+    case X87_M64FP: COMPARE_MEM("fcoml"); break;
+    case X87_M16INT: COMPARE_MEM("ficoms"); break;
+    case X87_M32INT: COMPARE_MEM("ficoml"); break;
+    default: ue_panic("x87: bad compare operand kind %d", kind);
+    }
+    return sw;
+}
+
+/* ---- loads and stores ---- */
+
+#define LOAD_MEM(insn)                                                          \
+    __asm__ volatile(HOST_ENTER insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
+                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
+                     : [m] "m"(*(const Mem80 *)src), [cw] "m"(cw)               \
+                     : HOST_CLOBBERS)
+
+u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw)
+{
+    u16 sw = 0, save;
+    cw = host_cw(cw);
+    switch (kind) {
+    case X87_M32FP: LOAD_MEM("flds"); break;
+    case X87_M64FP: LOAD_MEM("fldl"); break;
+    case X87_M80FP: LOAD_MEM("fldt"); break;
+    case X87_M16INT: LOAD_MEM("filds"); break;
+    case X87_M32INT: LOAD_MEM("fildl"); break;
+    case X87_M64INT: LOAD_MEM("fildll"); break;
+    case X87_M80BCD: LOAD_MEM("fbld"); break;
+    default: ue_panic("x87: bad load kind %d", kind);
+    }
+    return sw;
+}
+
+#define LOAD_CONST(insn)                                                        \
+    __asm__ volatile(HOST_ENTER insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
+                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
+                     : [cw] "m"(cw)                                             \
+                     : HOST_CLOBBERS)
+
+u16 x87_host_const(unsigned which, F80 *res, u16 cw)
+{
+    u16 sw = 0, save;
+    cw = host_cw(cw);
+    switch (which) {
+    case X87_C_1: LOAD_CONST("fld1"); break;
+    case X87_C_L2T: LOAD_CONST("fldl2t"); break;
+    case X87_C_L2E: LOAD_CONST("fldl2e"); break;
+    case X87_C_PI: LOAD_CONST("fldpi"); break;
+    case X87_C_LG2: LOAD_CONST("fldlg2"); break;
+    case X87_C_LN2: LOAD_CONST("fldln2"); break;
+    case X87_C_Z: LOAD_CONST("fldz"); break;
+    default: ue_panic("x87: bad constant %u", which);
+    }
+    return sw;
+}
+
+/* The popping form of each store, so every one leaves the host stack
+ * empty; popping does not change the flags the store set. */
+#define STORE_MEM(insn)                                                         \
+    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]" HOST_LEAVE \
+                     : [sw] "=m"(sw), [m] "=m"(*(Mem80 *)dst), [save] "=m"(save) \
+                     : [a] "m"(*a), [cw] "m"(cw)                                \
+                     : HOST_CLOBBERS)
+
+u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw)
+{
+    u16 sw = 0, save;
+    cw = host_cw(cw);
+    switch (kind) {
+    case X87_M32FP: STORE_MEM("fstps"); break;
+    case X87_M64FP: STORE_MEM("fstpl"); break;
+    case X87_M16INT: STORE_MEM("fistps"); break;
+    case X87_M32INT: STORE_MEM("fistpl"); break;
+    case X87_M64INT: STORE_MEM("fistpll"); break;
+    case X87_M80BCD: STORE_MEM("fbstp"); break;
+    case X87_T16: STORE_MEM("fisttps"); break;
+    case X87_T32: STORE_MEM("fisttpl"); break;
+    case X87_T64: STORE_MEM("fisttpll"); break;
+    default: ue_panic("x87: bad store kind %d", kind);
+    }
+    return sw;
+}
+
+/* ---- D9 E0..FF: the rest of the instruction set ---- */
+
+#define UNARY(insn)                                                             \
+    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
+                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
+                     : [a] "m"(*a), [cw] "m"(cw)                                \
+                     : HOST_CLOBBERS)
+
+u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw)
+{
+    u16 sw = 0, save;
+    cw = host_cw(cw);
+    switch (op) {
+    case 0x04: UNARY("ftst"); break;
+    case 0x05: UNARY("fxam"); break;
+    case 0x10: UNARY("f2xm1"); break;
+    case 0x1a: UNARY("fsqrt"); break;
+    case 0x1c: UNARY("frndint"); break;
+    case 0x1e: UNARY("fsin"); break;
+    case 0x1f: UNARY("fcos"); break;
+    default: ue_panic("x87: bad unary op %#x", op);
+    }
+    return sw;
+}
+
+/* ST(0) = a, ST(1) = b.  keep: the instruction leaves both registers (the
+ * result is ST(0), then ST(1) is dropped) or pops (the result is ST(0)). */
+#define BINARY(insn, after)                                                     \
+    __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" after HOST_LEAVE \
+                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
+                     : [a] "m"(*a), [b] "m"(*b), [cw] "m"(cw)                   \
+                     : HOST_CLOBBERS)
+#define BINARY_KEEP(insn) BINARY(insn, "\n\tfstp %%st(0)")
+#define BINARY_POP(insn) BINARY(insn, "")
+
+u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw)
+{
+    u16 sw = 0, save;
+    cw = host_cw(cw);
+    switch (op) {
+    case 0x11: BINARY_POP("fyl2x"); break;
+    case 0x13: BINARY_POP("fpatan"); break;
+    case 0x15: BINARY_KEEP("fprem1"); break;
+    case 0x18: BINARY_KEEP("fprem"); break;
+    case 0x19: BINARY_POP("fyl2xp1"); break;
+    case 0x1d: BINARY_KEEP("fscale"); break;
+    default: ue_panic("x87: bad binary op %#x", op);
+    }
+    return sw;
+}
+
+/* FPTAN and FSINCOS push only when C2 is clear; the asm looks at the status
+ * word it just stored to know how many values to take off the host stack. */
+#define SPLIT(insn, test_c2)                                                    \
+    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\t"     \
+                     test_c2 "fstpt %[r0]\n1:\n\tfstpt %[r1]" HOST_LEAVE        \
+                     : [sw] "=m"(sw), [r0] "=m"(*res0), [r1] "=m"(*res1), [save] "=m"(save) \
+                     : [a] "m"(*a), [cw] "m"(cw)                                \
+                     : HOST_CLOBBERS)
+#define IF_C2_SKIP "testw $0x400, %[sw]\n\tjnz 1f\n\t"
+
+u16 x87_host_split(unsigned op, F80 *res0, F80 *res1, const F80 *a, u16 cw)
+{
+    u16 sw = 0, save;
+    cw = host_cw(cw);
+    switch (op) {
+    case 0x12: SPLIT("fptan", IF_C2_SKIP); break;
+    case 0x14: SPLIT("fxtract", ""); break;
+    case 0x1b: SPLIT("fsincos", IF_C2_SKIP); break;
+    default: ue_panic("x87: bad split op %#x", op);
+    }
+    return sw;
+}
