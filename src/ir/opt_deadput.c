@@ -60,7 +60,10 @@ void ir_dead_exit_puts(const IrBlock *blk, IrSuccFn succ, void *ctx, u8 *dead)
     while (tail > 0) {
         const IrOp *op = &blk->ops[tail - 1];
         if (op->opc == IR_EXIT || op->opc == IR_EXIT_IF) {
-            if (ntargets == UE_ARRAY_LEN(targets))
+            /* Only plain control transfers lead straight to the successor;
+             * system calls and traps hand the state to the OS layer. */
+            IrExitKind k = (IrExitKind)op->aux;
+            if (ntargets == UE_ARRAY_LEN(targets) || (k != IR_EXIT_JUMP && k != IR_EXIT_CALL && k != IR_EXIT_RET))
                 return;
             const IrBlock *s = succ(ctx, op->imm);
             if (!s)

@@ -48,6 +48,7 @@ typedef struct Lower {
     u8 *defer;           /* per op */
     u8 *skip;            /* per op: not emitted (dead PUT, or feeds only those) */
     u16 *needed_after;   /* per op: guest homes needed after it */
+    u16 needed;          /* guest homes that must survive what is emitted now */
     u32 last_get[16];    /* last op reading each guest GPR */
     u32 *def;            /* per temp: defining op */
     Loc *loc;            /* per temp */
@@ -188,8 +189,10 @@ static void analyse(Lower *w, const u8 *dead)
 
 /* ---- registers ---- */
 
-/* Record that the next emitted instruction may fault. */
-static void may_fault(Lower *w)
+/* Record that the next emitted instruction may fault, with the register
+ * state `home_ok` (taken before a load's destination was chosen: the
+ * destination keeps its old value when the load faults). */
+static void may_fault_with(Lower *w, u16 home_ok)
 {
     if (w->nside == w->cap_side) {
         u32 cap = w->cap_side ? 2 * w->cap_side : 16;
@@ -200,10 +203,12 @@ static void may_fault(Lower *w)
         w->cap_side = cap;
     }
     /* The invariant every fault relies on. */
-    ue_assert((u16)(w->home_ok | w->saved) == 0xffff);
-    w->side[w->nside++] = (JitSideEntry){.host_off = (u32)(w->b->p - w->start), .in_env = (u16)~w->home_ok,
+    ue_assert((u16)(home_ok | w->saved) == 0xffff);
+    w->side[w->nside++] = (JitSideEntry){.host_off = (u32)(w->b->p - w->start), .in_env = (u16)~home_ok,
                                          .guest_pc = w->pc};
 }
+
+static void may_fault(Lower *w) { may_fault_with(w, w->home_ok); }
 
 static u32 alloc_slot(Lower *w)
 {
@@ -227,7 +232,7 @@ static void evict(Lower *w, int r)
     }
     w->hold[r] = 0;
     if (w->home_ok & BIT(r)) {
-        if ((w->needed_after[w->i] & BIT(r)) && !(w->saved & BIT(r))) {
+        if ((w->needed & BIT(r)) && !(w->saved & BIT(r))) {
             x64_store(w->b, 8, env_gpr(r), r);
             w->saved |= BIT(r);
         }
@@ -247,7 +252,7 @@ static int take_cost(const Lower *w, int r)
     u32 t = w->hold[r];
     if (t && temp_live_now(w, t))
         cost += 25; /* also needs a register again at its next use */
-    if (w->home_ok & BIT(r) && (w->needed_after[w->i] & BIT(r))) {
+    if (w->home_ok & BIT(r) && (w->needed & BIT(r))) {
         cost += (w->saved & BIT(r)) ? 0 : 10;
         cost += w->last_get[r] > w->i ? 15 : 10;
     }
@@ -583,8 +588,13 @@ static void lower_load(Lower *w, const IrOp *op)
         w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
         return;
     }
+    /* The destination is written only if the load succeeds, so it may be a
+     * home whose guest value is dead after the load. */
+    u16 home_ok = w->home_ok;
+    w->needed = w->needed_after[w->i];
     int d = alloc_reg(w, m.base >= 0 ? BIT(m.base) : 0);
-    may_fault(w);
+    w->needed = 0xffff;
+    may_fault_with(w, (u16)(home_ok & (w->home_ok | BIT(d))));
     x64_load(w->b, bytes_of((IrType)op->type), d, m);
     bind(w, op->dst, d);
 }
@@ -1140,6 +1150,7 @@ bool jit_lower(const IrBlock *blk, const u8 *dead, X64Buf *buf, intptr_t rx_delt
         const IrOp *op = &blk->ops[w.i];
         if (w.skip[w.i])
             continue;
+        w.needed = syncs(op) ? 0xffff : w.needed_after[w.i];
         lower_op(&w, op);
         free_dead(&w, op);
     }
