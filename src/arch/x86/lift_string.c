@@ -123,7 +123,8 @@ LIFTER(string)
     }
     x86_flush_all(L);
     ir_exit_if(b, again, in->pc, IR_EXIT_JUMP);
-    ir_exit(b, L->next_pc, IR_EXIT_JUMP);
+    if (!b->ended) /* a constant RCX folds `again` to true: the exit_if ended it */
+        ir_exit(b, L->next_pc, IR_EXIT_JUMP);
     L->ended = true;
     return true;
 }
