@@ -1,0 +1,322 @@
+/*
+ * sse_priv.h — private to the SSE/MMX part of the x86 lifter: the lift side
+ * (lift_sse*.c: operand access, the generic instruction forms the opcode
+ * table sse_ops.def names) and the helper side (sse_*.c: the C bodies of the
+ * lane operations the IR has no op for).
+ *
+ * How SSE is lifted (Intel SDM vol. 1 ch. 9-12, vol. 2 for each instruction):
+ *  - XMM registers are lifter slots (SLOT_XMM + r): v128 temps buffered like
+ *    GPRs.  Moves, logic (PAND/POR/PXOR/ANDPS...), PTEST and lane inserts and
+ *    extracts are plain IR; every other lane operation is one helper call
+ *    G = h(a, b, c) on whole v128 values, where by convention
+ *        a = the destination's old value (0 for unary forms that ignore it),
+ *        b = the source operand (register or memory, widened to v128),
+ *        c = the immediate (as a v128 constant) or XMM0 (BLENDV*).
+ *    Passing 0 rather than the old destination to a helper that ignores it
+ *    keeps the data flow exact for the memcheck pass (a helper's result
+ *    depends on all of its arguments as far as shadow propagation knows).
+ *  - MMX registers MM0..MM7 are the low 64 bits of the x87 physical
+ *    registers (X86Regs.st[i], i the register number, not relative to TOP).
+ *    MMX instructions reuse the 128-bit helpers on zero-extended operands
+ *    where the low half of the result is the 64-bit result, and say so where
+ *    a different construction is needed (packs, horizontal ops, PUNPCKH*).
+ *  - FP helpers read the guest MXCSR (rounding, DAZ, FTZ) and OR the
+ *    exception flags they raise into it.  The lifter never caches MXCSR in a
+ *    slot, so these calls need no flush of buffered slot writes.
+ */
+#ifndef UE_SSE_PRIV_H
+#define UE_SSE_PRIV_H
+
+#include "arch/x86/x86_priv.h"
+
+/* ---- lane views (helper side) ---- */
+
+/* A V128 seen as lanes.  Lane 0 is the lowest-addressed: the host (and any
+ * ue host) is little-endian, as x86 is. */
+typedef union SseVec {
+    V128 v;
+    u8 b[16];
+    i8 sb[16];
+    u16 w[8];
+    i16 sw[8];
+    u32 d[4];
+    i32 sd[4];
+    u64 q[2];
+    i64 sq[2];
+} SseVec;
+
+/* MXCSR bits. */
+enum {
+    MXCSR_IE = 1 << 0, MXCSR_DE = 1 << 1, MXCSR_ZE = 1 << 2, MXCSR_OE = 1 << 3,
+    MXCSR_UE = 1 << 4, MXCSR_PE = 1 << 5, MXCSR_FLAGS = 0x3f,
+    MXCSR_DAZ = 1 << 6, MXCSR_MASKS = 0x3f << 7, MXCSR_RC_SHIFT = 13,
+    MXCSR_FTZ = 1 << 15,
+    MXCSR_VALID = 0xffff, /* MXCSR_MASK that FXSAVE reports; other bits #GP */
+};
+
+/* ---- the FP environment of a helper (sse_fp.c, sse_cvt.c) ----
+ * A helper brackets its work with fp_begin/fp_end: the host MXCSR gets the
+ * guest's rounding control, DAZ and FTZ with every exception masked and no
+ * flag set; C arithmetic on float/double then rounds, flushes and raises
+ * flags exactly as the guest's SSE unit would (the host is x86-64, so the
+ * compiler's float ops are the same SSE instructions; a non-x86 host would
+ * need a soft-float here).  fp_end ORs the flags the host raised, plus those
+ * the helper raised itself (e->flags, for the cases C cannot express), into
+ * the guest MXCSR and restores ue's own MXCSR.  An unmasked exception would
+ * trap (SIGFPE) on a CPU; that is not modelled: the flag is set and the
+ * masked response returned.
+ *
+ * The compiler may move arithmetic on register values across the MXCSR
+ * accesses, so operands and results pass through FP_HIDE (an empty volatile
+ * asm that claims to change the value): volatile asms keep their order, and
+ * the data dependencies pin the arithmetic between them. */
+typedef struct FpEnv {
+    X86Regs *r;
+    u32 host;     /* ue's MXCSR, restored by fp_end */
+    u32 flags;    /* exception flags raised by emulated paths */
+    unsigned rc;  /* the guest's rounding control: 0 nearest, 1 down, 2 up, 3 zero */
+    bool daz;
+} FpEnv;
+
+#define FP_HIDE(v) __asm__ volatile("" : "+x"(v))
+#define FP_HIDE_INT(v) __asm__ volatile("" : "+r"(v))
+
+static inline void fp_begin(FpEnv *e, void *env)
+{
+    X86Regs *r = env;
+    u32 run = (r->mxcsr & (3u << MXCSR_RC_SHIFT | MXCSR_DAZ | MXCSR_FTZ)) | MXCSR_MASKS;
+    e->r = r;
+    e->flags = 0;
+    e->rc = (r->mxcsr >> MXCSR_RC_SHIFT) & 3;
+    e->daz = (r->mxcsr & MXCSR_DAZ) != 0;
+    __asm__ volatile("stmxcsr %0" : "=m"(e->host));
+    __asm__ volatile("ldmxcsr %0" : : "m"(run));
+}
+
+static inline void fp_end(FpEnv *e)
+{
+    u32 now;
+    __asm__ volatile("stmxcsr %0" : "=m"(now));
+    __asm__ volatile("ldmxcsr %0" : : "m"(e->host));
+    e->r->mxcsr |= (now & MXCSR_FLAGS) | e->flags;
+}
+
+/* A finite value as mant * 2^e2 (the fraction with its implicit bit). */
+typedef struct FpParts {
+    bool neg;
+    u64 mant;
+    int e2;
+} FpParts;
+
+enum { FOP_ADD, FOP_SUB, FOP_MUL, FOP_DIV, FOP_MIN, FOP_MAX, FOP_SQRT };
+
+/* mant / 2^shift rounded to an integer by rc for a value of sign neg;
+ * *inexact says whether bits were lost.  mant < 2^60. */
+static inline u64 fp_round_shift(u64 mant, unsigned shift, bool neg, unsigned rc, bool *inexact)
+{
+    u64 q, rem, half;
+    if (shift == 0) {
+        *inexact = false;
+        return mant;
+    }
+    if (shift >= 64) {
+        q = 0;
+        rem = mant;
+        half = shift == 64 ? 1ull << 63 : ~0ull; /* mant < half: below one half */
+    } else {
+        q = mant >> shift;
+        rem = mant & ((1ull << shift) - 1);
+        half = 1ull << (shift - 1);
+    }
+    *inexact = rem != 0;
+    bool up;
+    switch (rc) {
+    case 0: up = rem > half || (rem == half && (q & 1)); break;
+    case 1: up = neg && rem; break;
+    case 2: up = !neg && rem; break;
+    default: up = false; break;
+    }
+    return q + up;
+}
+
+/* ---- helpers ----
+ * X(name, signature, IRH flags, number of arguments); the object is
+ * sse_h_<name>, the function h_<name> in the file whose list names it. */
+
+#define SSE_FP_STATE (IRH_READS_STATE | IRH_WRITES_STATE) /* MXCSR only */
+
+/* sse_int.c: integer lanes, shuffles, packs; no guest state. */
+#define SSE_INT_HELPERS(X)                                                   \
+    X(paddb, IRH_V_V, 0, 2) X(paddw, IRH_V_V, 0, 2) X(paddd, IRH_V_V, 0, 2)  \
+    X(paddq, IRH_V_V, 0, 2) X(psubb, IRH_V_V, 0, 2) X(psubw, IRH_V_V, 0, 2)  \
+    X(psubd, IRH_V_V, 0, 2) X(psubq, IRH_V_V, 0, 2)                         \
+    X(paddsb, IRH_V_V, 0, 2) X(paddsw, IRH_V_V, 0, 2)                        \
+    X(paddusb, IRH_V_V, 0, 2) X(paddusw, IRH_V_V, 0, 2)                      \
+    X(psubsb, IRH_V_V, 0, 2) X(psubsw, IRH_V_V, 0, 2)                        \
+    X(psubusb, IRH_V_V, 0, 2) X(psubusw, IRH_V_V, 0, 2)                      \
+    X(pcmpeqb, IRH_V_V, 0, 2) X(pcmpeqw, IRH_V_V, 0, 2)                      \
+    X(pcmpeqd, IRH_V_V, 0, 2) X(pcmpeqq, IRH_V_V, 0, 2)                      \
+    X(pcmpgtb, IRH_V_V, 0, 2) X(pcmpgtw, IRH_V_V, 0, 2)                      \
+    X(pcmpgtd, IRH_V_V, 0, 2) X(pcmpgtq, IRH_V_V, 0, 2)                      \
+    X(pmullw, IRH_V_V, 0, 2) X(pmulhw, IRH_V_V, 0, 2)                        \
+    X(pmulhuw, IRH_V_V, 0, 2) X(pmulld, IRH_V_V, 0, 2)                       \
+    X(pmuludq, IRH_V_V, 0, 2) X(pmuldq, IRH_V_V, 0, 2)                       \
+    X(pmaddwd, IRH_V_V, 0, 2) X(pmaddubsw, IRH_V_V, 0, 2)                    \
+    X(pmulhrsw, IRH_V_V, 0, 2) X(psadbw, IRH_V_V, 0, 2)                      \
+    X(pavgb, IRH_V_V, 0, 2) X(pavgw, IRH_V_V, 0, 2)                          \
+    X(pminub, IRH_V_V, 0, 2) X(pmaxub, IRH_V_V, 0, 2)                        \
+    X(pminsb, IRH_V_V, 0, 2) X(pmaxsb, IRH_V_V, 0, 2)                        \
+    X(pminuw, IRH_V_V, 0, 2) X(pmaxuw, IRH_V_V, 0, 2)                        \
+    X(pminsw, IRH_V_V, 0, 2) X(pmaxsw, IRH_V_V, 0, 2)                        \
+    X(pminud, IRH_V_V, 0, 2) X(pmaxud, IRH_V_V, 0, 2)                        \
+    X(pminsd, IRH_V_V, 0, 2) X(pmaxsd, IRH_V_V, 0, 2)                        \
+    X(psignb, IRH_V_V, 0, 2) X(psignw, IRH_V_V, 0, 2)                        \
+    X(psignd, IRH_V_V, 0, 2) X(pabsb, IRH_V_V, 0, 2)                         \
+    X(pabsw, IRH_V_V, 0, 2) X(pabsd, IRH_V_V, 0, 2)                          \
+    X(packsswb, IRH_V_V, 0, 2) X(packssdw, IRH_V_V, 0, 2)                    \
+    X(packuswb, IRH_V_V, 0, 2) X(packusdw, IRH_V_V, 0, 2)                    \
+    X(punpcklbw, IRH_V_V, 0, 2) X(punpcklwd, IRH_V_V, 0, 2)                  \
+    X(punpckldq, IRH_V_V, 0, 2) X(punpcklqdq, IRH_V_V, 0, 2)                 \
+    X(punpckhbw, IRH_V_V, 0, 2) X(punpckhwd, IRH_V_V, 0, 2)                  \
+    X(punpckhdq, IRH_V_V, 0, 2) X(punpckhqdq, IRH_V_V, 0, 2)                 \
+    X(phaddw, IRH_V_V, 0, 2) X(phaddd, IRH_V_V, 0, 2)                        \
+    X(phaddsw, IRH_V_V, 0, 2) X(phsubw, IRH_V_V, 0, 2)                       \
+    X(phsubd, IRH_V_V, 0, 2) X(phsubsw, IRH_V_V, 0, 2)                       \
+    X(phminposuw, IRH_V_V, 0, 2)                                            \
+    X(psllw, IRH_V_V, 0, 2) X(pslld, IRH_V_V, 0, 2) X(psllq, IRH_V_V, 0, 2)  \
+    X(psrlw, IRH_V_V, 0, 2) X(psrld, IRH_V_V, 0, 2) X(psrlq, IRH_V_V, 0, 2)  \
+    X(psraw, IRH_V_V, 0, 2) X(psrad, IRH_V_V, 0, 2)                          \
+    X(pslldq, IRH_V_V, 0, 2) X(psrldq, IRH_V_V, 0, 2)                        \
+    X(pshufd, IRH_V_V, 0, 3) X(pshuflw, IRH_V_V, 0, 3)                       \
+    X(pshufhw, IRH_V_V, 0, 3) X(pshufb, IRH_V_V, 0, 2)                       \
+    X(pshufb_mmx, IRH_V_V, 0, 2) X(palignr, IRH_V_V, 0, 3)                   \
+    X(shufps, IRH_V_V, 0, 3) X(shufpd, IRH_V_V, 0, 3)                        \
+    X(pblendw, IRH_V_V, 0, 3) X(blendps, IRH_V_V, 0, 3)                      \
+    X(blendpd, IRH_V_V, 0, 3) X(pblendvb, IRH_V_V, 0, 3)                     \
+    X(blendvps, IRH_V_V, 0, 3) X(blendvpd, IRH_V_V, 0, 3)                    \
+    X(pmovsxbw, IRH_V_V, 0, 2) X(pmovsxbd, IRH_V_V, 0, 2)                    \
+    X(pmovsxbq, IRH_V_V, 0, 2) X(pmovsxwd, IRH_V_V, 0, 2)                    \
+    X(pmovsxwq, IRH_V_V, 0, 2) X(pmovsxdq, IRH_V_V, 0, 2)                    \
+    X(pmovzxbw, IRH_V_V, 0, 2) X(pmovzxbd, IRH_V_V, 0, 2)                    \
+    X(pmovzxbq, IRH_V_V, 0, 2) X(pmovzxwd, IRH_V_V, 0, 2)                    \
+    X(pmovzxwq, IRH_V_V, 0, 2) X(pmovzxdq, IRH_V_V, 0, 2)                    \
+    X(mpsadbw, IRH_V_V, 0, 3) X(insertps, IRH_V_V, 0, 3)                     \
+    X(movsldup, IRH_V_V, 0, 2) X(movshdup, IRH_V_V, 0, 2)                    \
+    X(movddup, IRH_V_V, 0, 2)                                               \
+    X(pmovmskb, IRH_I_V, 0, 1) X(movmskps, IRH_I_V, 0, 1)                    \
+    X(movmskpd, IRH_I_V, 0, 1)
+
+/* sse_fp.c: FP arithmetic, compares, min/max, rounding; MXCSR. */
+#define SSE_FP_HELPERS(X)                                                    \
+    X(addss, IRH_V_V, SSE_FP_STATE, 2) X(addsd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(addps, IRH_V_V, SSE_FP_STATE, 2) X(addpd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(subss, IRH_V_V, SSE_FP_STATE, 2) X(subsd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(subps, IRH_V_V, SSE_FP_STATE, 2) X(subpd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(mulss, IRH_V_V, SSE_FP_STATE, 2) X(mulsd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(mulps, IRH_V_V, SSE_FP_STATE, 2) X(mulpd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(divss, IRH_V_V, SSE_FP_STATE, 2) X(divsd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(divps, IRH_V_V, SSE_FP_STATE, 2) X(divpd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(minss, IRH_V_V, SSE_FP_STATE, 2) X(minsd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(minps, IRH_V_V, SSE_FP_STATE, 2) X(minpd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(maxss, IRH_V_V, SSE_FP_STATE, 2) X(maxsd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(maxps, IRH_V_V, SSE_FP_STATE, 2) X(maxpd, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(sqrtss, IRH_V_V, SSE_FP_STATE, 2) X(sqrtsd, IRH_V_V, SSE_FP_STATE, 2)  \
+    X(sqrtps, IRH_V_V, SSE_FP_STATE, 2) X(sqrtpd, IRH_V_V, SSE_FP_STATE, 2)  \
+    X(cmpss, IRH_V_V, SSE_FP_STATE, 3) X(cmpsd, IRH_V_V, SSE_FP_STATE, 3)    \
+    X(cmpps, IRH_V_V, SSE_FP_STATE, 3) X(cmppd, IRH_V_V, SSE_FP_STATE, 3)    \
+    X(comiss, IRH_I_V, SSE_FP_STATE, 2) X(ucomiss, IRH_I_V, SSE_FP_STATE, 2) \
+    X(comisd, IRH_I_V, SSE_FP_STATE, 2) X(ucomisd, IRH_I_V, SSE_FP_STATE, 2) \
+    X(rcpss, IRH_V_V, SSE_FP_STATE, 2) X(rcpps, IRH_V_V, SSE_FP_STATE, 2)    \
+    X(rsqrtss, IRH_V_V, SSE_FP_STATE, 2) X(rsqrtps, IRH_V_V, SSE_FP_STATE, 2) \
+    X(addsubps, IRH_V_V, SSE_FP_STATE, 2) X(addsubpd, IRH_V_V, SSE_FP_STATE, 2) \
+    X(haddps, IRH_V_V, SSE_FP_STATE, 2) X(haddpd, IRH_V_V, SSE_FP_STATE, 2)  \
+    X(hsubps, IRH_V_V, SSE_FP_STATE, 2) X(hsubpd, IRH_V_V, SSE_FP_STATE, 2)  \
+    X(roundss, IRH_V_V, SSE_FP_STATE, 3) X(roundsd, IRH_V_V, SSE_FP_STATE, 3) \
+    X(roundps, IRH_V_V, SSE_FP_STATE, 3) X(roundpd, IRH_V_V, SSE_FP_STATE, 3) \
+    X(dpps, IRH_V_V, SSE_FP_STATE, 3) X(dppd, IRH_V_V, SSE_FP_STATE, 3)
+
+/* sse_cvt.c: conversions between integers, floats and doubles; MXCSR. */
+#define SSE_CVT_HELPERS(X)                                                   \
+    X(cvtsi2ss32, IRH_V_V, SSE_FP_STATE, 2) X(cvtsi2ss64, IRH_V_V, SSE_FP_STATE, 2) \
+    X(cvtsi2sd32, IRH_V_V, SSE_FP_STATE, 2) X(cvtsi2sd64, IRH_V_V, SSE_FP_STATE, 2) \
+    X(cvtss2si32, IRH_I_V, SSE_FP_STATE, 1) X(cvtss2si64, IRH_I_V, SSE_FP_STATE, 1) \
+    X(cvttss2si32, IRH_I_V, SSE_FP_STATE, 1) X(cvttss2si64, IRH_I_V, SSE_FP_STATE, 1) \
+    X(cvtsd2si32, IRH_I_V, SSE_FP_STATE, 1) X(cvtsd2si64, IRH_I_V, SSE_FP_STATE, 1) \
+    X(cvttsd2si32, IRH_I_V, SSE_FP_STATE, 1) X(cvttsd2si64, IRH_I_V, SSE_FP_STATE, 1) \
+    X(cvtss2sd, IRH_V_V, SSE_FP_STATE, 2) X(cvtsd2ss, IRH_V_V, SSE_FP_STATE, 2) \
+    X(cvtps2pd, IRH_V_V, SSE_FP_STATE, 2) X(cvtpd2ps, IRH_V_V, SSE_FP_STATE, 2) \
+    X(cvtdq2ps, IRH_V_V, SSE_FP_STATE, 2) X(cvtdq2pd, IRH_V_V, SSE_FP_STATE, 2) \
+    X(cvtps2dq, IRH_V_V, SSE_FP_STATE, 2) X(cvttps2dq, IRH_V_V, SSE_FP_STATE, 2) \
+    X(cvtpd2dq, IRH_V_V, SSE_FP_STATE, 2) X(cvttpd2dq, IRH_V_V, SSE_FP_STATE, 2) \
+    X(cvtpi2ps, IRH_V_V, SSE_FP_STATE, 2)
+
+/* sse_str.c: PCMPxSTRx.  The explicit-length forms read RAX/RDX. */
+#define SSE_STR_HELPERS(X)                                                   \
+    X(pcmpistr, IRH_I_V, 0, 3) X(pcmpestr, IRH_I_V, IRH_READS_STATE, 3)      \
+    X(pcmpstr_mask, IRH_V_I, 0, 2)
+
+#define SSE_DECLARE_HELPER(name, sig, flags, nargs) extern const IrHelper sse_h_##name;
+SSE_INT_HELPERS(SSE_DECLARE_HELPER)
+SSE_FP_HELPERS(SSE_DECLARE_HELPER)
+SSE_CVT_HELPERS(SSE_DECLARE_HELPER)
+SSE_STR_HELPERS(SSE_DECLARE_HELPER)
+#undef SSE_DECLARE_HELPER
+
+/* In a helper file: define the IrHelper objects of a list whose functions
+ * h_<name> precede the expansion. */
+#define SSE_DEFINE_HELPER(id, sig_, flags_, nargs_)                          \
+    const IrHelper sse_h_##id = {.name = #id, .fn = (void *)h_##id, .sig = sig_, .flags = flags_, .nargs = nargs_};
+
+/* ---- lift side: operands (lift_sse.c) ---- */
+
+/* Memory operand kinds of a W (xmm/m) operand, from the opcode table:
+ * the number of bytes read, and SSE_A16 for 16-byte operands that must be
+ * aligned (legacy-encoded SSE raises #GP otherwise: SIGSEGV). */
+enum { SSE_A16 = 0x100 | 16, SSE_U16 = 16, SSE_M8 = 8, SSE_M4 = 4, SSE_M2 = 2, SSE_M1 = 1, SSE_MNONE = 0 };
+
+#define SSE_OPX(in) (((in)->modrm >> 3) & 7) /* ModRM.reg as an opcode extension */
+
+u32 sse_get_xmm(X86Lift *L, unsigned r);
+void sse_put_xmm(X86Lift *L, unsigned r, u32 v);
+/* The address of the memory operand, faulting (#GP) first if mem is SSE_A16
+ * and the address is not 16-byte aligned. */
+u32 sse_mem_addr(X86Lift *L, const X86Insn *in, unsigned mem);
+/* The W operand as v128: XMM[rm], or mem's bytes zero-extended. */
+u32 sse_get_W(X86Lift *L, const X86Insn *in, unsigned mem);
+/* MMX registers (ModRM fields with REX ignored).  Reading or writing one is
+ * an MMX instruction: sse_mmx_enter makes TOP = 0 and every tag valid. */
+u32 sse_get_mm(X86Lift *L, unsigned r);
+void sse_put_mm(X86Lift *L, unsigned r, u32 v64);
+void sse_mmx_enter(X86Lift *L);
+/* The MMX Q operand as i64: MM[rm], or mem's bytes zero-extended. */
+u32 sse_get_Q(X86Lift *L, const X86Insn *in, unsigned mem);
+/* A v128 constant with both halves given. */
+u32 sse_const128(X86Lift *L, u64 lo, u64 hi);
+/* Call an SSE helper.  None of them touches a lifter slot, so no flush. */
+u32 sse_call(X86Lift *L, const IrHelper *h, IrType ret, u32 a, u32 b, u32 c);
+
+/* ---- lift side: forms named by sse_ops.def ----
+ * Each lifts one instruction with the helper h (or none) and the memory
+ * operand kind mem given by its table row; false means #UD. */
+#define SSE_FORM(name) bool sse_##name(X86Lift *L, const X86Insn *in, const IrHelper *h, unsigned mem)
+
+#define SSE_FORMS(X)                                                         \
+    X(vv) X(uv) X(vvi) X(uvi) X(vv0) X(logic_and) X(logic_or) X(logic_xor)   \
+    X(logic_andn) X(mmx_vv) X(mmx_uv) X(mmx_cat) X(mmx_hi) X(mmx_uvi)        \
+    X(mmx_palignr) X(mmx_logic) X(shift_imm) X(mmx_shift_imm) X(emms)        \
+    X(movu_load) X(movu_store) X(mova_load) X(mova_store) X(movnt)           \
+    X(movss_load) X(movsd_load) X(movss_store) X(movsd_store)               \
+    X(movlps_load) X(movhps_load) X(movlps_store) X(movhps_store)           \
+    X(movd_load) X(movd_store) X(mmx_movd_load) X(mmx_movd_store)           \
+    X(mmx_movq_load) X(mmx_movq_store) X(movq_load) X(movq_store)           \
+    X(movq2dq) X(movdq2q) X(lddqu) X(movntdqa) X(movmsk) X(mmx_pmovmskb)     \
+    X(pinsrw) X(pextrw) X(mmx_pinsrw) X(mmx_pextrw) X(pinsr) X(pextr)        \
+    X(extractps) X(insertps) X(maskmov) X(ptest)                            \
+    X(fp_vv) X(fp_vvi) X(comis) X(cvtsi2f) X(cvtf2si) X(cvtpi2ps)           \
+    X(cvtpi2pd) X(cvtf2pi) X(pcmpstr)
+
+#define SSE_DECLARE_FORM(name) SSE_FORM(name);
+SSE_FORMS(SSE_DECLARE_FORM)
+#undef SSE_DECLARE_FORM
+
+#endif
