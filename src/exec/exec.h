@@ -38,6 +38,7 @@ enum {
     EXEC_LOG_EXEC = 1 << 2,   /* each block as it runs */
     EXEC_LOG_CPU = 1 << 3,    /* registers before each block */
     EXEC_LOG_OUT_ASM = 1 << 4, /* host code of each compiled block */
+    EXEC_LOG_NOCHAIN = 1 << 5, /* do not chain blocks (every block via the dispatcher) */
 };
 
 typedef struct CodeCache {

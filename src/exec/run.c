@@ -215,7 +215,7 @@ void exec_run(GuestCpu *cpu)
         IrExitKind kind;
         JitCode *code = p->backend == EXEC_JIT ? cache_native(p, blk) : NULL;
         if (code) {
-            if (link)
+            if (link && !(p->log & EXEC_LOG_NOCHAIN))
                 jit_chain(link, code);
             cpu->in_guest = 1;
             kind = jit_run(code);

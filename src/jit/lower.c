@@ -170,6 +170,30 @@ static void analyse(Lower *w, const u8 *dead)
         if (r < 16)
             w->last_get[r] = i;
     }
+    /* base + constant used only as memory addresses folds into them. */
+    for (u32 i = 0; i < n; i++) {
+        const IrOp *op = &blk->ops[i];
+        if (w->skip[i] || op->opc != IR_ADD || op->type != IR_I64 || !op->dst || !uses[op->dst])
+            continue;
+        const IrOp *k = &blk->ops[w->def[op->b]];
+        if (k->opc != IR_CONST || (i64)k->imm != (i32)(i64)k->imm)
+            continue;
+        bool only_addr = true;
+        for (u32 j = i + 1; j <= w->last_use[op->dst] && only_addr; j++) {
+            const IrOp *u = &blk->ops[j];
+            if (w->skip[j])
+                continue;
+            bool is_addr = (u->opc == IR_LOAD || u->opc == IR_STORE || u->opc == IR_CAS) && u->a == op->dst;
+            bool other = u->b == op->dst || u->c == op->dst || (u->a == op->dst && !is_addr);
+            if (other)
+                only_addr = false;
+        }
+        if (!only_addr)
+            continue;
+        w->defer[i] = DEFER_ADDR;
+        if (w->last_use[op->a] < w->last_use[op->dst])
+            w->last_use[op->a] = w->last_use[op->dst];
+    }
     /* Guest homes needed after each op (backward). */
     u16 needed = 0xffff;
     for (u32 i = n; i-- > 0;) {
@@ -321,7 +345,7 @@ static int result_reg(Lower *w, u32 dst, u32 a, u16 avoid)
     int ra = use(w, a, avoid);
     const IrOp *op = &w->blk->ops[w->i];
     bool other_use = (op->b == a || op->c == a) && op->a != a;
-    if (w->last_use[a] == w->i && w->hold[ra] == a && !other_use && !(avoid & BIT(ra))) {
+    if (w->last_use[a] == w->i && w->hold[ra] == a && !other_use && !(avoid & BIT(ra)) && ra != X64_RSP) {
         w->hold[ra] = 0; /* a dies here: its register takes the result */
         evict(w, ra);    /* (saving the guest value first if its home is needed) */
         bind(w, dst, ra);
@@ -385,6 +409,10 @@ static JitMem addr_of(Lower *w, u32 addr, u16 avoid)
     const IrOp *d = &w->blk->ops[w->def[addr]];
     if (d->opc == IR_CONST && fits_i32(d->imm))
         return (JitMem){.base = -1, .index = -1, .disp = (i32)d->imm};
+    if (w->defer[w->def[addr]] == DEFER_ADDR) {
+        int r = use(w, d->a, avoid);
+        return x64_mem(r, (i32)const_of(w, d->b));
+    }
     int r = use(w, addr, avoid);
     return x64_mem(r, 0);
 }
@@ -1094,7 +1122,12 @@ static void lower_op(Lower *w, const IrOp *op)
     case IR_STORE: lower_store(w, op); break;
     case IR_CAS: lower_cas(w, op); break;
     case IR_FENCE: x64_mfence(w->b); break;
-    case IR_ADD: case IR_SUB: case IR_AND: case IR_OR: case IR_XOR:
+    case IR_ADD:
+        if (w->defer[w->i] == DEFER_ADDR)
+            break; /* folded into the memory operands that use it */
+        lower_binop(w, op);
+        break;
+    case IR_SUB: case IR_AND: case IR_OR: case IR_XOR:
         lower_binop(w, op);
         break;
     case IR_ANDN: {
