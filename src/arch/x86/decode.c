@@ -189,7 +189,9 @@ X86DecodeStatus x86_decode(X86Insn *in, const u8 *code, size_t avail, GuestAddr 
         case 0xf2: case 0xf3: last_f2f3 = op; in->rex = 0; continue;
         case 0x66: in->opsize16 = true; in->rex = 0; continue;
         case 0x67: addr16 = true; in->rex = 0; continue;
-        case 0x2e: case 0x36: case 0x3e: case 0x26: in->seg = X86_SEG_NONE; in->rex = 0; continue;
+        /* CS/SS/DS/ES are ignored in 64-bit mode and do not cancel an
+         * earlier FS/GS (65 2e 8b 00 reads gs:[rax] on hardware). */
+        case 0x2e: case 0x36: case 0x3e: case 0x26: in->rex = 0; continue;
         case 0x64: in->seg = X86_SEG_FS; in->rex = 0; continue;
         case 0x65: in->seg = X86_SEG_GS; in->rex = 0; continue;
         default: break;
