@@ -13,9 +13,11 @@
  */
 #include "exec/exec_priv.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 void cache_init(CodeCache *c)
 {
@@ -131,6 +133,24 @@ static void drop_native(CodeCache *c)
     jit_flush();
 }
 
+/* perf(1) reads /tmp/perf-PID.map to name JIT code: one line per block,
+ * "start size name". */
+static void perf_map_add(const IrBlock *blk, const JitCode *code)
+{
+    static int fd = -1;
+    if (fd < 0) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/perf-%d.map", getpid());
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return;
+    }
+    char line[96];
+    int n = snprintf(line, sizeof line, "%lx %x guest_%llx\n", (unsigned long)jit_code_addr(code),
+                     jit_code_size(code), (unsigned long long)blk->guest_pc);
+    ue_write_all(fd, line, (size_t)n);
+}
+
 /* Successors for cross-block analyses: translated on demand, but only
  * where the guest has executable code. */
 static const IrBlock *successor(void *ctx, GuestAddr pc)
@@ -160,6 +180,8 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
     blk->no_native = code == NULL;
     if (code && (p->log & EXEC_LOG_OUT_ASM))
         jit_disasm(code, ue_log_fd());
+    if (code && (p->log & EXEC_LOG_PERF_MAP))
+        perf_map_add(blk, code);
     pthread_mutex_unlock(&c->lock);
     return code;
 }

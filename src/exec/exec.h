@@ -39,6 +39,7 @@ enum {
     EXEC_LOG_CPU = 1 << 3,    /* registers before each block */
     EXEC_LOG_OUT_ASM = 1 << 4, /* host code of each compiled block */
     EXEC_LOG_NOCHAIN = 1 << 5, /* do not chain blocks (every block via the dispatcher) */
+    EXEC_LOG_PERF_MAP = 1 << 6, /* /tmp/perf-PID.map for perf(1) */
 };
 
 typedef struct CodeCache {

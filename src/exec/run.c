@@ -32,7 +32,8 @@ void exec_init(GuestProcess *p, ExecHooks hooks)
     if (!p->xopts.max_insns)
         p->xopts.max_insns = 128;
     if (p->backend == EXEC_JIT) {
-        JitConfig cfg = {.guest = &x86_guest_info, .thread_offset = offsetof(GuestCpu, jit)};
+        JitConfig cfg = {.guest = &x86_guest_info, .thread_offset = offsetof(GuestCpu, jit),
+                         .rwx = (p->log & EXEC_LOG_PERF_MAP) != 0};
         for (int r = 0; r < 16; r++)
             cfg.gpr_offset[r] = X86_GPR_OFF(r);
         if (!jit_init(&cfg))
@@ -217,6 +218,8 @@ void exec_run(GuestCpu *cpu)
         if (code) {
             if (link && !(p->log & EXEC_LOG_NOCHAIN))
                 jit_chain(link, code);
+            else if (!link && !(p->log & EXEC_LOG_NOCHAIN))
+                jit_publish(pc, code); /* reached indirectly: let generated code find it */
             cpu->in_guest = 1;
             kind = jit_run(code);
             cpu->in_guest = 0;

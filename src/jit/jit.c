@@ -21,6 +21,7 @@
 
 JitCache jit_cache;
 JitConfig jit_cfg;
+JitIndEntry *jit_ind_table;
 static Arena jit_arena;   /* lowering scratch */
 static uintptr_t routines_end;
 
@@ -78,6 +79,18 @@ bool jit_init(const JitConfig *cfg)
 {
     jit_cfg = *cfg;
     size_t size = cfg->code_size ? cfg->code_size : 256u << 20;
+    if (cfg->rwx) {
+        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) {
+            ue_log("JIT unavailable: cannot map the code cache (%s)", strerror(errno));
+            return false;
+        }
+        jit_cache.rw = jit_cache.rx = m;
+        jit_cache.size = size;
+        jit_ind_table = ue_calloc(1u << JIT_IND_BITS, sizeof *jit_ind_table);
+        emit_routines();
+        return true;
+    }
     int fd = (int)syscall(SYS_memfd_create, "ue-jit", 1u /* MFD_CLOEXEC */);
     if (fd < 0 || ftruncate(fd, (off_t)size) != 0) {
         ue_log("JIT unavailable: cannot create the code cache (%s)", strerror(errno));
@@ -93,6 +106,7 @@ bool jit_init(const JitConfig *cfg)
     jit_cache.rw = rw;
     jit_cache.rx = rx;
     jit_cache.size = size;
+    jit_ind_table = ue_calloc(1u << JIT_IND_BITS, sizeof *jit_ind_table);
     emit_routines();
     return true;
 }
@@ -110,6 +124,14 @@ void jit_flush(void)
         free(jit_cache.blocks[i]);
     jit_cache.nblocks = 0;
     jit_cache.used = routines_end;
+    memset(jit_ind_table, 0, (sizeof *jit_ind_table) << JIT_IND_BITS);
+}
+
+void jit_publish(GuestAddr pc, JitCode *to)
+{
+    JitIndEntry *e = &jit_ind_table[jit_ind_slot(pc)];
+    e->host = (u64)(uintptr_t)to->rx;
+    e->guest_pc = pc;
 }
 
 JitCode *jit_compile(const IrBlock *blk, const u8 *dead, bool *full)
@@ -151,6 +173,7 @@ void jit_chain(u64 link, JitCode *to)
 }
 
 uintptr_t jit_code_addr(const JitCode *c) { return (uintptr_t)c->rx; }
+u32 jit_code_size(const JitCode *c) { return c->size; }
 
 static JitCode *block_at(uintptr_t host_pc)
 {

@@ -31,6 +31,8 @@ typedef struct JitThread {
     u64 exit_link;       /* RX address of a chainable jump's rel32, or 0 */
     volatile u64 interrupt; /* non-zero: leave at the next block entry */
     u64 adapter_args[4]; /* helper adapter: argument slots, result slot */
+    u64 ind_save[2];     /* indirect-jump lookup: saved RAX, RCX */
+    u64 ind_target;      /* indirect-jump lookup: host address to jump to */
     _Alignas(16) u64 spill[2 * JIT_SPILL_SLOTS]; /* 16-byte slots for temps */
 } JitThread;
 
@@ -39,6 +41,8 @@ typedef struct JitConfig {
     u32 thread_offset;   /* offset of the JitThread from the env */
     u32 gpr_offset[16];  /* env offsets of the guest registers homed in host GPRs */
     u32 code_size;       /* bytes of code cache to reserve */
+    bool rwx;            /* one anonymous RWX mapping instead of two views
+                          * (perf attributes samples in it through its map) */
 } JitConfig;
 
 typedef struct JitCode JitCode;
@@ -59,8 +63,12 @@ IrExitKind jit_run(JitCode *code);
 /* If the last exit was a chainable direct jump, make it jump straight to
  * `to` from now on. */
 void jit_chain(u64 link, JitCode *to);
+/* Let indirect jumps (returns, jump tables, calls through pointers) to
+ * guest pc reach `to` without leaving generated code. */
+void jit_publish(GuestAddr pc, JitCode *to);
 /* Host address range and guest pc of a block (for perf maps and faults). */
 uintptr_t jit_code_addr(const JitCode *c);
+u32 jit_code_size(const JitCode *c);
 /* If host_pc lies in generated code, rebuild the guest state of the faulting
  * instruction into env from the host registers in gregs (ucontext order) and
  * return true. */

@@ -26,7 +26,17 @@ struct JitCode {
     JitSideEntry *side;
 };
 
-/* The code cache (codebuf.c). */
+/* Indirect-jump lookup: a direct-mapped table from guest pc to host code,
+ * probed by generated code (jit_publish fills it; a flush empties it). */
+enum { JIT_IND_BITS = 16 };
+typedef struct JitIndEntry {
+    u64 guest_pc;
+    u64 host;
+} JitIndEntry;
+extern JitIndEntry *jit_ind_table;
+static inline u32 jit_ind_slot(u64 pc) { return (u32)((pc ^ (pc >> JIT_IND_BITS)) & ((1u << JIT_IND_BITS) - 1)); }
+
+/* The code cache. */
 typedef struct JitCache {
     u8 *rw, *rx;     /* the same memory, writable and executable views */
     size_t size, used;

@@ -501,11 +501,51 @@ static void lower_exit(Lower *w, const IrOp *op)
     emit_exit_stub(w, op->imm, (IrExitKind)op->aux, chainable_kind((IrExitKind)op->aux));
 }
 
+/* Indirect exit: look the target up in jit_ind_table without leaving
+ * generated code; every guest register is home by then, so RAX and RCX
+ * are borrowed through the JitThread.
+ *
+ *   rax = target; rcx = &table[hash(target)]
+ *   if (rcx->guest_pc == rax) jump to rcx->host   (registers restored)
+ *   else leave to the dispatcher
+ */
+static void emit_ind_lookup(Lower *w)
+{
+    X64Buf *b = w->b;
+    i32 pc = (i32)jit_cfg.guest->pc_offset;
+    x64_store(b, 8, x64_gs(JIT_THREAD(ind_save)), X64_RAX);        /* mov gs:[save0], rax */
+    x64_store(b, 8, x64_gs(JIT_THREAD(ind_save) + 8), X64_RCX);    /* mov gs:[save1], rcx */
+    x64_load(b, 8, X64_RAX, x64_gs(pc));                           /* mov rax, gs:[pc] */
+    x64_mov_rr(b, 8, X64_RCX, X64_RAX);                            /* mov rcx, rax */
+    x64_shift_ri(b, X64_SHR, 8, X64_RCX, JIT_IND_BITS);            /* shr rcx, BITS */
+    x64_alu_rr(b, X64_XOR, 8, X64_RCX, X64_RAX);                   /* xor rcx, rax */
+    x64_alu_ri(b, X64_AND, 4, X64_RCX, (1 << JIT_IND_BITS) - 1);   /* and ecx, mask */
+    x64_shift_ri(b, X64_SHL, 8, X64_RCX, 4);                       /* shl rcx, 4 (16-byte entries) */
+    x64_store(b, 8, x64_gs(JIT_THREAD(ind_target)), X64_RAX);      /* (keep the target) */
+    x64_mov_ri(b, X64_RAX, (u64)(uintptr_t)jit_ind_table);         /* mov rax, table */
+    x64_alu_rr(b, X64_ADD, 8, X64_RCX, X64_RAX);                   /* add rcx, rax */
+    x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(ind_target)));       /* mov rax, target */
+    x64_alu_rm(b, X64_CMP, 8, X64_RAX, x64_mem(X64_RCX, 0));       /* cmp rax, [rcx] */
+    u8 *miss = x64_jcc32(b, X64_CC_NE);                            /* jne miss */
+    x64_load(b, 8, X64_RCX, x64_mem(X64_RCX, 8));                  /* mov rcx, [rcx+8] */
+    x64_store(b, 8, x64_gs(JIT_THREAD(ind_target)), X64_RCX);      /* mov gs:[target], rcx */
+    x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(ind_save)));         /* restore rax */
+    x64_load(b, 8, X64_RCX, x64_gs(JIT_THREAD(ind_save) + 8));     /* restore rcx */
+    x64_jmp_m(b, x64_gs(JIT_THREAD(ind_target)));                  /* jmp gs:[target] */
+    if (miss)
+        x64_patch_rel32(miss, (uintptr_t)miss + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+    x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(ind_save)));         /* miss: restore rax */
+    x64_load(b, 8, X64_RCX, x64_gs(JIT_THREAD(ind_save) + 8));     /*       restore rcx */
+}
+
 static void lower_exit_ind(Lower *w, const IrOp *op)
 {
     int r = use(w, op->a, 0);
     x64_store(w->b, 8, x64_gs((i32)jit_cfg.guest->pc_offset), r);
     restore_homes(w);
+    IrExitKind k = (IrExitKind)op->aux;
+    if (k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET)
+        emit_ind_lookup(w);
     x64_store_i32(w->b, 4, x64_gs(JIT_THREAD(exit_kind)), op->aux);
     x64_store_i32(w->b, 8, x64_gs(JIT_THREAD(exit_link)), 0);
     u8 *f = x64_jmp32(w->b, false);
