@@ -29,6 +29,11 @@ typedef struct ExecHooks {
     /* A synchronous guest fault or trap, with the guest state at the
      * faulting instruction (pc) or after it (traps). */
     void (*fault)(GuestCpu *cpu, int sig, int code, GuestAddr addr);
+    /* A signal for the guest that reached ue's fault handler without being
+     * a fault: SIGSEGV/SIGBUS sent by kill, tgkill or sigqueue (code is its
+     * si_code, <= 0).  Returns if the guest ignores it.  NULL: the
+     * signal's default action. */
+    void (*signal)(GuestCpu *cpu, int sig, int code);
 } ExecHooks;
 
 /* -d flags, as qemu-user names them. */

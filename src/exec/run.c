@@ -86,6 +86,18 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
 {
     GuestCpu *cpu = current;
     uintptr_t pc = host_pc_of(ucv);
+    if (si->si_code <= 0) {
+        /* Sent by kill/tgkill/sigqueue (SI_USER, SI_TKILL, SI_QUEUE), by
+         * the guest or anyone else: not a fault, and returning would not
+         * raise it again.  The guest's disposition decides. */
+        if (cpu && cpu->proc->hooks.signal) {
+            cpu->proc->hooks.signal(cpu, sig, si->si_code);
+            return;
+        }
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
     if (cpu && cpu->in_guest && cpu->proc->backend == EXEC_JIT) {
         u64 gprs[16];
         host_gprs_of(ucv, gprs);
@@ -137,22 +149,6 @@ void exec_install_fault_handler(void)
 static int guest_segv_code(GuestProcess *p, GuestAddr addr)
 {
     return mem_region_at(&p->mem, addr, NULL) ? SEGV_ACCERR : SEGV_MAPERR;
-}
-
-static void report_sigill(GuestAddr pc)
-{
-    char text[160] = "";
-    char bytes[64] = "";
-    size_t avail = 15, n = 0;
-    GuestProcess *p = current->proc;
-    u64 ok = mem_exec_avail(&p->mem, pc);
-    if (ok < avail)
-        avail = (size_t)ok;
-    for (size_t i = 0; i < avail && i < 15; i++)
-        n += (size_t)snprintf(bytes + n, sizeof bytes - n, "%s%02x", i ? " " : "", ((const u8 *)(uintptr_t)pc)[i]);
-    if (avail)
-        x86_disasm(pc, (const u8 *)(uintptr_t)pc, avail, text, sizeof text);
-    ue_log("unsupported or invalid instruction at 0x%llx: %s (%s)", (unsigned long long)pc, bytes, text);
 }
 
 static void grow_temps(GuestCpu *cpu, u32 n)
@@ -244,7 +240,7 @@ void exec_run(GuestCpu *cpu)
             p->hooks.syscall(cpu);
             break;
         case IR_EXIT_SIGILL:
-            report_sigill(cpu->regs.rip);
+            /* The OS layer's report names the instruction's bytes. */
             blk = NULL;
             p->hooks.fault(cpu, SIGILL, ILL_ILLOPN, cpu->regs.rip);
             break;

@@ -22,10 +22,10 @@ u64 x86_cc_eflags(u64 op, u64 dst, u64 src, u64 src2)
     u64 mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
     u64 msb = 1ull << (bits - 1);
     u64 f = 0, src1;
+    if (kind == CC_OP_EFLAGS) /* before the masking below: OF is bit 11 */
+        return src & X86_ARITH_FLAGS;
     dst &= mask;
     src &= mask;
-    if (kind == CC_OP_EFLAGS)
-        return src & X86_ARITH_FLAGS;
     if (kind != CC_OP_RESULT) {
         f |= parity_flag(dst);
         f |= dst == 0 ? X86_ZF : 0;
