@@ -46,6 +46,38 @@ static void commit_insn(X86Lift *L)
     }
 }
 
+/* LOCK is legal only on a memory destination of ADD ADC AND BTC BTR BTS
+ * CMPXCHG CMPXCHG8B/16B DEC INC NEG NOT OR SBB SUB XADD XCHG XOR (SDM vol.
+ * 2, "LOCK"); anywhere else, including register forms, it is #UD.  The
+ * lifters' rmw helpers would otherwise run `lock add eax, ecx` happily. */
+static bool lock_ok(const X86Insn *in)
+{
+    if (in->vex || !in->has_modrm || in->mod == 3)
+        return false;
+    unsigned ext = (in->modrm >> 3) & 7;
+    u8 o = in->opc;
+    if (in->map == X86_MAP_1B) {
+        if (o < 0x40 && (o & 7) < 2) /* the ALU ops' E,G forms, but not CMP */
+            return (o >> 3) != 7;
+        switch (o) {
+        case 0x80: case 0x81: case 0x83: return ext != 7;
+        case 0x86: case 0x87: return true;
+        case 0xf6: case 0xf7: return ext == 2 || ext == 3;
+        case 0xfe: case 0xff: return ext < 2;
+        default: return false;
+        }
+    }
+    if (in->map == X86_MAP_0F) {
+        switch (o) {
+        case 0xab: case 0xb3: case 0xbb: case 0xb0: case 0xb1: case 0xc0: case 0xc1: return true;
+        case 0xba: return ext >= 5;
+        case 0xc7: return ext == 1;
+        default: return false;
+        }
+    }
+    return false;
+}
+
 /* End the block with a trap-like exit at pc (nothing of that insn done). */
 static void end_with(X86Lift *L, GuestAddr pc, IrExitKind kind)
 {
@@ -78,7 +110,7 @@ IrBlock *x86_translate(const X86TranslateOpts *opts, Arena *arena, GuestAddr pc,
         L.next_pc = in.pc + in.len;
         L.ea = 0;
         X86LiftFn fn = in.vex ? lift_vex : lifters[in.map][in.opc];
-        if (!fn || !fn(&L, &in)) {
+        if (!fn || (in.lock && !lock_ok(&in)) || !fn(&L, &in)) {
             b.nops = snap.nops;
             b.ntemps = snap.ntemps;
             b.ninsns = snap.ninsns;
