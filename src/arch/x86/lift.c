@@ -239,6 +239,11 @@ void x86_fault_if(X86Lift *L, u32 cond, IrExitKind kind)
 {
     x86_flush_committed(L);
     ir_exit_if(L->b, cond, L->in->pc, kind);
+    /* A condition known true here (`mov ecx, 0; div ecx` in one block)
+     * folds to the block's final EXIT: the instruction always faults, and
+     * its lifter must stop emitting (it checks L->ended). */
+    if (L->b->ended)
+        L->ended = true;
 }
 
 void x86_end_jump(X86Lift *L, GuestAddr target, IrExitKind kind)

@@ -178,6 +178,8 @@ static void div1(X86Lift *L, const X86Insn *in, unsigned size, bool sign)
         u32 fault = sign ? ir_cmp(b, IR_CMPNE, ir_call(b, &x86_h_idiv128_fault, IR_I64, hi, lo, d), ir_const(b, IR_I64, 0))
                          : ir_cmp(b, IR_CMPLEU, d, hi);
         x86_fault_if(L, fault, IR_EXIT_DIVIDE);
+        if (L->ended)
+            return;
         u32 qr = ir_call(b, sign ? &x86_h_div128s : &x86_h_div128u, IR_V128, hi, lo, d);
         q = ir_extract(b, IR_I64, qr, 0);
         r = ir_extract(b, IR_I64, qr, 8);
@@ -196,11 +198,15 @@ static void div1(X86Lift *L, const X86Insn *in, unsigned size, bool sign)
             u32 fits = ir_cmp(b, IR_CMPEQ, ir_sext(b, IR_I64, ir_trunc(b, t, q64)), q64);
             fault = ir_binop(b, IR_OR, IR_I1, zero, ir_binop(b, IR_XOR, IR_I1, fits, ir_const(b, IR_I1, 1)));
             x86_fault_if(L, fault, IR_EXIT_DIVIDE);
+            if (L->ended)
+                return;
             q = ir_trunc(b, t, q64);
             r = ir_trunc(b, t, ir_binop(b, IR_REMS, IR_I64, n, safe_d));
         } else {
             fault = ir_cmp(b, IR_CMPLEU, d, hi);
             x86_fault_if(L, fault, IR_EXIT_DIVIDE);
+            if (L->ended)
+                return;
             u32 d64 = ir_select(b, ir_cmp(b, IR_CMPEQ, d, ir_const(b, t, 0)), ir_const(b, IR_I64, 1), ir_zext(b, IR_I64, d));
             q = ir_trunc(b, t, ir_binop(b, IR_DIVU, IR_I64, n, d64));
             r = ir_trunc(b, t, ir_binop(b, IR_REMU, IR_I64, n, d64));

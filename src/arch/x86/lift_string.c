@@ -64,6 +64,10 @@ LIFTER(string)
         u32 cx = x86_get_reg(L, X86_RCX, csize);
         x86_flush_committed(L);
         ir_exit_if(b, ir_cmp(b, IR_CMPEQ, cx, ir_const(b, ct, 0)), L->next_pc, IR_EXIT_JUMP);
+        if (b->ended) { /* RCX is a constant 0: the exit above ended the block */
+            L->ended = true;
+            return true;
+        }
     }
 
     /* step = DF ? -size : size */
