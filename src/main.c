@@ -40,7 +40,8 @@ static const char usage_text[] =
     "                          run), cpu (registers before each block), out_asm\n"
     "                          (host code the JIT generates), nochain (no block\n"
     "                          chaining: every block goes through the dispatcher),\n"
-    "                          perfmap (/tmp/perf-PID.map naming JIT code for perf)\n"
+    "                          perfmap (/tmp/perf-PID.map naming JIT code for perf),\n"
+    "                          stats (translation statistics at exit)\n"
     "  -D FILE, --log-file=FILE  write ue's messages and logs to FILE\n"
     "  --no-aslr               place the program, libraries and stack at fixed\n"
     "                          addresses\n"
@@ -80,6 +81,7 @@ static bool parse_log_items(const char *s, u32 *log)
     static const struct { const char *name; u32 bit; } items[] = {
         {"in_asm", EXEC_LOG_IN_ASM}, {"op", EXEC_LOG_OP}, {"exec", EXEC_LOG_EXEC}, {"cpu", EXEC_LOG_CPU | EXEC_LOG_EXEC},
         {"out_asm", EXEC_LOG_OUT_ASM}, {"nochain", EXEC_LOG_NOCHAIN}, {"perfmap", EXEC_LOG_PERF_MAP},
+        {"stats", EXEC_LOG_STATS},
     };
     char *copy = ue_strdup(s), *save = NULL;
     bool ok = true;
@@ -142,7 +144,7 @@ int main(int argc, char **argv, char **envp)
         } else if (strcmp(a, "-d") == 0 || strncmp(a, "-d", 2) == 0) {
             const char *items = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
             if (!items || !parse_log_items(items, &o.log))
-                return usage_error("bad -d item list '%s' (items: in_asm, op, exec, cpu, out_asm, nochain, perfmap)", items ? items : "");
+                return usage_error("bad -d item list '%s' (items: in_asm, op, exec, cpu, out_asm, nochain, perfmap, stats)", items ? items : "");
         } else if ((v = option_value(a, "--log-file", &i, argc, argv)) ||
                    (strcmp(a, "-D") == 0 && i + 1 < argc && (v = argv[++i]))) {
             int fd = open(v, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -92,6 +92,7 @@ static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
     if (avail > 4096 * 4)
         avail = 4096 * 4;
     arena_reset(&c->arena);
+    c->stats.translated++;
     blk = x86_translate(&p->xopts, &c->arena, pc, (const u8 *)(uintptr_t)pc, avail);
 #ifdef UE_DEBUG
     bool verify = true; /* debug builds check every block */
@@ -126,6 +127,7 @@ IrBlock *cache_translate(GuestProcess *p, GuestAddr pc)
 /* Forget every block's native code (the JIT cache was flushed). */
 static void drop_native(CodeCache *c)
 {
+    c->stats.flushes++;
     for (u32 i = 0; i < c->nall; i++) {
         c->all[i]->native = NULL;
         c->all[i]->no_native = false;
@@ -176,6 +178,10 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
         code = jit_compile(blk, dead, &full);
     }
     free(dead);
+    if (code)
+        c->stats.compiled++;
+    else
+        c->stats.declined++;
     blk->native = code;
     blk->no_native = code == NULL;
     if (code && (p->log & EXEC_LOG_OUT_ASM))
@@ -204,10 +210,20 @@ void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len)
     if (kept != c->nall) {
         c->nall = kept;
         rebuild(c, c->mask);
+        c->stats.invalidations++;
     }
     /* Other blocks may be chained to the dropped code: start the JIT cache
      * afresh (unchaining block by block comes later). */
     if (native_dropped)
         drop_native(c);
     pthread_mutex_unlock(&c->lock);
+}
+
+void exec_print_stats(GuestProcess *p)
+{
+    const ExecStats *s = &p->cache.stats;
+    ue_log("stats: %llu blocks translated, %llu compiled, %llu interpreted (JIT declined), "
+           "%llu invalidations, %llu JIT flushes",
+           (unsigned long long)s->translated, (unsigned long long)s->compiled, (unsigned long long)s->declined,
+           (unsigned long long)s->invalidations, (unsigned long long)s->flushes);
 }

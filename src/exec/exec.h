@@ -45,7 +45,12 @@ enum {
     EXEC_LOG_OUT_ASM = 1 << 4, /* host code of each compiled block */
     EXEC_LOG_NOCHAIN = 1 << 5, /* do not chain blocks (every block via the dispatcher) */
     EXEC_LOG_PERF_MAP = 1 << 6, /* /tmp/perf-PID.map for perf(1) */
+    EXEC_LOG_STATS = 1 << 7,   /* translation statistics at exit */
 };
+
+typedef struct ExecStats {
+    u64 translated, compiled, declined, flushes, invalidations;
+} ExecStats;
 
 typedef struct CodeCache {
     pthread_mutex_t lock;
@@ -54,6 +59,7 @@ typedef struct CodeCache {
     IrBlock **all;   /* every live block, for invalidation */
     u32 nall, cap_all;
     Arena arena;     /* translation scratch */
+    ExecStats stats;
 } CodeCache;
 
 typedef enum ExecBackend { EXEC_INTERP, EXEC_JIT } ExecBackend;
@@ -93,6 +99,8 @@ GuestCpu *exec_new_cpu(GuestProcess *p);
 UE_NORETURN void exec_run(GuestCpu *cpu);
 /* Drop translations of guest code in [addr, addr+len). */
 void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len);
+/* Print the translation statistics (-d stats) to ue's log. */
+void exec_print_stats(GuestProcess *p);
 /* The GuestCpu running on this host thread (NULL outside guest threads). */
 GuestCpu *exec_current(void);
 /* Install the host SIGSEGV/SIGBUS handler that turns faults in guest
