@@ -208,6 +208,11 @@ NL_FN const char *errname(long e)
     case ELOOP: return "ELOOP";
     case ETIMEDOUT: return "ETIMEDOUT";
     case EXDEV: return "EXDEV";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+    case E2BIG: return "E2BIG";
+    case ENODEV: return "ENODEV";
+    case ENXIO: return "ENXIO";
+    case EOVERFLOW: return "EOVERFLOW";
     default: return "E?";
     }
 }

@@ -84,6 +84,14 @@ i64 lx_host_syscall(u64 nr, const u64 *a);
 /* True if [p, p+len) lies in the guest window (a guest pointer the kernel
  * may be given); false for pointers into ue itself. */
 bool lx_guest_ptr(u64 p, u64 len);
+/* True if the guest may read (write) all of [p, p+len): what an emulated
+ * call checks before it touches guest memory itself (ue keeps all of G
+ * reserved, so an unmapped guest address would fault in ue, not -EFAULT). */
+bool lx_readable(u64 p, u64 len);
+bool lx_writable(u64 p, u64 len);
+/* Copy the guest's NUL-terminated string at p into buf (cap bytes with the
+ * NUL).  Returns its length, -EFAULT or -ENAMETOOLONG. */
+i64 lx_copy_str(u64 p, char *buf, size_t cap);
 
 /* -strace: print a call before and its result after. */
 void lx_strace_enter(GuestCpu *cpu, u64 nr, const u64 *a);
@@ -94,5 +102,8 @@ void lx_strace_exit(GuestCpu *cpu, u64 nr, const u64 *a, i64 ret);
 UE_NORETURN void lx_exit_group(int status);
 /* The guest receives a synchronous signal (fault or trap). */
 void lx_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr);
+/* A SIGSEGV/SIGBUS sent to ue (ExecHooks.signal): returns if the guest
+ * ignores it, else ends the guest as its default action would. */
+void lx_signal(GuestCpu *cpu, int sig, int code);
 
 #endif

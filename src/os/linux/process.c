@@ -222,7 +222,7 @@ static int init_process(LxProcess *lp, const LxOptions *o)
     gp->verify_ir = o->verify_ir;
     gp->xopts.single_step = o->single_step;
     gp->backend = o->jit ? EXEC_JIT : EXEC_INTERP;
-    exec_init(gp, (ExecHooks){.syscall = lx_syscall, .fault = lx_fault});
+    exec_init(gp, (ExecHooks){.syscall = lx_syscall, .fault = lx_fault, .signal = lx_signal});
     e = lx_map_stack(lp);
     if (e < 0) {
         ue_log("cannot map the guest stack: %s", strerror(-e));

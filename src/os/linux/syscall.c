@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -30,6 +31,37 @@ const u32 lx_nsyscalls = UE_ARRAY_LEN(lx_syscalls);
 bool lx_guest_ptr(u64 p, u64 len)
 {
     return p >= MEM_G_START && p < MEM_G_END && len <= MEM_G_END - p;
+}
+
+bool lx_readable(u64 p, u64 len)
+{
+    return len == 0 || (lx_guest_ptr(p, len) && mem_range_ok(&lx_proc.gp.mem, p, len, PROT_READ));
+}
+
+bool lx_writable(u64 p, u64 len)
+{
+    return len == 0 || (lx_guest_ptr(p, len) && mem_range_ok(&lx_proc.gp.mem, p, len, PROT_WRITE));
+}
+
+i64 lx_copy_str(u64 p, char *buf, size_t cap)
+{
+    size_t n = 0;
+    while (n < cap) {
+        /* Check a page at a time: the string may end before a hole. */
+        u64 at = p + n, chunk = UE_MIN(MEM_PAGE - (at & (MEM_PAGE - 1)), cap - n);
+        if (!lx_readable(at, chunk))
+            return -EFAULT;
+        const char *src = (const char *)(uintptr_t)at;
+        const char *nul = memchr(src, 0, chunk);
+        size_t k = nul ? (size_t)(nul - src) : chunk;
+        memcpy(buf + n, src, k);
+        n += k;
+        if (nul) {
+            buf[n] = 0;
+            return (i64)n;
+        }
+    }
+    return -ENAMETOOLONG;
 }
 
 i64 lx_host_syscall(u64 nr, const u64 *a)

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -88,9 +89,10 @@ static i64 finish_open(i64 fd, int flags)
 i64 sys_openat(GuestCpu *cpu, const u64 *a)
 {
     (void)cpu;
-    if (!lx_guest_ptr(a[1], 1))
-        return -EFAULT;
-    const char *path = (const char *)(uintptr_t)a[1];
+    char path[PATH_MAX];
+    i64 n = lx_copy_str(a[1], path, sizeof path);
+    if (n < 0)
+        return n;
     if (path[0] == '/') {
         i64 r = open_proc(path, (int)a[2]);
         if (r != 1)
@@ -99,24 +101,25 @@ i64 sys_openat(GuestCpu *cpu, const u64 *a)
     return lx_host_syscall(257 /* openat */, a);
 }
 
-/* The path the host should look up for a guest path argument: the guest
- * program for /proc/self/exe when the call follows symlinks (stat, access;
- * lstat sees the link itself, as the guest would), else the path itself. */
-static u64 host_path(u64 path, bool follow)
+i64 sys_open(GuestCpu *cpu, const u64 *a)
 {
-    if (follow && lx_guest_ptr(path, 1) && is_proc_self((const char *)(uintptr_t)path, "exe"))
-        return (u64)(uintptr_t)lx_proc.exe_path;
-    return path;
+    u64 b[6] = {(u64)(i64)AT_FDCWD, a[0], a[1], a[2], 0, 0};
+    return sys_openat(cpu, b);
 }
 
-/* Pass the call to the host with argument i replaced by host_path. */
+/* Pass a call with a path in argument i to the host.  If the call follows
+ * symlinks (stat, access; lstat sees the link itself, as the guest would)
+ * and the path is /proc/self/exe, the host is given the guest program. */
 static i64 pass_path(GuestCpu *cpu, const u64 *a, unsigned i, bool follow)
 {
+    char path[PATH_MAX];
+    i64 n = lx_copy_str(a[i], path, sizeof path);
+    if (n < 0)
+        return n;
     u64 b[6];
     memcpy(b, a, sizeof b);
-    if (!lx_guest_ptr(a[i], 1))
-        return -EFAULT;
-    b[i] = host_path(a[i], follow);
+    if (follow && is_proc_self(path, "exe"))
+        b[i] = (u64)(uintptr_t)lx_proc.exe_path;
     return lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
 }
 
@@ -127,19 +130,15 @@ i64 sys_faccessat2(GuestCpu *cpu, const u64 *a) { return pass_path(cpu, a, 1, !(
 i64 sys_newfstatat(GuestCpu *cpu, const u64 *a) { return pass_path(cpu, a, 1, !(a[3] & AT_SYMLINK_NOFOLLOW)); }
 i64 sys_statx(GuestCpu *cpu, const u64 *a) { return pass_path(cpu, a, 1, !(a[2] & AT_SYMLINK_NOFOLLOW)); }
 
-i64 sys_open(GuestCpu *cpu, const u64 *a)
-{
-    u64 b[6] = {(u64)(i64)AT_FDCWD, a[0], a[1], a[2], 0, 0};
-    return sys_openat(cpu, b);
-}
-
+/* readlink(at) of /proc/self/exe: the guest program's path, truncated to
+ * the buffer without a NUL, as the kernel does. */
 static i64 readlink_exe(u64 buf, u64 size)
 {
-    if (!lx_guest_ptr(buf, size ? size : 1))
+    if ((i64)(int)size <= 0)
+        return -EINVAL;
+    size_t n = UE_MIN(strlen(lx_proc.exe_path), (size_t)size);
+    if (!lx_writable(buf, n))
         return -EFAULT;
-    size_t n = strlen(lx_proc.exe_path);
-    if (n > size)
-        n = size;
     memcpy((void *)(uintptr_t)buf, lx_proc.exe_path, n);
     return (i64)n;
 }
@@ -147,12 +146,12 @@ static i64 readlink_exe(u64 buf, u64 size)
 i64 sys_readlinkat(GuestCpu *cpu, const u64 *a)
 {
     (void)cpu;
-    if (!lx_guest_ptr(a[1], 1))
-        return -EFAULT;
-    if (is_proc_self((const char *)(uintptr_t)a[1], "exe"))
+    char path[PATH_MAX];
+    i64 n = lx_copy_str(a[1], path, sizeof path);
+    if (n < 0)
+        return n;
+    if (is_proc_self(path, "exe"))
         return readlink_exe(a[2], a[3]);
-    if (!lx_guest_ptr(a[2], a[3] ? a[3] : 1))
-        return -EFAULT;
     return lx_host_syscall(267 /* readlinkat */, a);
 }
 

@@ -1,6 +1,8 @@
 /*
  * syscall_mem.c — memory system calls, emulated on the guest address space
- * (src/mem): mmap, munmap, mprotect, mremap, madvise, brk.
+ * (src/mem): mmap, munmap, mprotect, mremap, brk; and the calls on ranges of
+ * existing mappings (madvise, msync, mincore, mlock...), checked against the
+ * guest's regions before the host sees them.
  *
  * Every change to executable memory drops the affected translations
  * (exec_invalidate), so code that is unmapped, remapped or re-protected is
@@ -60,13 +62,27 @@ i64 sys_mremap(GuestCpu *cpu, const u64 *a)
     return r;
 }
 
-i64 sys_madvise(GuestCpu *cpu, const u64 *a)
+/* Calls that work on a range of existing mappings (madvise, msync, mincore,
+ * mlock...).  The host would accept any range of G, since ue keeps all of
+ * it reserved: the guest gets ENOMEM for a range with unmapped pages, as
+ * from the kernel, before the call is passed on.  Alignment and argument
+ * errors (EINVAL) are left to the host, which checks them first too. */
+static i64 pass_on_mapped(GuestCpu *cpu, const u64 *a)
 {
-    (void)cpu;
-    if (!lx_guest_ptr(a[0], a[1]))
-        return -EINVAL;
-    return lx_host_syscall(28 /* madvise */, a);
+    if (a[0] & (MEM_PAGE - 1))
+        return lx_host_syscall(cpu->regs.gpr[X86_RAX], a);
+    u64 len = UE_ALIGN_UP(a[1], MEM_PAGE);
+    if (len < a[1] || !lx_guest_ptr(a[0], len) || !mem_range_ok(&lx_proc.gp.mem, a[0], len, 0))
+        return -ENOMEM;
+    return lx_host_syscall(cpu->regs.gpr[X86_RAX], a);
 }
+
+i64 sys_madvise(GuestCpu *cpu, const u64 *a) { return pass_on_mapped(cpu, a); }
+i64 sys_msync(GuestCpu *cpu, const u64 *a) { return pass_on_mapped(cpu, a); }
+i64 sys_mincore(GuestCpu *cpu, const u64 *a) { return pass_on_mapped(cpu, a); }
+i64 sys_mlock(GuestCpu *cpu, const u64 *a) { return pass_on_mapped(cpu, a); }
+i64 sys_munlock(GuestCpu *cpu, const u64 *a) { return pass_on_mapped(cpu, a); }
+i64 sys_mlock2(GuestCpu *cpu, const u64 *a) { return pass_on_mapped(cpu, a); }
 
 i64 sys_brk(GuestCpu *cpu, const u64 *a)
 {

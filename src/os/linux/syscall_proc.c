@@ -45,7 +45,7 @@ i64 sys_arch_prctl(GuestCpu *cpu, const u64 *a)
         return 0;
     case ARCH_GET_FS:
     case ARCH_GET_GS:
-        if (!lx_guest_ptr(a[1], 8))
+        if (!lx_writable(a[1], 8))
             return -EFAULT;
         *(u64 *)(uintptr_t)a[1] = a[0] == ARCH_GET_FS ? r->fs_base : r->gs_base;
         return 0;
@@ -82,18 +82,36 @@ i64 sys_rseq(GuestCpu *cpu, const u64 *a)
 
 static bool ue_owns_signal(int sig) { return sig == SIGSEGV || sig == SIGBUS; }
 
+/* Flag bits the kernel keeps (UAPI_SA_FLAGS on x86-64: NOCLDSTOP,
+ * NOCLDWAIT, SIGINFO, EXPOSE_TAGBITS, RESTORER, ONSTACK, RESTART, NODEFER,
+ * RESETHAND).  It clears the others, which is how a program probes for a
+ * flag's support (SA_UNSUPPORTED, 0x400, must read back as 0). */
+#define LX_SA_KNOWN 0xdc000807ull
+#define LX_SIG_UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
+
+/* rt_sigaction(sig, act, oldact, sigsetsize), checked in the kernel's order
+ * (kernel/signal.c): size, then the signal number (SIGKILL and SIGSTOP may
+ * be read, not set), then the pointers. */
 i64 sys_rt_sigaction(GuestCpu *cpu, const u64 *a)
 {
     (void)cpu;
     int sig = (int)a[0];
-    if (sig < 1 || sig > 64 || a[3] != 8 || sig == SIGKILL || sig == SIGSTOP)
-        return (sig == SIGKILL || sig == SIGSTOP) && a[1] == 0 && sig >= 1 ? 0 : -EINVAL;
-    if ((a[1] && !lx_guest_ptr(a[1], sizeof(LxSigAction))) || (a[2] && !lx_guest_ptr(a[2], sizeof(LxSigAction))))
+    if (a[3] != 8)
+        return -EINVAL;
+    if (sig < 1 || sig > 64 || (a[1] && (sig == SIGKILL || sig == SIGSTOP)))
+        return -EINVAL;
+    if ((a[1] && !lx_readable(a[1], sizeof(LxSigAction))) || (a[2] && !lx_writable(a[2], sizeof(LxSigAction))))
         return -EFAULT;
     LxSigAction *cur = &lx_proc.sigactions[sig];
     LxSigAction old = *cur;
     if (a[1]) {
         memcpy(cur, (const void *)(uintptr_t)a[1], sizeof *cur);
+        cur->flags &= LX_SA_KNOWN;
+        cur->mask &= ~LX_SIG_UNBLOCKABLE;
+        /* SIG_IGN and SIG_DFL take effect on the host too, so that, say, an
+         * ignored SIGPIPE makes write fail with EPIPE.  A guest handler
+         * leaves the host as it was: delivery to guest handlers comes with
+         * the signal work (see signal.c). */
         if (!ue_owns_signal(sig) && (cur->handler == (u64)(uintptr_t)SIG_IGN || cur->handler == (u64)(uintptr_t)SIG_DFL))
             signal(sig, cur->handler == (u64)(uintptr_t)SIG_IGN ? SIG_IGN : SIG_DFL);
     }
@@ -107,7 +125,7 @@ i64 sys_rt_sigprocmask(GuestCpu *cpu, const u64 *a)
     (void)cpu;
     if (a[3] != 8)
         return -EINVAL;
-    if ((a[1] && !lx_guest_ptr(a[1], 8)) || (a[2] && !lx_guest_ptr(a[2], 8)))
+    if ((a[1] && !lx_readable(a[1], 8)) || (a[2] && !lx_writable(a[2], 8)))
         return -EFAULT;
     u64 old = lx_proc.sigmask;
     if (a[1]) {
@@ -118,7 +136,7 @@ i64 sys_rt_sigprocmask(GuestCpu *cpu, const u64 *a)
         case SIG_SETMASK: lx_proc.sigmask = set; break;
         default: return -EINVAL;
         }
-        lx_proc.sigmask &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+        lx_proc.sigmask &= ~LX_SIG_UNBLOCKABLE;
     }
     if (a[2])
         *(u64 *)(uintptr_t)a[2] = old;
@@ -129,7 +147,7 @@ i64 sys_sigaltstack(GuestCpu *cpu, const u64 *a)
 {
     (void)cpu;
     if (a[1]) {
-        if (!lx_guest_ptr(a[1], 24))
+        if (!lx_writable(a[1], 24))
             return -EFAULT;
         /* No alternate stack yet: report SS_DISABLE. */
         u64 *old = (u64 *)(uintptr_t)a[1];

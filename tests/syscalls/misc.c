@@ -1,0 +1,54 @@
+/*
+ * misc.c — ioctl (TCGETS on a non-terminal, FIONREAD on a pipe, a bad
+ * request), futex without waiters (wake, wait with a stale value, wait with
+ * a timeout), sched_getaffinity, set_tid_address, arch_prctl(ARCH_GET_FS)
+ * and prctl(PR_GET_NAME / PR_SET_NAME).
+ */
+#include "nolibc.h"
+
+#include <asm/prctl.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <termios.h>
+#include <time.h>
+
+int main(int argc, char **argv, char **envp)
+{
+    char tio[64];
+    int fd = (int)SYS3(__NR_open, "f", O_CREAT | O_RDWR, 0644);
+    show("ioctl TCGETS on a file", SYS3(__NR_ioctl, fd, TCGETS, tio));
+    int p[2];
+    SYS1(__NR_pipe, p);
+    SYS3(__NR_write, p[1], "hello", 5);
+    int avail = -1;
+    show("ioctl FIONREAD on a pipe", SYS3(__NR_ioctl, p[0], FIONREAD, &avail));
+    pr("  %d bytes available\n", avail);
+    show("ioctl TCGETS on a pipe", SYS3(__NR_ioctl, p[0], TCGETS, tio));
+    show("ioctl bad fd", SYS3(__NR_ioctl, 99, FIONREAD, &avail));
+    show("ioctl FIONREAD to a bad address", SYS3(__NR_ioctl, p[0], FIONREAD, 0x10));
+
+    int word = 5;
+    show("futex wake, no waiters", SYS6(__NR_futex, &word, FUTEX_WAKE, 1, 0, 0, 0));
+    show("futex wake private", SYS6(__NR_futex, &word, FUTEX_WAKE_PRIVATE, 10, 0, 0, 0));
+    show("futex wait, value changed", SYS6(__NR_futex, &word, FUTEX_WAIT_PRIVATE, 4, 0, 0, 0));
+    struct timespec to = {0, 1000000};
+    show("futex wait with timeout", SYS6(__NR_futex, &word, FUTEX_WAIT_PRIVATE, 5, &to, 0, 0));
+    show("futex bad op", SYS6(__NR_futex, &word, 99, 0, 0, 0, 0));
+    show("futex unaligned", SYS6(__NR_futex, (char *)&word + 1, FUTEX_WAKE, 1, 0, 0, 0));
+    show("futex wake_op, no waiters", SYS6(__NR_futex, &word, FUTEX_WAKE_OP_PRIVATE, 1, 1, &avail, 0));
+    show("futex cmp_requeue, no waiters", SYS6(__NR_futex, &word, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &avail, 5));
+
+    int tidword = 0;
+    check("set_tid_address returns the tid", SYS1(__NR_set_tid_address, &tidword) == SYS0(__NR_gettid));
+    unsigned long fs = 1;
+    show("arch_prctl ARCH_GET_FS", SYS2(__NR_arch_prctl, ARCH_GET_FS, &fs));
+    pr("  fs base %lx (nolibc sets none)\n", fs);
+    show("arch_prctl bad code", SYS2(__NR_arch_prctl, 0x9999, &fs));
+    char name[17] = {0};
+    show("prctl PR_SET_NAME", SYS2(__NR_prctl, PR_SET_NAME, "renamed-task"));
+    show("prctl PR_GET_NAME", SYS2(__NR_prctl, PR_GET_NAME, name));
+    pr("  [%s]\n", name);
+    return 0;
+}
