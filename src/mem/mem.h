@@ -48,6 +48,11 @@ typedef struct MemRegion {
     u64 offset;           /* file offset of start */
     u64 dev, ino;
     char *name;           /* path, "[heap]", "[stack]" or NULL */
+    /* A private file mapping that has been writable: the kernel gives it
+     * copied-on-write pages of its own (an anon_vma) and never merges it
+     * with a neighbour that has none, so /proc/self/maps shows ld.so's
+     * RELRO apart from the read-only data before it.  Kept to match. */
+    bool cow;
 } MemRegion;
 
 typedef struct MemSpace {

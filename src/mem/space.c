@@ -134,7 +134,8 @@ static void carve(MemSpace *m, GuestAddr a, u64 len)
 
 static bool same_kind(const MemRegion *x, const MemRegion *y)
 {
-    if (x->prot != y->prot || x->flags != y->flags || x->kind != y->kind || x->dev != y->dev || x->ino != y->ino)
+    if (x->prot != y->prot || x->flags != y->flags || x->kind != y->kind || x->dev != y->dev || x->ino != y->ino ||
+        x->cow != y->cow)
         return false;
     if ((x->name == NULL) != (y->name == NULL) || (x->name && strcmp(x->name, y->name)))
         return false;
@@ -271,6 +272,7 @@ i64 mem_map(MemSpace *m, GuestAddr addr, u64 len, int prot, int flags, int fd, u
     carve(m, addr, len);
     MemRegion r = {.start = addr, .end = addr + len, .prot = prot,
                    .flags = flags & (MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN), .kind = kind, .offset = off};
+    r.cow = fd >= 0 && !(flags & (MAP_SHARED | MAP_ANONYMOUS)) && (prot & PROT_WRITE);
     if (name)
         r.name = ue_strdup(name);
     else if (!(flags & MAP_ANONYMOUS) && fd >= 0)
@@ -340,8 +342,10 @@ int mem_protect(MemSpace *m, GuestAddr addr, u64 len, int prot)
     }
     split_at(m, addr);
     split_at(m, addr + len);
-    for (u32 i = first_above(m, addr); i < m->n && m->r[i].start < addr + len; i++)
+    for (u32 i = first_above(m, addr); i < m->n && m->r[i].start < addr + len; i++) {
         m->r[i].prot = prot;
+        m->r[i].cow |= m->r[i].ino && !(m->r[i].flags & MAP_SHARED) && (prot & PROT_WRITE);
+    }
     for (u32 i = first_above(m, addr); i < m->n && m->r[i].start < addr + len + 1; i++) {
         u32 before = m->n;
         coalesce(m, i);

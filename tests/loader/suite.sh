@@ -21,11 +21,12 @@ build() {
 # value, blanks and non-ASCII bytes, so that envp passes through as is.
 in_env() { env -i PATH="${IN_PATH:-/usr/bin:/bin}" HOME=/nonexistent 'SPACED=a b  c' EMPTY= 'UTF=é€' "$@"; }
 
-# compare_env NAME -- PROG ARGS: PROG natively and under ue, both in_env.
+# compare_env NAME -- PROG ARGS: PROG natively and under ue (with the
+# options in UE_OPTS), both in_env.
 compare_env() {
     local name=$1; shift 2
     in_env "$@" >"$TMP/n.out" 2>"$TMP/n.err"; local nrc=$?
-    in_env timeout 60 "$UE" "$@" >"$TMP/u.out" 2>"$TMP/u.err"; local urc=$?
+    in_env timeout 60 "$UE" ${UE_OPTS:-} "$@" >"$TMP/u.out" 2>"$TMP/u.err"; local urc=$?
     if [ $nrc != $urc ]; then
         fail "$name" "exit status $urc under ue, $nrc natively; ue stderr: $(head -c 300 "$TMP/u.err")"
     elif ! cmp -s "$TMP/n.out" "$TMP/u.out"; then
