@@ -3,8 +3,10 @@
  * (tests/x87/suite.sh): arithmetic on edge values, conversions to and from
  * integers, float and double, printf/strtold, the libm functions, the four
  * rounding modes (fesetround) and the exception flags (feclearexcept/
- * fetestexcept go through FNSTENV/FLDENV), fegetenv/fesetenv.
- * Every result is printed exactly (%La) so one differing bit shows.
+ * fetestexcept go through FNSTENV/FLDENV), fegetenv/fesetenv; and double/
+ * float libm calls whose XMM arguments must survive lazy binding (glibc's
+ * _dl_runtime_resolve saves them with XSAVE, or FXSAVE without it).
+ * Every result is printed exactly (%La, %a) so one differing bit shows.
  */
 #include <fenv.h>
 #include <float.h>
@@ -156,9 +158,22 @@ static void environment(void)
     (void)r;
 }
 
+/* First calls through the PLT: the resolver runs between the caller
+ * loading XMM0..2 and the callee reading them. */
+static void lazy(void)
+{
+    volatile double a = 1.25, b = -3.5, c = 0.1;
+    volatile float f = 2.5f, g = -0.75f;
+    printf("%a %a %a %a\n", fma(a, b, c), atan2(a, b), pow(a, b), fmax(a, c));
+    printf("%a %a %a\n", (double)fmaf(f, g, f), (double)hypotf(f, g), (double)powf(f, g));
+    printf("%a %a\n", scalbn(a, 7), ldexpf(g, -3));
+}
+
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "all";
+    if (!strcmp(what, "lazy") || !strcmp(what, "all"))
+        lazy();
     if (!strcmp(what, "arith") || !strcmp(what, "all"))
         arith();
     if (!strcmp(what, "conv") || !strcmp(what, "all"))

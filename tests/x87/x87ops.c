@@ -14,7 +14,9 @@
  *   x87ops un       single-operand operations, stores to memory
  *   x87ops mem      loads and memory-operand arithmetic/compares
  *   x87ops misc     stack faults, control instructions, FNSTENV/FLDENV,
- *                   FNSAVE/FRSTOR, FXSAVE/FXRSTOR round trips
+ *                   FNSAVE/FRSTOR, FXSAVE/FXRSTOR and XSAVE/XRSTOR round
+ *                   trips, XGETBV
+ *   x87ops fault N  state instructions that must fault (#GP: SIGSEGV)
  *
  * bin and mem print one FNV-1a hash of the lines per operation and control
  * word (their full output is megabytes); add -v for the lines themselves,
@@ -418,8 +420,8 @@ static void test_mem(void)
 
 /* ---- sequences: stack faults, control instructions, state images ---- */
 
-static u8 X[512] __attribute__((aligned(64)));
-static u8 X2[512] __attribute__((aligned(64)));
+static u8 X[1024] __attribute__((aligned(64)));
+static u8 X2[1024] __attribute__((aligned(64)));
 
 #define SEQ(fn, insns)                                                           \
     static void fn(void)                                                         \
@@ -427,7 +429,7 @@ static u8 X2[512] __attribute__((aligned(64)));
         __asm__ volatile("fninit\n\t" insns "\n\tpushfq\n\tpopq %[fl]\n\tfnsave %[s]" \
                          : [s] "=m"(S), [fl] "=r"(FL), [m] "+m"(M), [x] "+m"(X), [x2] "+m"(X2) \
                          : [a] "m"(A), [b] "m"(B)                                \
-                         : CLOBBERS, "rax");                                     \
+                         : CLOBBERS, "rax", "rdx", "rcx");              \
     }
 
 #define FILL8 "fld1\n\tfldpi\n\tfldz\n\tfldl2e\n\tfldln2\n\tfldlg2\n\tfldl2t\n\tfldt %[a]\n\t"
@@ -471,6 +473,24 @@ SEQ(s_fxsave64, "fldt %[a]\n\tfldt %[b]\n\tfxam\n\tfxsave64 %[x]\n\tfninit\n\tfx
 SEQ(s_frstor_tags, "fldt %[a]\n\tfldt %[b]\n\tfnsave %[x]\n\tmovw $0x7ff3, 8+%[x]\n\tfrstor %[x]")
 SEQ(s_fxrstor_tags, "fldt %[a]\n\tfldt %[b]\n\tfxsave %[x]\n\tmovb $0x3c, 4+%[x]\n\tfxrstor %[x]")
 SEQ(s_fdecstp, "fldt %[a]\n\tfdecstp\n\tfdecstp\n\tfldt %[b]\n\tfincstp")
+/* XSAVE/XRSTOR: x87 values loaded and XMM1 non-zero, so a CPU that tracks
+ * the init state reports both components in use, as ue always does.  EDX:EAX
+ * asks for x87 and SSE only (the host's XCR0 has more).  M receives XMM1's
+ * low half and MXCSR; MXCSR is reset after. */
+#define XSTATE "fldt %[a]\n\tfldt %[b]\n\tfdivr %%st(1), %%st\n\tmov $0x0123456789abcdef, %%rax\n\t" \
+               "movq %%rax, %%xmm1\n\txor %%edx, %%edx\n\t"
+#define XDONE "\n\tmovq %%xmm1, %[m]\n\tstmxcsr 8+%[m]\n\tmovl $0x1f80, 12+%[m]\n\tldmxcsr 12+%[m]"
+SEQ(s_xsave, XSTATE "mov $3, %%eax\n\txsave %[x]\n\tfninit\n\tfld1\n\tpxor %%xmm1, %%xmm1\n\t"
+             "mov $3, %%eax\n\txrstor %[x]\n\txsave64 %[x2]" XDONE)
+SEQ(s_xsave_x87, XSTATE "mov $1, %%eax\n\txsave %[x]\n\tfninit\n\tmov $0x0000001f00000003, %%rax\n\t"
+                 "xrstor64 %[x]" XDONE)
+SEQ(s_xsave_sse, XSTATE "mov $2, %%eax\n\txsave64 %[x]\n\tpxor %%xmm1, %%xmm1\n\tfninit\n\t"
+                 "xrstor %[x]" XDONE)
+/* (XSTATE_BV after an XRSTOR that initialised a component is the CPU's
+ * choice: ue reports it in use, hosts that track the init state do not.) */
+SEQ(s_xrstor_init, XSTATE "mov $3, %%eax\n\txsave %[x]\n\tandb $0xfc, 512+%[x]\n\tmovl $0x9fc0, 24+%[x]\n\t"
+                   "xrstor %[x]" XDONE)
+SEQ(s_xgetbv, "xor %%ecx, %%ecx\n\txgetbv\n\tand $3, %%eax\n\tmov %%eax, %[m]\n\tmov %%edx, 4+%[m]")
 
 static const struct { const char *name; void (*fn)(void); } seqs[] = {
     {"overflow", s_overflow}, {"overflow2", s_overflow2}, {"fild_over", s_fild_over},
@@ -483,33 +503,42 @@ static const struct { const char *name; void (*fn)(void); } seqs[] = {
     {"full_fptan", s_full_fptan}, {"full_fxtract", s_full_fxtract}, {"full_fsincos", s_full_fsincos},
     {"empty_ftst", s_empty_ftst}, {"empty_fxam", s_empty_fxam}, {"empty_fcmov", s_empty_fcmov},
     {"ffreep", s_ffreep}, {"fnstsw_ax", s_fnstsw_ax}, {"fnstsw_m", s_fnstsw_m}, {"fnstcw", s_fnstcw},
-    {"fldcw_es", s_fldcw_es}, {"fnclex", s_fnclex}, {"fnstenv", s_fnstenv}, {"fldenv", s_fldenv},
-    {"fnstenv16", s_fnstenv16}, {"fnsave", s_fnsave}, {"fxsave", s_fxsave}, {"fxsave64", s_fxsave64},
-    {"frstor_tags", s_frstor_tags}, {"fxrstor_tags", s_fxrstor_tags}, {"fdecstp", s_fdecstp},
+    {"fldcw_es", s_fldcw_es}, {"fnclex", s_fnclex}, {"fdecstp", s_fdecstp}, {"xgetbv", s_xgetbv},
+};
+
+/* Sequences that leave state images: 1 an FNSTENV/FNSAVE image in X, 2
+ * FXSAVE images in X and X2, 3 XSAVE images in X and X2. */
+static const struct { const char *name; void (*fn)(void); int images; } xseqs[] = {
+    {"fnstenv", s_fnstenv, 1}, {"fldenv", s_fldenv, 1}, {"fnstenv16", s_fnstenv16, 1}, {"fnsave", s_fnsave, 1},
+    {"fxsave", s_fxsave, 2}, {"fxsave64", s_fxsave64, 2}, {"frstor_tags", s_frstor_tags, 1},
+    {"fxrstor_tags", s_fxrstor_tags, 2}, {"xsave", s_xsave, 3}, {"xsave_x87", s_xsave_x87, 3},
+    {"xsave_sse", s_xsave_sse, 3}, {"xrstor_init", s_xrstor_init, 3},
 };
 
 /* Bytes of an image worth comparing: x87 environment fields that are the
  * same on every CPU (control, status, tags; not the instruction and data
- * pointers, which CPUs record differently), registers, XMM, MXCSR. */
-static void dump_image(const u8 *x, int fx)
+ * pointers, which CPUs record differently), registers, MXCSR (not
+ * MXCSR_MASK, which is the CPU's), XMM, and the XSAVE header. */
+static void dump_range(const u8 *x, int from, int to)
 {
-    puts_(" img=");
-    if (fx) {
-        for (int b = 0; b < 5; b++)
-            hex(x[b], 2);
-        putc_('/');
-        for (int b = 24; b < 28; b++) /* MXCSR; not MXCSR_MASK, which is the CPU's */
-            hex(x[b], 2);
-        putc_('/');
-        for (int b = 32; b < 416; b++)
-            hex(x[b], 2);
-    } else {
-        for (int b = 0; b < 12; b++)
-            hex(x[b], 2);
-        putc_('/');
-        for (int b = 28; b < 108; b++)
-            hex(x[b], 2);
+    putc_('/');
+    for (int b = from; b < to; b++)
+        hex(x[b], 2);
+}
+
+static void dump_image(const u8 *x, int kind)
+{
+    puts_(" img");
+    if (kind == 1) {
+        dump_range(x, 0, 12);
+        dump_range(x, 28, 108);
+        return;
     }
+    dump_range(x, 0, 5);
+    dump_range(x, 24, 28);
+    dump_range(x, 32, 416);
+    if (kind == 3)
+        dump_range(x, 512, 576);
 }
 
 static void test_misc(void)
@@ -519,19 +548,48 @@ static void test_misc(void)
             A = vals[i];
             B = vals[(i + 5) % NVALS];
             memset(M, 0x5a, sizeof M);
-            memset(X, 0x77, sizeof X);
-            memset(X2, 0x66, sizeof X2);
             seqs[o].fn();
             record(seqs[o].name, i, 0, 0, 16);
-            if (o >= 31) {
-                dump_image(X, o >= 35 && o != 37);
-                if (o == 35 || o == 36) {
-                    puts_("\n ");
-                    dump_image(X2, 1);
-                }
+        }
+    for (unsigned o = 0; o < sizeof xseqs / sizeof xseqs[0]; o++)
+        for (int i = 0; i < NVALS; i += 3) {
+            A = vals[i];
+            B = vals[(i + 5) % NVALS];
+            memset(M, 0x5a, sizeof M);
+            memset(X, 0x77, sizeof X);
+            memset(X2, 0x66, sizeof X2);
+            memset(X + 512, 0, 64);  /* a valid XSAVE header */
+            memset(X2 + 512, 0, 64);
+            X[24] = X2[24] = 0xa0;   /* MXCSR 0x1fa0 where XRSTOR might load it */
+            X[25] = X2[25] = 0x1f;
+            X[26] = X[27] = X2[26] = X2[27] = 0;
+            xseqs[o].fn();
+            record(xseqs[o].name, i, 0, 0, 16);
+            dump_image(X, xseqs[o].images);
+            putc_('\n');
+            if (xseqs[o].images >= 2) {
+                dump_image(X2, xseqs[o].images);
                 putc_('\n');
             }
         }
+}
+
+/* Each must die with SIGSEGV (#GP) before printing anything. */
+static void test_fault(int n)
+{
+    memset(X, 0, sizeof X);
+    switch (n) {
+    case 0: __asm__ volatile("fxsave 8+%0" : "+m"(X)); break;                     /* misaligned */
+    case 1: __asm__ volatile("fxrstor 16+%0" : "+m"(X)); break;                   /* MXCSR 0: fine */
+    case 2: X[27] = 1; __asm__ volatile("fxrstor %0" : "+m"(X)); break;           /* MXCSR reserved bit */
+    case 3: __asm__ volatile("xsave 16+%0" :: "m"(X), "a"(3), "d"(0)); break;     /* misaligned */
+    case 4: X[520] = 1; __asm__ volatile("xrstor %0" :: "m"(X), "a"(3), "d"(0)); break; /* XCOMP_BV */
+    case 5: X[519] = 0x80; __asm__ volatile("xrstor %0" :: "m"(X), "a"(3), "d"(0)); break; /* XSTATE_BV */
+    case 6: X[24] = 0x80; X[25] = 0x1f; X[26] = 4; __asm__ volatile("xrstor %0" :: "m"(X), "a"(2), "d"(0)); break;
+    case 7: X[26] = 4; __asm__ volatile("xrstor %0" :: "m"(X), "a"(1), "d"(0)); break; /* MXCSR not loaded */
+    case 8: __asm__ volatile("xgetbv" :: "c"(1) : "rax", "rdx"); break;           /* XCR1: not offered by ue */
+    }
+    puts_("survived\n");
 }
 
 static int streq(const char *a, const char *b)
@@ -548,6 +606,7 @@ int cmain(long *sp)
     if (sp[0] < 2)
         return 2;
     verbose = sp[0] > 2 && streq(argv[2], "-v");
+
     if (streq(argv[1], "bin"))
         test_bin();
     else if (streq(argv[1], "un"))
@@ -556,6 +615,8 @@ int cmain(long *sp)
         test_mem();
     else if (streq(argv[1], "misc"))
         test_misc();
+    else if (streq(argv[1], "fault") && sp[0] > 2)
+        test_fault(argv[2][0] - '0');
     else
         return 2;
     flush();

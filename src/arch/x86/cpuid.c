@@ -1,7 +1,8 @@
 /*
  * cpuid.c — the CPU ue pretends to be.  CPUID reports exactly the features
  * the lifter implements (x86-64-v2: SSE3, SSSE3, SSE4.1/4.2, POPCNT, CX16,
- * LAHF/SAHF, plus MOVBE, LZCNT, RDTSCP and PREFETCHW), so glibc's ifunc
+ * LAHF/SAHF, plus MOVBE, LZCNT, RDTSCP and PREFETCHW; XSAVE/XGETBV with
+ * XCR0 = x87|SSE, so AVX stays unusable), so glibc's ifunc
  * resolvers and hand-written assembly choose code paths ue can run.  The
  * vendor is GenuineIntel so glibc takes its well-trodden Intel path and reads
  * cache sizes from leaf 4 (sizes below are plausible, not the host's).
@@ -12,11 +13,14 @@
  */
 #include "arch/x86/x86.h"
 
+#include "arch/x86/x87_priv.h"
+
 /* Leaf 1 EDX: FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2 */
 #define LEAF1_EDX ((1u << 0) | (1u << 4) | (1u << 8) | (1u << 15) | (1u << 19) | (1u << 23) | \
                    (1u << 24) | (1u << 25) | (1u << 26))
-/* Leaf 1 ECX: SSE3 SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT */
-#define LEAF1_ECX ((1u << 0) | (1u << 9) | (1u << 13) | (1u << 19) | (1u << 20) | (1u << 22) | (1u << 23))
+/* Leaf 1 ECX: SSE3 SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT XSAVE OSXSAVE */
+#define LEAF1_ECX ((1u << 0) | (1u << 9) | (1u << 13) | (1u << 19) | (1u << 20) | (1u << 22) | (1u << 23) | \
+                   (1u << 26) | (1u << 27))
 /* 8000_0001h ECX: LAHF/SAHF, ABM (LZCNT), PREFETCHW */
 #define EXT1_ECX ((1u << 0) | (1u << 5) | (1u << 8))
 /* 8000_0001h EDX: SYSCALL, NX, RDTSCP, LM */
@@ -50,7 +54,7 @@ void x86_cpuid(u32 leaf, u32 subleaf, u32 out[4])
     out[0] = out[1] = out[2] = out[3] = 0;
     switch (leaf) {
     case 0:
-        out[0] = 7;
+        out[0] = 0xd;
         str4(&out[1], "Genu");
         str4(&out[3], "ineI");
         str4(&out[2], "ntel");
@@ -66,6 +70,16 @@ void x86_cpuid(u32 leaf, u32 subleaf, u32 out[4])
         break;
     case 4:
         cache_leaf(subleaf, out);
+        break;
+    case 0xd:
+        /* XSAVE: the components of XCR0 (x87, SSE), the standard-form
+         * area size for them; sub-leaf 1 (XSAVEOPT, XSAVEC, XGETBV ECX=1,
+         * XSAVES) all absent. */
+        if (subleaf == 0) {
+            out[0] = (u32)X87_XCR0;
+            out[1] = out[2] = X87_XSAVE_SIZE;
+            out[3] = (u32)(X87_XCR0 >> 32);
+        }
         break;
     case 0x80000000:
         out[0] = 0x80000008;

@@ -170,10 +170,12 @@ LIFTER(rdtsc)
     return true;
 }
 
-/* Grp7 (0F 01): only RDTSCP (F9) is reachable from user mode and
- * advertised; XGETBV needs OSXSAVE, which CPUID does not report. */
+/* Grp7 (0F 01): only RDTSCP (F9) and XGETBV (D0, lift_x87.c: it describes
+ * the state XSAVE manages) are reachable from user mode and advertised. */
 LIFTER(grp7)
 {
+    if (in->modrm == 0xd0)
+        return x86_lift_xgetbv(L, in);
     if (in->modrm == 0xf9) {
         put_tsc(L);
         x86_put_reg(L, X86_RCX, 4, ir_const(L->b, IR_I32, 0)); /* IA32_TSC_AUX: CPU 0 */

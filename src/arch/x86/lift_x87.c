@@ -1,8 +1,10 @@
 /*
  * lift_x87.c — the x87 FPU (escape opcodes D8..DF) and the state
- * save/restore instructions of Grp15 (FXSAVE/FXRSTOR, XSAVE/XRSTOR).
+ * save/restore instructions of Grp15 (FXSAVE/FXRSTOR, XSAVE/XRSTOR), with
+ * XGETBV, which describes what XSAVE manages.
  *
- * Pipeline position: called by translate.c through optab.def; emits IR that
+ * Pipeline position: called by translate.c through optab.def (XGETBV through
+ * Grp7 in lift_ctrl.c); emits IR that
  * calls the helpers of x87_ops.c / x87_state.c, which compute on the host
  * FPU (x87_host.c) so results are bit-exact.
  *
@@ -97,30 +99,31 @@ static u32 status_word(X86Lift *L)
 
 /* ---- staging images through scratch ---- */
 
-/* Store n bytes of scratch (from soff) to guest memory at addr. */
-static void store_scratch(X86Lift *L, u32 addr, unsigned soff, unsigned n, unsigned chunk)
+/* Store bytes [from, from + n) of the image staged in scratch to guest
+ * memory at addr + from, in pieces of at most chunk bytes. */
+static void store_scratch(X86Lift *L, u32 addr, unsigned from, unsigned n, unsigned chunk)
 {
     IrBuilder *b = L->b;
-    for (unsigned off = 0; off < n;) {
+    for (unsigned off = from; off < from + n;) {
         unsigned len = chunk;
-        while (len > n - off)
+        while (len > from + n - off)
             len >>= 1;
-        u32 v = ir_get(b, x86_int_type(len), X86_OFF(scratch) + soff + off);
+        u32 v = ir_get(b, x86_int_type(len), X86_OFF(scratch) + off);
         x86_store(L, addr_plus(L, addr, off), v);
         off += len;
     }
 }
 
-/* Load n bytes of guest memory at addr into scratch (from soff). */
-static void load_scratch(X86Lift *L, u32 addr, unsigned soff, unsigned n, unsigned chunk)
+/* The reverse: guest memory at addr + from into scratch. */
+static void load_scratch(X86Lift *L, u32 addr, unsigned from, unsigned n, unsigned chunk)
 {
     IrBuilder *b = L->b;
-    for (unsigned off = 0; off < n;) {
+    for (unsigned off = from; off < from + n;) {
         unsigned len = chunk;
-        while (len > n - off)
+        while (len > from + n - off)
             len >>= 1;
         u32 v = x86_load(L, x86_int_type(len), addr_plus(L, addr, off));
-        ir_put(b, X86_OFF(scratch) + soff + off, v);
+        ir_put(b, X86_OFF(scratch) + off, v);
         off += len;
     }
 }
@@ -365,12 +368,28 @@ LIFTER(x87)
 
 /* ---- Grp15: FXSAVE/FXRSTOR, XSAVE/XRSTOR ---- */
 
-/* #GP (SIGSEGV) unless addr is a multiple of align. */
-static void check_align(X86Lift *L, u32 addr, u64 align)
+/* #GP (SIGSEGV) if cond holds.  Returns false if cond is a constant true:
+ * the instruction always faults and the block has ended (the caller must
+ * emit nothing more). */
+static bool gp_if(X86Lift *L, u32 cond)
+{
+    u64 v;
+    if (ir_is_const(L->b, cond, &v)) {
+        if (!v)
+            return true;
+        x86_end_jump(L, L->in->pc, IR_EXIT_PRIV);
+        return false;
+    }
+    x86_fault_if(L, cond, IR_EXIT_PRIV);
+    return true;
+}
+
+/* #GP unless addr is a multiple of align. */
+static bool check_align(X86Lift *L, u32 addr, u64 align)
 {
     IrBuilder *b = L->b;
     u32 mis = ir_and(b, addr, c64(L, align - 1));
-    x86_fault_if(L, ir_cmp(b, IR_CMPNE, mis, c64(L, 0)), IR_EXIT_PRIV);
+    return gp_if(L, ir_cmp(b, IR_CMPNE, mis, c64(L, 0)));
 }
 
 /* FXSAVE m512: 16-byte aligned; bytes 416..511 are left alone (reserved,
@@ -378,7 +397,8 @@ static void check_align(X86Lift *L, u32 addr, u64 align)
 bool x86_lift_fxsave(X86Lift *L, const X86Insn *in)
 {
     u32 addr = x86_mem_addr(L, in);
-    check_align(L, addr, 16);
+    if (!check_align(L, addr, 16))
+        return true;
     x86_call(L, &x87_h_fxsave, IR_VOID, c64(L, in->rex_w), 0, 0);
     store_scratch(L, addr, 0, 416, 16);
     return true;
@@ -389,7 +409,8 @@ bool x86_lift_fxrstor(X86Lift *L, const X86Insn *in)
 {
     IrBuilder *b = L->b;
     u32 addr = x86_mem_addr(L, in);
-    check_align(L, addr, 16);
+    if (!check_align(L, addr, 16))
+        return true;
     load_scratch(L, addr, 0, 416, 16);
     u32 mx = ir_get(b, IR_I32, X86_OFF(scratch) + 24);
     u32 bad = ir_and(b, mx, ir_const(b, IR_I32, 0xffff0000u));
@@ -398,15 +419,63 @@ bool x86_lift_fxrstor(X86Lift *L, const X86Insn *in)
     return true;
 }
 
-/* XSAVE/XRSTOR are not offered yet (CPUID reports no XSAVE): #UD. */
-bool x86_lift_xsave(X86Lift *L, const X86Insn *in)
+/* The requested-feature bitmap: EDX:EAX & XCR0. */
+static u32 xsave_rfbm(X86Lift *L)
 {
-    (void)L, (void)in;
-    return false;
+    IrBuilder *b = L->b;
+    u32 eax = ir_zext(b, IR_I64, x86_get_reg(L, X86_RAX, 4));
+    u32 edx = ir_zext(b, IR_I64, x86_get_reg(L, X86_RDX, 4));
+    u32 m = ir_or(b, ir_shl(b, edx, ir_const(b, IR_I8, 32)), eax);
+    return ir_and(b, m, c64(L, X87_XCR0));
 }
 
+/* XSAVE m (standard form): 64-byte aligned.  Only the components in RFBM
+ * are written, and XSTATE_BV is read-modify-written, so the area's old
+ * legacy bytes and XSTATE_BV are staged first and the helper overwrites
+ * what it saves; the lifter then stores the whole staged range back. */
+bool x86_lift_xsave(X86Lift *L, const X86Insn *in)
+{
+    u32 addr = x86_mem_addr(L, in);
+    if (!check_align(L, addr, 64))
+        return true;
+    u32 rfbm = xsave_rfbm(L);
+    load_scratch(L, addr, 0, 416, 16);
+    load_scratch(L, addr, 512, 8, 8);
+    x86_call(L, &x87_h_xsave, IR_VOID, c64(L, in->rex_w), rfbm, 0);
+    store_scratch(L, addr, 0, 416, 16);
+    store_scratch(L, addr, 512, 8, 8);
+    return true;
+}
+
+/* XRSTOR m (standard form): #GP for a misaligned area, a malformed header
+ * or MXCSR reserved bits (xrstor_check), else restore or initialise each
+ * requested component. */
 bool x86_lift_xrstor(X86Lift *L, const X86Insn *in)
 {
-    (void)L, (void)in;
-    return false;
+    IrBuilder *b = L->b;
+    u32 addr = x86_mem_addr(L, in);
+    if (!check_align(L, addr, 64))
+        return true;
+    u32 rfbm = xsave_rfbm(L);
+    load_scratch(L, addr, 0, 416, 16);
+    load_scratch(L, addr, 512, 24, 8);
+    u32 bad = x86_call(L, &x87_h_xrstor_check, IR_I64, rfbm, 0, 0);
+    x86_fault_if(L, ir_cmp(b, IR_CMPNE, bad, c64(L, 0)), IR_EXIT_PRIV);
+    x86_call(L, &x87_h_xrstor, IR_VOID, c64(L, in->rex_w), rfbm, 0);
+    return true;
+}
+
+/* XGETBV (0F 01 D0, reached from Grp7): XCR0 for ECX = 0; any other XCR
+ * (XGETBV with ECX = 1 is not advertised) is #GP. */
+bool x86_lift_xgetbv(X86Lift *L, const X86Insn *in)
+{
+    IrBuilder *b = L->b;
+    if (in->mprefix)
+        return false;
+    u32 ecx = x86_get_reg(L, X86_RCX, 4);
+    if (!gp_if(L, ir_cmp(b, IR_CMPNE, ecx, ir_const(b, IR_I32, 0))))
+        return true;
+    x86_put_reg(L, X86_RAX, 4, ir_const(b, IR_I32, (u32)X87_XCR0));
+    x86_put_reg(L, X86_RDX, 4, ir_const(b, IR_I32, (u32)(X87_XCR0 >> 32)));
+    return true;
 }

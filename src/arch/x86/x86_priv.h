@@ -171,5 +171,6 @@ bool x86_lift_ldmxcsr(X86Lift *L, const X86Insn *in);
 bool x86_lift_stmxcsr(X86Lift *L, const X86Insn *in);
 bool x86_lift_xsave(X86Lift *L, const X86Insn *in);
 bool x86_lift_xrstor(X86Lift *L, const X86Insn *in);
+bool x86_lift_xgetbv(X86Lift *L, const X86Insn *in);
 
 #endif
