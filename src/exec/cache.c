@@ -124,14 +124,25 @@ IrBlock *cache_translate(GuestProcess *p, GuestAddr pc)
     return blk;
 }
 
-/* Forget every block's native code (the JIT cache was flushed). */
+/* Forget every block's native code (the JIT cache was flushed).  Blocks
+ * whose IR was dropped after compilation go too; they are translated
+ * again when next reached. */
 static void drop_native(CodeCache *c)
 {
     c->stats.flushes++;
+    u32 kept = 0;
     for (u32 i = 0; i < c->nall; i++) {
-        c->all[i]->native = NULL;
-        c->all[i]->no_native = false;
+        IrBlock *blk = c->all[i];
+        if (!blk->ops) {
+            ir_block_free(blk);
+            continue;
+        }
+        blk->native = NULL;
+        blk->no_native = false;
+        c->all[kept++] = blk;
     }
+    c->nall = kept;
+    rebuild(c, c->mask);
     jit_flush();
 }
 
@@ -155,12 +166,13 @@ static void perf_map_add(const IrBlock *blk, const JitCode *code)
 
 /* Successors for cross-block analyses: translated on demand, but only
  * where the guest has executable code. */
-static const IrBlock *successor(void *ctx, GuestAddr pc)
+static bool successor(void *ctx, GuestAddr pc, u64 *kills)
 {
     GuestProcess *p = ctx;
     if (!mem_exec_avail(&p->mem, pc))
-        return NULL;
-    return translate_locked(p, pc);
+        return false;
+    *kills = translate_locked(p, pc)->kills;
+    return true;
 }
 
 JitCode *cache_native(GuestProcess *p, IrBlock *blk)
@@ -184,6 +196,8 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
         c->stats.declined++;
     blk->native = code;
     blk->no_native = code == NULL;
+    if (code && !(p->log & (EXEC_LOG_OUT_ASM | EXEC_LOG_PERF_MAP)))
+        ir_block_drop_ops(blk); /* native code only from now on */
     if (code && (p->log & EXEC_LOG_OUT_ASM))
         jit_disasm(code, ue_log_fd());
     if (code && (p->log & EXEC_LOG_PERF_MAP))

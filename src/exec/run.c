@@ -210,12 +210,16 @@ void exec_run(GuestCpu *cpu)
         if (p->log & EXEC_LOG_EXEC)
             log_exec(cpu, blk);
         IrExitKind kind;
+        u64 flushes = p->cache.stats.flushes;
         JitCode *code = p->backend == EXEC_JIT ? cache_native(p, blk) : NULL;
+        if (flushes != p->cache.stats.flushes)
+            link = 0; /* the jump it names was flushed with the rest */
         if (code) {
-            if (link && !(p->log & EXEC_LOG_NOCHAIN))
-                jit_chain(link, code);
-            else if (!link && !(p->log & EXEC_LOG_NOCHAIN))
-                jit_publish(pc, code); /* reached indirectly: let generated code find it */
+            if (!(p->log & EXEC_LOG_NOCHAIN)) {
+                if (link)
+                    jit_chain(link, code);
+                jit_publish(pc, code); /* let indirect jumps in generated code find it */
+            }
             cpu->in_guest = 1;
             kind = jit_run(code);
             cpu->in_guest = 0;

@@ -373,7 +373,7 @@ IrBlock *ir_finish(IrBuilder *b, u32 guest_size)
 {
     ue_assert(b->ended);
     size_t ops_size = (size_t)b->nops * sizeof(IrOp);
-    IrBlock *blk = ue_malloc(sizeof *blk + ops_size + b->ntemps);
+    IrBlock *blk = ue_malloc(sizeof *blk);
     blk->guest_pc = b->guest_pc;
     blk->guest_size = guest_size;
     blk->native = NULL;
@@ -381,11 +381,23 @@ IrBlock *ir_finish(IrBuilder *b, u32 guest_size)
     blk->ninsns = b->ninsns;
     blk->nops = b->nops;
     blk->ntemps = b->ntemps;
-    blk->ops = (IrOp *)(blk + 1);
+    blk->ops = ue_malloc(ops_size + b->ntemps);
     memcpy(blk->ops, b->ops, ops_size);
     blk->temp_type = (u8 *)blk->ops + ops_size;
     memcpy(blk->temp_type, b->temp_type, b->ntemps);
+    blk->kills = ir_kills(blk);
     return blk;
 }
 
-void ir_block_free(IrBlock *blk) { free(blk); }
+void ir_block_drop_ops(IrBlock *blk)
+{
+    free(blk->ops);
+    blk->ops = NULL;
+    blk->temp_type = NULL;
+}
+
+void ir_block_free(IrBlock *blk)
+{
+    free(blk->ops);
+    free(blk);
+}

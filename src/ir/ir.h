@@ -156,6 +156,8 @@ typedef struct IrBlock {
     u32 ninsns;
     void *native;   /* a native back end's compiled form, or NULL */
     bool no_native; /* the native back end declined this block */
+    u64 kills;      /* guest state the block overwrites before it can observe
+                     * any: bit k = bytes [8k, 8k+8) (see ir_kills) */
     u32 nops;
     u32 ntemps;     /* temps are 1..ntemps-1 */
     IrOp *ops;
@@ -189,18 +191,23 @@ typedef struct IrBuilder {
 
 /* Start a block at guest_pc; ops are allocated in arena. */
 void ir_begin(IrBuilder *b, Arena *arena, const IrGuestInfo *guest, GuestAddr guest_pc);
-/* The block a guest pc starts, for analyses across block boundaries (may
- * translate it; NULL if unavailable). */
-typedef const IrBlock *(*IrSuccFn)(void *ctx, GuestAddr pc);
+/* The kills summary of the block a guest pc starts (see IrBlock.kills),
+ * for analyses across block boundaries; false if unavailable. */
+typedef bool (*IrSuccFn)(void *ctx, GuestAddr pc, u64 *kills);
+/* The block's kills summary (opt_deadput.c; ir_finish stores it). */
+u64 ir_kills(const IrBlock *blk);
 /* Mark (dead[i] = 1) the PUTs before blk's exits that every statically
  * known successor overwrites before anything can observe them
  * (opt_deadput.c).  dead has blk->nops entries. */
 void ir_dead_exit_puts(const IrBlock *blk, IrSuccFn succ, void *ctx, u8 *dead);
 /* Drop ops whose results are unused and that have no effect (opt_dce.c). */
 void ir_dce(IrBuilder *b);
-/* Copy the block into one heap allocation (free with ir_block_free). */
+/* Copy the block out of the arena (free with ir_block_free). */
 IrBlock *ir_finish(IrBuilder *b, u32 guest_size);
 void ir_block_free(IrBlock *blk);
+/* Free the ops of a block a native back end has compiled; the header
+ * (pc, size, kills, native) stays.  ops is NULL afterwards. */
+void ir_block_drop_ops(IrBlock *blk);
 
 IrType ir_temp_type(const IrBuilder *b, u32 t);
 /* If t was produced by CONST, store its value in *v and return true. */

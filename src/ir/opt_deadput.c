@@ -18,35 +18,45 @@
  */
 #include "ir/ir.h"
 
-/* Does block s overwrite state [off, off+size) before anything reads or
- * observes it? */
-static bool kills(const IrBlock *s, u64 off, unsigned size)
+/* The 8-byte words of guest state [off, off+size) covers entirely (fully
+ * = true) or touches at all (fully = false); 0 beyond the summary's range. */
+static u64 words(u64 off, unsigned size, bool fully)
 {
+    u64 lo = fully ? (off + 7) / 8 : off / 8;
+    u64 hi = fully ? (off + size) / 8 : (off + size + 7) / 8;
+    if (off + size > 64 * 8)
+        return fully ? 0 : ~0ull;
+    u64 m = 0;
+    for (u64 k = lo; k < hi; k++)
+        m |= 1ull << k;
+    return m;
+}
+
+u64 ir_kills(const IrBlock *s)
+{
+    u64 kills = 0, seen = 0;
     for (u32 i = 0; i < s->nops; i++) {
         const IrOp *op = &s->ops[i];
         unsigned n = ir_type_bits((IrType)op->type) / 8;
         switch (op->opc) {
         case IR_PUT:
-            if (op->imm <= off && op->imm + n >= off + size)
-                return true;
-            if (op->imm < off + size && op->imm + n > off)
-                return false; /* a partial overwrite: keep it simple */
+            kills |= words(op->imm, n, true) & ~seen;
+            seen |= words(op->imm, n, false);
             break;
         case IR_GET:
-            if (op->imm < off + size && op->imm + n > off)
-                return false;
+            seen |= words(op->imm, n, false);
             break;
         case IR_CALL:
             if (((const IrHelper *)(uintptr_t)op->imm)->flags & (IRH_READS_STATE | IRH_WRITES_STATE))
-                return false;
+                return kills;
             break;
         default:
             if (ir_op_flags[op->opc] & (IRF_MEM | IRF_EXIT))
-                return false;
+                return kills;
             break;
         }
     }
-    return false;
+    return kills;
 }
 
 void ir_dead_exit_puts(const IrBlock *blk, IrSuccFn succ, void *ctx, u8 *dead)
@@ -55,7 +65,7 @@ void ir_dead_exit_puts(const IrBlock *blk, IrSuccFn succ, void *ctx, u8 *dead)
     /* The block must leave only through constant-target exits after its
      * last observing op; find where that tail starts. */
     u32 tail = blk->nops;
-    const IrBlock *targets[8];
+    u64 killed_by_all = ~0ull;
     u32 ntargets = 0;
     while (tail > 0) {
         const IrOp *op = &blk->ops[tail - 1];
@@ -63,28 +73,25 @@ void ir_dead_exit_puts(const IrBlock *blk, IrSuccFn succ, void *ctx, u8 *dead)
             /* Only plain control transfers lead straight to the successor;
              * system calls and traps hand the state to the OS layer. */
             IrExitKind k = (IrExitKind)op->aux;
-            if (ntargets == UE_ARRAY_LEN(targets) || (k != IR_EXIT_JUMP && k != IR_EXIT_CALL && k != IR_EXIT_RET))
+            u64 kills;
+            if ((k != IR_EXIT_JUMP && k != IR_EXIT_CALL && k != IR_EXIT_RET) || !succ(ctx, op->imm, &kills))
                 return;
-            const IrBlock *s = succ(ctx, op->imm);
-            if (!s)
-                return;
-            targets[ntargets++] = s;
+            killed_by_all &= kills;
+            ntargets++;
         } else if (op->opc == IR_EXIT_IND) {
             return;
-        } else if (op->opc != IR_PUT && (ir_op_flags[op->opc] & (IRF_PURE)) == 0 && op->opc != IR_IMARK) {
+        } else if (op->opc != IR_PUT && (ir_op_flags[op->opc] & IRF_PURE) == 0 && op->opc != IR_IMARK) {
             break;
         }
         tail--;
     }
+    if (!ntargets)
+        return;
     for (u32 i = tail; i < blk->nops; i++) {
         const IrOp *op = &blk->ops[i];
         if (op->opc != IR_PUT)
             continue;
-        unsigned n = ir_type_bits((IrType)op->type) / 8;
-        bool all = ntargets > 0;
-        for (u32 k = 0; k < ntargets && all; k++)
-            all = kills(targets[k], op->imm, n);
-        /* a later PUT of the same field in the tail makes this one dead too */
-        dead[i] = all;
+        u64 w = words(op->imm, ir_type_bits((IrType)op->type) / 8, false);
+        dead[i] = w && w != ~0ull && (w & ~killed_by_all) == 0;
     }
 }
