@@ -30,6 +30,35 @@ static unsigned pfx_index(const X86Insn *in)
     }
 }
 
+typedef bool (*SseFormFn)(X86Lift *L, const X86Insn *in, const IrHelper *h, unsigned mem);
+
+/* Legacy-encoded SSE insists on 16-byte alignment for its m128 operands
+ * (only the MOVU*, LDDQU and PCMPxSTRx forms are exempt): #GP(0), which
+ * Linux delivers as SIGSEGV with si_code SI_KERNEL.  The check comes first,
+ * before anything of the instruction is done.  A constant address known to
+ * be misaligned ends the block with the fault; returns false then. */
+static bool check_align(X86Lift *L, const X86Insn *in)
+{
+    IrBuilder *b = L->b;
+    u32 mis = ir_and(b, x86_mem_addr(L, in), ir_const(b, IR_I64, 15));
+    u32 bad = ir_cmp(b, IR_CMPNE, mis, ir_const(b, IR_I64, 0));
+    u64 known;
+    if (ir_is_const(b, bad, &known)) {
+        if (known)
+            x86_end_jump(L, in->pc, IR_EXIT_PRIV);
+        return !known;
+    }
+    x86_fault_if(L, bad, IR_EXIT_PRIV);
+    return true;
+}
+
+static bool run_form(X86Lift *L, const X86Insn *in, SseFormFn form, const IrHelper *h, unsigned mem)
+{
+    if (mem == SSE_A16 && in->mod != 3 && !check_align(L, in))
+        return true; /* always faults: the block ends here */
+    return form(L, in, h, mem);
+}
+
 /* Every SSE/MMX opcode of the 0F, 0F38 and 0F3A maps comes here. */
 LIFTER(sse)
 {
@@ -39,7 +68,7 @@ LIFTER(sse)
 #define H(name) (&sse_h_##name)
 #define X(map, opc, pfx, form, helper, mem)                                  \
     case SSE_KEY(map, opc, PFX_##pfx):                                       \
-        return sse_##form(L, in, helper, SSE_##mem);
+        return run_form(L, in, sse_##form, helper, SSE_##mem);
 #include "arch/x86/sse_ops.def"
 #undef X
 #undef H
@@ -62,16 +91,8 @@ void sse_put_xmm(X86Lift *L, unsigned r, u32 v) { x86_slot_put(L, SLOT_XMM + r, 
 
 u32 sse_mem_addr(X86Lift *L, const X86Insn *in, unsigned mem)
 {
-    IrBuilder *b = L->b;
-    u32 addr = x86_mem_addr(L, in);
-    if (mem == SSE_A16) {
-        /* Legacy-encoded SSE insists on 16-byte alignment for its m128
-         * operands (only the MOVU*, LDDQU and PCMPxSTRx forms are exempt):
-         * #GP(0), which Linux delivers as SIGSEGV with si_code SI_KERNEL. */
-        u32 mis = ir_and(b, addr, ir_const(b, IR_I64, 15));
-        x86_fault_if(L, ir_cmp(b, IR_CMPNE, mis, ir_const(b, IR_I64, 0)), IR_EXIT_PRIV);
-    }
-    return addr;
+    (void)mem; /* SSE_A16's alignment was checked by run_form already */
+    return x86_mem_addr(L, in);
 }
 
 u32 sse_get_W(X86Lift *L, const X86Insn *in, unsigned mem)
@@ -265,8 +286,7 @@ SSE_FORM(mmx_palignr)
 SSE_FORM(mmx_logic)
 {
     IrBuilder *b = L->b;
-    static const u8 ops[4] = {IR_AND, IR_ANDN, IR_OR, IR_XOR}; /* DB DF EB EF */
-    IrOpcode op = (IrOpcode)ops[(in->opc >> 2) & 3];
+    IrOpcode op = in->opc == 0xdb ? IR_AND : in->opc == 0xdf ? IR_ANDN : in->opc == 0xeb ? IR_OR : IR_XOR;
     u32 src = sse_get_Q(L, in, mem);
     u32 r = ir_binop(b, op, IR_I64, sse_get_mm(L, in->reg), src);
     sse_mmx_enter(L);

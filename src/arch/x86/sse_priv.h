@@ -278,8 +278,8 @@ enum { SSE_A16 = 0x100 | 16, SSE_U16 = 16, SSE_M8 = 8, SSE_M4 = 4, SSE_M2 = 2, S
 
 u32 sse_get_xmm(X86Lift *L, unsigned r);
 void sse_put_xmm(X86Lift *L, unsigned r, u32 v);
-/* The address of the memory operand, faulting (#GP) first if mem is SSE_A16
- * and the address is not 16-byte aligned. */
+/* The address of the memory operand.  (An SSE_A16 operand's alignment is
+ * checked before the form runs: lift_sse.c, run_form.) */
 u32 sse_mem_addr(X86Lift *L, const X86Insn *in, unsigned mem);
 /* The W operand as v128: XMM[rm], or mem's bytes zero-extended. */
 u32 sse_get_W(X86Lift *L, const X86Insn *in, unsigned mem);
