@@ -1,6 +1,6 @@
 # tests/sse: the SSE..SSE4.2 and MMX lifter, end to end.  Each program runs
-# natively and under ue; stdout and exit status must be identical (tests/
-# lib.sh compare_native), so the host CPU is the oracle.
+# natively and under ue on both back ends; stdout and exit status must be
+# identical (tests/lib.sh compare_native), so the host CPU is the oracle.
 #
 #   sse_int.c   integer lanes, shifts, shuffles, moves, inserts/extracts,
 #               PTEST, sign masks on edge-case and pseudo-random vectors
@@ -17,6 +17,20 @@
 mkdir -p "$BUILD/sse"
 CFLAGS_SSE="-O1 -msse4.2 -Wall"
 
+REAL_UE=$UE
+for be in interp jit; do
+    printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$REAL_UE" "$be" >"$TMP/ue-$be"
+    chmod +x "$TMP/ue-$be"
+done
+
+# run_both NAME [compare_native options] -- CMD ARGS...: under each back end.
+run_both() {
+    local name=$1; shift
+    for be in interp jit; do
+        UE="$TMP/ue-$be" compare_native "$name/$be" "$@"
+    done
+}
+
 # build NAME [extra gcc args]: compile tests/sse/NAME.c; false (with a FAIL
 # line) if it does not build.
 build() {
@@ -29,18 +43,18 @@ build() {
 
 if build sse_int; then
     for s in arith shift shuffle misc; do
-        compare_native "sse/int-$s" -- "$BUILD/sse/sse_int" $s
+        run_both "sse/int-$s" -- "$BUILD/sse/sse_int" $s
     done
 fi
 
 if build sse_fp; then
     for s in ss sd cmp unary packed cvt; do
-        compare_native "sse/fp-$s" -- "$BUILD/sse/sse_fp" $s
+        run_both "sse/fp-$s" -- "$BUILD/sse/sse_fp" $s
     done
 fi
 
-build sse_str && compare_native "sse/pcmpstr" -- "$BUILD/sse/sse_str"
-build sse_mmx && compare_native "sse/mmx" -- "$BUILD/sse/sse_mmx"
+build sse_str && run_both "sse/pcmpstr" -- "$BUILD/sse/sse_str"
+build sse_mmx && run_both "sse/mmx" -- "$BUILD/sse/sse_mmx"
 
 if build sse_fault; then
     for c in movaps_ok movaps_bad movdqa_st_bad movntdq_bad paddb_bad mulps_bad pshufd_bad \
@@ -48,16 +62,16 @@ if build sse_fault; then
              addss_ok movhps_ok pcmpistri_ok pcmpestrm_ok ldmxcsr_bad ldmxcsr_ok; do
         # ue reports the fatal signal on stderr; status and stdout must match.
         # (2>/dev/null: bash's own "Segmentation fault" note on the native run)
-        { compare_native "sse/fault-$c" --no-stderr -- "$BUILD/sse/sse_fault" $c; } 2>/dev/null
+        { run_both "sse/fault-$c" --no-stderr -- "$BUILD/sse/sse_fault" $c; } 2>/dev/null
     done
-    expect_ue "sse/vex-sigill" 132 "unsupported or invalid instruction.*vpxor" -- "$BUILD/sse/sse_fault" vex
+    UE="$TMP/ue-interp" expect_ue "sse/vex-sigill" 132 "unsupported or invalid instruction.*vpxor" -- "$BUILD/sse/sse_fault" vex
 fi
 
 if build libc_str -lm; then
-    compare_native "sse/libc-str" -- "$BUILD/sse/libc_str"
+    run_both "sse/libc-str" -- "$BUILD/sse/libc_str"
 fi
 if build libc_str_static -static -lm; then
-    compare_native "sse/libc-str-static" -- "$BUILD/sse/libc_str_static"
+    run_both "sse/libc-str-static" -- "$BUILD/sse/libc_str_static"
 fi
 
 if [ -x /usr/bin/python3 ]; then
@@ -73,5 +87,5 @@ for x in vals:
     print(' '.join(out))
 print(sum(i * 0.1 for i in range(10000)), sorted([3.5, -1e-300, 2.0, -0.0, 0.0, 1e300]))
 PY
-    compare_native "sse/python3-float" -- /usr/bin/python3 "$TMP/fp.py"
+    run_both "sse/python3-float" -- /usr/bin/python3 "$TMP/fp.py"
 fi
