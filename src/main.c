@@ -49,6 +49,8 @@ static const char usage_text[] =
     "  --verify-ir             check every translated block with the IR verifier\n"
     "  --single-step           translate one instruction per block\n"
     "  --help                  this text\n"
+    "  (options may also be given in the UE_OPTS environment variable,\n"
+    "   read before the command line, like VALGRIND_OPTS)\n"
     "  --version               ue's version\n"
     "\n"
     "Memory is checked by the host's page protection only: write-only and\n"
@@ -100,12 +102,13 @@ static bool parse_log_items(const char *s, u32 *log)
     return ok;
 }
 
-int main(int argc, char **argv, char **envp)
+/* Parse the options in argv[*i..]; stop at the first non-option (or
+ * after "--").  Returns -1 to go on, or an exit status. */
+static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
 {
-    LxOptions o = {.aslr = true, .envp = envp};
     const char *v;
     int i;
-    for (i = 1; i < argc; i++) {
+    for (i = *pi; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-')
             break;
@@ -122,16 +125,16 @@ int main(int argc, char **argv, char **envp)
             return 0;
         }
         if (strcmp(a, "--strace") == 0 || strcmp(a, "-strace") == 0) {
-            o.strace = true;
+            o->strace = true;
         } else if (strcmp(a, "--no-aslr") == 0) {
-            o.aslr = false;
+            o->aslr = false;
         } else if (strcmp(a, "--verify-ir") == 0) {
-            o.verify_ir = true;
+            o->verify_ir = true;
         } else if (strcmp(a, "--single-step") == 0) {
-            o.single_step = true;
+            o->single_step = true;
         } else if ((v = option_value(a, "--seed", &i, argc, argv))) {
             char *end;
-            o.seed = strtoull(v, &end, 0);
+            o->seed = strtoull(v, &end, 0);
             if (*end || !*v)
                 return usage_error("bad --seed value '%s'", v);
         } else if ((v = option_value(a, "--tool", &i, argc, argv))) {
@@ -140,11 +143,12 @@ int main(int argc, char **argv, char **envp)
         } else if ((v = option_value(a, "--backend", &i, argc, argv))) {
             if (strcmp(v, "interp") != 0 && strcmp(v, "jit") != 0)
                 return usage_error("unknown back end '%s' (available: interp, jit)", v);
-            o.jit = strcmp(v, "jit") == 0;
+            o->jit = strcmp(v, "jit") == 0;
         } else if (strcmp(a, "-d") == 0 || strncmp(a, "-d", 2) == 0) {
             const char *items = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!items || !parse_log_items(items, &o.log))
-                return usage_error("bad -d item list '%s' (items: in_asm, op, exec, cpu, out_asm, nochain, perfmap, stats)", items ? items : "");
+            if (!items || !parse_log_items(items, &o->log))
+                return usage_error("bad -d item list '%s' (items: in_asm, op, exec, cpu, out_asm, nochain, perfmap, stats)",
+                                   items ? items : "");
         } else if ((v = option_value(a, "--log-file", &i, argc, argv)) ||
                    (strcmp(a, "-D") == 0 && i + 1 < argc && (v = argv[++i]))) {
             int fd = open(v, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -155,6 +159,40 @@ int main(int argc, char **argv, char **envp)
             return usage_error("unknown option '%s'", a);
         }
     }
+    *pi = i;
+    return -1;
+}
+
+/* UE_OPTS, like VALGRIND_OPTS: options read before the command line's. */
+static int parse_env_options(LxOptions *o)
+{
+    const char *env = getenv("UE_OPTS");
+    if (!env || !*env)
+        return -1;
+    char *copy = ue_strdup(env), *save = NULL;
+    char *words[64];
+    int n = 1;
+    words[0] = "ue";
+    for (char *t = strtok_r(copy, " \t", &save); t && n < 63; t = strtok_r(NULL, " \t", &save))
+        words[n++] = t;
+    words[n] = NULL;
+    int i = 1;
+    int rc = parse_options(o, n, words, &i);
+    if (rc < 0 && i < n)
+        rc = usage_error("UE_OPTS may hold options only, not '%s'", words[i]);
+    return rc; /* copy stays: option values point into it */
+}
+
+int main(int argc, char **argv, char **envp)
+{
+    LxOptions o = {.aslr = true, .envp = envp};
+    int rc = parse_env_options(&o);
+    if (rc >= 0)
+        return rc;
+    int i = 1;
+    rc = parse_options(&o, argc, argv, &i);
+    if (rc >= 0)
+        return rc;
     if (i >= argc)
         return usage_error("%s", "no program to run");
     o.program = argv[i];
