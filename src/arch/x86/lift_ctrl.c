@@ -32,11 +32,26 @@ LIFTER(call)
     return true;
 }
 
+/* An indirect near branch to a non-canonical address is #GP on the branch
+ * itself, before it pushes or pops anything; going there and failing to
+ * fetch would report the target as the faulting pc.  False if the fault is
+ * certain (the block has ended). */
+static bool check_target(X86Lift *L, u32 target)
+{
+    IrBuilder *b = L->b;
+    u32 sh = ir_const(b, IR_I8, 16);
+    u32 canonical = ir_sar(b, ir_shl(b, target, sh), sh);
+    x86_fault_if(L, ir_cmp(b, IR_CMPNE, canonical, target), IR_EXIT_PRIV);
+    return !L->ended;
+}
+
 /* RET / RET Iw: pop the return address, then release Iw bytes. */
 LIFTER(ret)
 {
     IrBuilder *b = L->b;
     u32 target = x86_pop(L, 8);
+    if (!check_target(L, target))
+        return true;
     if (in->opc == 0xc2) {
         u32 sp = x86_slot_get(L, SLOT_GPR + X86_RSP);
         x86_slot_put(L, SLOT_GPR + X86_RSP, ir_add(b, sp, ir_const(b, IR_I64, in->imm & 0xffff)));
@@ -76,13 +91,18 @@ LIFTER(grp5)
         return x86_lift_inc_dec_Ev(L, in);
     case 2: { /* near indirect calls and jumps are 64-bit whatever the prefixes */
         u32 target = x86_get_E(L, in, 8);
+        if (!check_target(L, target))
+            return true;
         x86_push(L, 8, ir_const(L->b, IR_I64, L->next_pc));
         x86_end_jump_ind(L, target, IR_EXIT_CALL);
         return true;
     }
-    case 4:
-        x86_end_jump_ind(L, x86_get_E(L, in, 8), IR_EXIT_JUMP);
+    case 4: {
+        u32 target = x86_get_E(L, in, 8);
+        if (check_target(L, target))
+            x86_end_jump_ind(L, target, IR_EXIT_JUMP);
         return true;
+    }
     case 6: {
         unsigned size = in->opsize16 ? 2 : 8;
         x86_push(L, size, x86_get_E(L, in, size));
