@@ -144,7 +144,9 @@ LIFTER(int_Ib)
         x86_end_jump(L, L->next_pc, IR_EXIT_SIGTRAP);
         return true;
     }
-    x86_end_jump(L, in->pc, IR_EXIT_PRIV);
+    /* Vector 4 (#OF) is user-callable too: a trap, so Linux's SIGSEGV
+     * reports the pc after the instruction. */
+    x86_end_jump(L, (in->imm & 0xff) == 4 ? L->next_pc : in->pc, IR_EXIT_PRIV);
     return true;
 }
 
