@@ -153,6 +153,15 @@ LIFTER(int_Ib)
 /* Privileged or I/O instructions: #GP in user mode. */
 LIFTER(priv)
 {
+    /* MOV from/to CRn/DRn naming a register that does not exist is #UD,
+     * which the CPU checks before the privilege (#GP).  64-bit mode has
+     * CR0, CR2-CR4, CR8 and DR0-DR7 (REX.R reaches the others). */
+    if (in->map == X86_MAP_0F && (in->opc & 0xfc) == 0x20) {
+        unsigned n = in->reg;
+        bool ok = (in->opc & 1) ? n < 8 : n == 0 || (n >= 2 && n <= 4) || n == 8;
+        if (!ok)
+            return false;
+    }
     x86_end_jump(L, in->pc, IR_EXIT_PRIV);
     return true;
 }
