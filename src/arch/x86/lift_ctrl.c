@@ -237,6 +237,8 @@ LIFTER(grp15)
     case 7: /* CLFLUSH (66: CLFLUSHOPT, not advertised) */
         if (in->mprefix)
             return false;
+        /* It faults like a byte load where the line is not readable. */
+        x86_load(L, IR_I8, x86_mem_addr(L, in));
         ir_fence(L->b);
         return true;
     default:
