@@ -65,6 +65,17 @@ static inline u64 cas_int(void *p, unsigned bytes, u64 expect, u64 desire)
     }
 }
 
+/* 16-byte compare-and-swap (CMPXCHG16B; the lifter has checked the
+ * alignment it needs).  GCC's __atomic builtins would call libatomic for 16
+ * bytes; the __sync one is an inline LOCK CMPXCHG16B with -mcx16. */
+static inline V128 cas_v128(void *p, V128 expect, V128 desire)
+{
+    unsigned __int128 e = (unsigned __int128)expect.hi << 64 | expect.lo;
+    unsigned __int128 d = (unsigned __int128)desire.hi << 64 | desire.lo;
+    unsigned __int128 old = __sync_val_compare_and_swap((unsigned __int128 *)p, e, d);
+    return (V128){(u64)old, (u64)(old >> 64)};
+}
+
 static inline V128 v_and(V128 a, V128 b) { return (V128){a.lo & b.lo, a.hi & b.hi}; }
 static inline V128 v_or(V128 a, V128 b) { return (V128){a.lo | b.lo, a.hi | b.hi}; }
 static inline V128 v_xor(V128 a, V128 b) { return (V128){a.lo ^ b.lo, a.hi ^ b.hi}; }
@@ -140,7 +151,12 @@ top:
         else
             store_int((void *)(uintptr_t)T(op->a), BITS(op) / 8, T(op->b));
         NEXT();
-    CASE(CAS) T(op->dst) = cas_int((void *)(uintptr_t)T(op->a), BITS(op) / 8, T(op->b), T(op->c)); NEXT();
+    CASE(CAS)
+        if (op->type == IR_V128)
+            TV(op->dst) = cas_v128((void *)(uintptr_t)T(op->a), TV(op->b), TV(op->c));
+        else
+            T(op->dst) = cas_int((void *)(uintptr_t)T(op->a), BITS(op) / 8, T(op->b), T(op->c));
+        NEXT();
     CASE(FENCE) __atomic_thread_fence(__ATOMIC_SEQ_CST); NEXT();
 
     CASE(ADD) T(op->dst) = (T(op->a) + T(op->b)) & ir_mask_of(BITS(op)); NEXT();

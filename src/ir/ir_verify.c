@@ -49,7 +49,7 @@ static const char *check_op(const IrBlock *blk, const IrGuestInfo *guest, const 
             return "address is not i64";
         if (op->opc == IR_STORE && TY(op->b) != t)
             return "STORE type differs from its value";
-        if (op->opc == IR_CAS && (TY(op->b) != t || TY(op->c) != t || !is_int(t)))
+        if (op->opc == IR_CAS && (TY(op->b) != t || TY(op->c) != t || !(is_int(t) || t == IR_V128)))
             return "CAS operand types";
         break;
     case IR_ADD: case IR_SUB: case IR_MUL: case IR_MULHU: case IR_MULHS:
