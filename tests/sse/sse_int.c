@@ -3,7 +3,7 @@
  * pseudo-random vectors, every result printed in hex.  Run natively and
  * under ue (tests/sse/suite.sh): the outputs must be identical.
  *
- *   sse_int SECTION   SECTION: arith, shift, shuffle, misc
+ *   sse_int SECTION   SECTION: arith, shift, shuffle, misc, mem
  *
  * Built with -O1 -msse4.2: the intrinsics become the instructions; HIDE
  * keeps the compiler from folding them on known inputs.
@@ -274,6 +274,71 @@ static void misc(int i, int j, __m128i a, __m128i b)
     (void)s32;
 }
 
+/* The memory-operand and GPR forms the intrinsics above do not reach:
+ * non-temporal moves, MASKMOVDQU/MASKMOVQ, PEXTRx/PINSRx/EXTRACTPS/INSERTPS
+ * with memory, MOVD/MOVQ with memory, the MMX conversions to and from PD. */
+static void mem(int i, __m128i a, __m128i b)
+{
+    static _Alignas(16) unsigned char m[64];
+    for (int k = 0; k < 64; k++)
+        m[k] = (unsigned char)(k * 13 + i);
+    __m128i x = a, y = b;
+    HIDE(x);
+    HIDE(y);
+    __asm__ volatile("movntdq %1, %0" : "=m"(*(__m128i *)(m + 16)) : "x"(x));
+    __asm__ volatile("movntps %1, %0" : "=m"(*(__m128i *)(m + 32)) : "x"(y));
+    __asm__ volatile("movnti %k1, %0" : "=m"(*(int *)(m + 3)) : "r"((int)_mm_cvtsi128_si32(y)));
+    /* MASKMOVDQU: bytes of x where y's byte has its top bit set, to [rdi] */
+    __asm__ volatile("maskmovdqu %1, %0" : : "x"(x), "x"(y), "D"(m + 40) : "memory");
+    __asm__ volatile("pextrb $9, %1, %0" : "=m"(m[1]) : "x"(x));
+    __asm__ volatile("pextrw $5, %1, %0" : "=m"(*(short *)(m + 5)) : "x"(x));
+    __asm__ volatile("pextrd $3, %1, %0" : "=m"(*(int *)(m + 9)) : "x"(x));
+    __asm__ volatile("pextrq $1, %1, %0" : "=m"(*(long long *)(m + 58)) : "x"(x));
+    __asm__ volatile("extractps $2, %1, %0" : "=m"(*(int *)(m + 13)) : "x"(x));
+    __asm__ volatile("movd %1, %0" : "=m"(*(int *)(m + 33)) : "x"(y));
+    __asm__ volatile("movq %1, %0" : "=m"(*(long long *)(m + 49)) : "x"(y));
+    for (int k = 0; k < 64; k++)
+        printf("%02x", m[k]);
+    printf(" %d\n", i);
+    __m128i r = x;
+    __asm__ volatile("pinsrb $7, %1, %0" : "+x"(r) : "m"(m[20]));
+    __asm__ volatile("pinsrw $6, %1, %0" : "+x"(r) : "m"(*(short *)(m + 21)));
+    __asm__ volatile("pinsrd $1, %1, %0" : "+x"(r) : "m"(*(int *)(m + 23)));
+    __asm__ volatile("pinsrq $1, %1, %0" : "+x"(r) : "m"(*(long long *)(m + 27)));
+    pr("pinsr_m", i, 0, r);
+    r = x;
+    __asm__ volatile("insertps $0xd6, %1, %0" : "+x"(r) : "m"(*(int *)(m + 37)));
+    pr("insertps_m", i, 0, r);
+    __asm__ volatile("movd %1, %0" : "=x"(r) : "m"(*(int *)(m + 41)));
+    pr("movd_m", i, 0, r);
+    __asm__ volatile("movq %1, %0" : "=x"(r) : "m"(*(long long *)(m + 43)));
+    pr("movq_m", i, 0, r);
+    __asm__ volatile("movntdqa %1, %0" : "=x"(r) : "m"(*(__m128i *)(m + 16)));
+    pr("movntdqa", i, 0, r);
+    __asm__ volatile("pmovsxbq %1, %0" : "=x"(r) : "m"(*(short *)(m + 47)));
+    pr("pmovsxbq_m", i, 0, r);
+    __asm__ volatile("pmovzxwd %1, %0" : "=x"(r) : "m"(*(long long *)(m + 51)));
+    pr("pmovzxwd_m", i, 0, r);
+    /* MMX: MASKMOVQ, MOVNTQ, CVTPI2PD, CVTPD2PI, CVTTPD2PI */
+    long long mm = _mm_cvtsi128_si64(x), sel = _mm_cvtsi128_si64(y);
+    __asm__ volatile("movq %0, %%mm1\n\tmovq %1, %%mm2\n\tmaskmovq %%mm2, %%mm1\n\t"
+                     "movntq %%mm1, 8(%%rdi)\n\temms"
+                     : : "r"(mm), "r"(sel), "D"(m) : "mm1", "mm2", "memory");
+    __m128d d;
+    __asm__ volatile("movq %1, %%mm3\n\tcvtpi2pd %%mm3, %0\n\temms" : "=x"(d) : "r"(mm) : "mm3");
+    pr("cvtpi2pd", i, 0, _mm_castpd_si128(d));
+    __asm__ volatile("cvtpi2pd %1, %0" : "=x"(d) : "m"(*(long long *)(m + 2)));
+    pr("cvtpi2pd_m", i, 0, _mm_castpd_si128(d));
+    long long p1, p2;
+    __m128d src = _mm_set_pd(-2.5e9 + i, 12345.678 * i);
+    __asm__ volatile("cvtpd2pi %2, %%mm4\n\tmovq %%mm4, %0\n\tcvttpd2pi %2, %%mm5\n\tmovq %%mm5, %1\n\temms"
+                     : "=r"(p1), "=r"(p2) : "x"(src) : "mm4", "mm5");
+    printf("cvtpd2pi %d %llx %llx\n", i, p1, p2);
+    for (int k = 0; k < 16; k++)
+        printf("%02x", m[k]);
+    printf(" mmx %d\n", i);
+}
+
 int main(int argc, char **argv)
 {
     const char *sec = argc > 1 ? argv[1] : "arith";
@@ -281,6 +346,10 @@ int main(int argc, char **argv)
     for (int i = 0; i < NV; i++) {
         if (!strcmp(sec, "shift")) {
             shift(i, vec[i]);
+            continue;
+        }
+        if (!strcmp(sec, "mem")) {
+            mem(i, vec[i], vec[(i + 7) % NV]);
             continue;
         }
         for (int j = 0; j < NV; j++) {

@@ -42,7 +42,7 @@ build() {
 }
 
 if build sse_int; then
-    for s in arith shift shuffle misc; do
+    for s in arith shift shuffle misc mem; do
         run_both "sse/int-$s" -- "$BUILD/sse/sse_int" $s
     done
 fi
