@@ -175,4 +175,20 @@ void x86_cpuid(u32 leaf, u32 subleaf, u32 out[4]);
 u64 x86_hwcap(void);
 u64 x86_hwcap2(void);
 
+/* ---- FPU state images (x87_state.c) ---- */
+
+/* Sizes of an FXSAVE image and of the standard-form XSAVE area for the
+ * components ue offers (XCR0 = x87|SSE: legacy region and header). */
+enum { X86_FXSAVE_SIZE = 512, X86_XSAVE_SIZE = 576 };
+
+/* Write r's x87, MMX and SSE state as an FXSAVE64 image (X86_FXSAVE_SIZE
+ * bytes) or, with xsave, as a standard-form XSAVE area (X86_XSAVE_SIZE,
+ * XSTATE_BV = x87|SSE): the fpstate of a signal frame.  Bytes 464..511
+ * (software-reserved, where the kernel puts its fpx_sw_bytes) are zero. */
+void x86_fpu_save_image(const X86Regs *r, u8 *image, bool xsave);
+/* Load such an image (rt_sigreturn).  With xsave, a component whose
+ * XSTATE_BV bit is clear gets its initial state.  MXCSR reserved bits are
+ * dropped, as the kernel sanitises them, instead of faulting. */
+void x86_fpu_load_image(X86Regs *r, const u8 *image, bool xsave);
+
 #endif

@@ -176,8 +176,7 @@ X87_STATE_HELPERS(X)
 
 /* The x87 and SSE state components XSAVE manages here (XCR0). */
 #define X87_XCR0 3ull
-/* Size of the standard-form XSAVE area for X87_XCR0: legacy region and
- * header. */
-#define X87_XSAVE_SIZE 576u
+/* Size of the standard-form XSAVE area for X87_XCR0 (x86.h). */
+#define X87_XSAVE_SIZE ((u32)X86_XSAVE_SIZE)
 
 #endif

@@ -13,6 +13,9 @@
  * 16- and 32-bit), §10.5.1 and vol. 2 FXSAVE (tables of the three FXSAVE
  * layouts), ch. 13 (XSAVE: legacy region = FXSAVE layout, header at 512).
  *
+ * x86_fpu_save_image/x86_fpu_load_image (x86.h) give the OS layer the
+ * same images for signal frames.
+ *
  * Fields ue does not model: the FPU CS and DS selectors.  FCS is reported
  * as 0x33 (ue's one code segment) whenever an instruction pointer is
  * recorded, FDS as 0; loads ignore both.
@@ -244,18 +247,14 @@ static u64 h_xrstor_check(void *env, u64 rfbm, u64 u1, u64 u2)
     return 0;
 }
 
-/* XRSTOR: for each component in rfbm, load it if XSTATE_BV says it was
- * saved, else put it in its initial configuration.  MXCSR is loaded
- * whenever rfbm has SSE (standard form). */
-static u64 h_xrstor(void *env, u64 rexw, u64 rfbm, u64 u)
+/* Restore the components in rfbm from image s: those whose XSTATE_BV bit
+ * is set are loaded, the others initialised.  MXCSR is loaded whenever
+ * rfbm has SSE (the standard form's rule). */
+static void xrstor_parts(X86Regs *r, const u8 *s, bool rexw, u64 rfbm, u64 bv)
 {
-    X86Regs *r = env;
-    const u8 *s = r->scratch;
-    u64 bv = get64(s + 512);
-    rfbm &= X87_XCR0;
     if (rfbm & 1) {
         if (bv & 1) {
-            fxrstor_x87(r, s, rexw != 0);
+            fxrstor_x87(r, s, rexw);
         } else {
             x87_reset(r);
             memset(r->st, 0, sizeof r->st);
@@ -268,7 +267,31 @@ static u64 h_xrstor(void *env, u64 rexw, u64 rfbm, u64 u)
             memset(r->xmm, 0, sizeof r->xmm);
         r->mxcsr = get32(s + 24);
     }
+}
+
+/* XRSTOR from scratch (xrstor_check has passed). */
+static u64 h_xrstor(void *env, u64 rexw, u64 rfbm, u64 u)
+{
+    X86Regs *r = env;
+    xrstor_parts(r, r->scratch, rexw != 0, rfbm & X87_XCR0, get64(r->scratch + 512));
     return 0;
+}
+
+/* ---- images for the OS layer (signal frames) ---- */
+
+void x86_fpu_save_image(const X86Regs *r, u8 *image, bool xsave)
+{
+    memset(image, 0, xsave ? X86_XSAVE_SIZE : X86_FXSAVE_SIZE);
+    fxsave_x87(r, image, true);
+    fxsave_sse(r, image);
+    if (xsave)
+        put64(image + 512, X87_XCR0);
+}
+
+void x86_fpu_load_image(X86Regs *r, const u8 *image, bool xsave)
+{
+    xrstor_parts(r, image, true, X87_XCR0, xsave ? get64(image + 512) : X87_XCR0);
+    r->mxcsr &= MXCSR_MASK;
 }
 
 X87_STATE_HELPERS(X87_DEFINE_HELPER)
