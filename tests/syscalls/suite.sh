@@ -108,3 +108,64 @@ if gcc -nostdlib -static -o "$D/avx512" "$TMP/avx512.S" 2>"$TMP/cc.err"; then
             -- --backend="$be" "$D/avx512"
     done
 fi
+
+# ---- --strace: ue's trace of trace.c must be trace.expect after masking
+# addresses (and the padding before " = " that depends on their length);
+# where strace is installed, strace's own trace must be the same, apart from
+# ue's one warning for the unknown system call.
+mask_trace() { sed -E 's/0x[0-9a-f]{4,}/0xADDR/g; s/ +=/ =/'; }
+if build trace; then
+    rm -rf "$TMP/tr" && mkdir -p "$TMP/tr" && cp "$D/trace" "$TMP/tr/"
+    for opt in --strace -strace; do
+        (cd "$TMP/tr" && env -i A=1 B=2 "$UE" $opt ./trace 2>"$TMP/tr/raw" >"$TMP/tr/out")
+        rc=$?
+        mask_trace <"$TMP/tr/raw" >"$TMP/tr/ue"
+        if [ $rc != 3 ] || [ "$(cat "$TMP/tr/out")" != hello ]; then
+            fail "syscalls/strace$opt" "exit status $rc (expected 3), stdout [$(head -c 100 "$TMP/tr/out")]"
+        elif ! diff tests/syscalls/trace.expect "$TMP/tr/ue" >"$TMP/tr/diff"; then
+            fail "syscalls/strace$opt" "differs from trace.expect: $(head -8 "$TMP/tr/diff")"
+        else
+            pass "syscalls/strace$opt"
+        fi
+    done
+    # The result column: " = " at column 41 unless the call is longer.
+    bad=$(awk '/\) +=/ { i = index($0, ") "); j = index($0, " = "); if (i < 39 && j != 40) print }' "$TMP/tr/raw")
+    [ -z "$bad" ] && pass syscalls/strace-columns || fail syscalls/strace-columns "misaligned: $bad"
+    if command -v strace >/dev/null && (cd "$TMP/tr" && env -i A=1 B=2 strace -o "$TMP/tr/real" ./trace >/dev/null); [ -s "$TMP/tr/real" ]; then
+        mask_trace <"$TMP/tr/real" >"$TMP/tr/strace"
+        if diff "$TMP/tr/strace" <(grep -v '^ue: ' "$TMP/tr/ue") >"$TMP/tr/diff2"; then
+            pass syscalls/strace-vs-strace
+        else
+            fail syscalls/strace-vs-strace "differs from strace: $(head -8 "$TMP/tr/diff2")"
+        fi
+    fi
+    # Without --strace the unknown call gives one warning, once.
+    (cd "$TMP/tr" && "$UE" ./trace >/dev/null 2>"$TMP/tr/warn")
+    if [ "$(cat "$TMP/tr/warn")" = "ue: system call 500 (unknown) is not implemented: the guest gets ENOSYS" ]; then
+        pass syscalls/enosys-warning
+    else
+        fail syscalls/enosys-warning "stderr: $(head -c 300 "$TMP/tr/warn")"
+    fi
+fi
+
+# --strace on a real dynamic program: its output is untouched, every trace
+# line is a call with a result (or execve / exit lines), and glibc's
+# routine probes (rseq) give no warning.
+if "$UE" --strace /bin/ls / >"$TMP/ls.out" 2>"$TMP/ls.err" && /bin/ls / | cmp -s - "$TMP/ls.out"; then
+    odd=$(grep -Ev '^([a-z_0-9]+\(.*\) += (-?[0-9]+|0x[0-9a-f]+|\?|-1 E[A-Z0-9]+ \(.*\))|\+\+\+ exited with 0 \+\+\+)$' "$TMP/ls.err" | head -3)
+    [ -z "$odd" ] && grep -q '^execve("/bin/ls", \["/bin/ls", "/"\]' "$TMP/ls.err" && pass syscalls/strace-ls ||
+        fail syscalls/strace-ls "unexpected lines: $odd"
+else
+    fail syscalls/strace-ls "ls failed or its output differs: $(head -c 300 "$TMP/ls.err")"
+fi
+
+# A fault under --strace ends like strace shows it (signal, then "killed").
+if [ -x "$D/fault" ]; then
+    "$UE" --strace "$D/fault" ro >/dev/null 2>"$TMP/fault.tr"
+    if tail -3 "$TMP/fault.tr" | head -2 | mask_trace | diff - <(printf '%s\n' \
+        '--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_ACCERR, si_addr=0xADDR} ---' '+++ killed by SIGSEGV +++') >/dev/null; then
+        pass syscalls/strace-fault
+    else
+        fail syscalls/strace-fault "ends with: $(tail -3 "$TMP/fault.tr")"
+    fi
+fi

@@ -96,6 +96,11 @@ i64 lx_copy_str(u64 p, char *buf, size_t cap);
 /* -strace: print a call before and its result after. */
 void lx_strace_enter(GuestCpu *cpu, u64 nr, const u64 *a);
 void lx_strace_exit(GuestCpu *cpu, u64 nr, const u64 *a, i64 ret);
+/* The first line, as strace shows the execve that started the program. */
+void lx_strace_execve(const char *path, char **argv, GuestAddr envp, int envc);
+/* The last lines: "+++ exited with N +++", or the killing signal. */
+void lx_strace_exited(int status);
+void lx_strace_killed(int sig, const char *code, GuestAddr addr);
 
 /* ---- signals and exit ---- */
 

@@ -268,6 +268,12 @@ int lx_run(const LxOptions *o)
     if (!sp)
         return load_error(ex.execfn, strerror(E2BIG), LX_EXIT_CANNOT_EXEC);
     cpu->regs.gpr[X86_RSP] = sp;
+    if (lp->strace) {
+        int envc = 0;
+        while (o->envp[envc])
+            envc++;
+        lx_strace_execve(ex.execfn, o->argv, sp + 8 * ((u64)ex.argc + 2), envc);
+    }
     cpu->regs.rip = dynamic ? interp_img.entry : main_img.entry;
     exec_install_fault_handler();
     exec_run(cpu);

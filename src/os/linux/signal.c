@@ -20,11 +20,18 @@
 
 LxProcess lx_proc;
 
-void lx_exit_group(int status)
+static UE_NORETURN void finish(int status)
 {
     if (lx_proc.gp.log & EXEC_LOG_STATS)
         exec_print_stats(&lx_proc.gp);
     _exit(status & 0xff);
+}
+
+void lx_exit_group(int status)
+{
+    if (lx_proc.strace)
+        lx_strace_exited(status & 0xff);
+    finish(status);
 }
 
 static const char *code_name(int sig, int code)
@@ -57,9 +64,13 @@ static void describe_insn(GuestCpu *cpu, GuestAddr pc, char *out, size_t len)
     snprintf(out, len, ": unsupported or invalid instruction %s (%s)", bytes, text);
 }
 
-/* The one line reporting that sig ended the guest, and the exit. */
-static UE_NORETURN void die_of(GuestCpu *cpu, int sig, const char *why, const char *where)
+/* The one line reporting that sig ended the guest, and the exit.  code
+ * and addr are the siginfo, for --strace. */
+static UE_NORETURN void die_of(GuestCpu *cpu, int sig, const char *code, GuestAddr addr, const char *why,
+                               const char *where)
 {
+    if (lx_proc.strace)
+        lx_strace_killed(sig, code, addr);
     char name[32];
     const char *abbr = sigabbrev_np(sig);
     snprintf(name, sizeof name, "SIG%s", abbr ? abbr : "?");
@@ -67,7 +78,7 @@ static UE_NORETURN void die_of(GuestCpu *cpu, int sig, const char *why, const ch
     bool handled = h != (u64)(uintptr_t)SIG_DFL && h != (u64)(uintptr_t)SIG_IGN;
     ue_log("guest killed by %s%s at pc 0x%llx%s%s", name, why, (unsigned long long)cpu->regs.rip, where,
            handled ? " (its handler was not run: guest signal delivery is not implemented yet)" : "");
-    lx_exit_group(128 + sig);
+    finish(128 + sig);
 }
 
 void lx_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
@@ -80,7 +91,7 @@ void lx_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
         snprintf(where, sizeof where, ", fault address 0x%llx", (unsigned long long)addr);
     else if (sig == SIGILL)
         describe_insn(cpu, cpu->regs.rip, where, sizeof where);
-    die_of(cpu, sig, why, where);
+    die_of(cpu, sig, *cn ? cn : "0", addr, why, where);
 }
 
 void lx_signal(GuestCpu *cpu, int sig, int code)
@@ -89,6 +100,7 @@ void lx_signal(GuestCpu *cpu, int sig, int code)
     if (lx_proc.sigactions[sig].handler == (u64)(uintptr_t)SIG_IGN)
         return;
     char why[48];
-    snprintf(why, sizeof why, " (sent by %s)", code == SI_TKILL ? "tkill/tgkill" : code == SI_QUEUE ? "sigqueue" : "kill");
-    die_of(cpu, sig, why, "");
+    const char *sender = code == SI_TKILL ? "tkill/tgkill" : code == SI_QUEUE ? "sigqueue" : "kill";
+    snprintf(why, sizeof why, " (sent by %s)", sender);
+    die_of(cpu, sig, code == SI_TKILL ? "SI_TKILL" : code == SI_QUEUE ? "SI_QUEUE" : "SI_USER", 0, why, "");
 }

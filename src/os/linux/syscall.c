@@ -84,6 +84,32 @@ static bool pointers_ok(const char *fmt, const u64 *a)
     return true;
 }
 
+/* Calls glibc makes and expects ENOSYS from on kernels without them: a
+ * warning would only be noise.  Keep this list short. */
+static bool quietly_unimplemented(u64 nr)
+{
+    switch (nr) {
+    case 334: /* rseq: glibc registers its area if it can, and goes on if not */
+    case 435: /* clone3: glibc falls back to clone */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* One line per system call number the first time the guest makes it and
+ * ue does not implement it (the call returns ENOSYS). */
+static void warn_unimplemented(u64 nr)
+{
+    static u64 warned[8]; /* numbers below 512; the rest are not tracked */
+    if (quietly_unimplemented(nr) || (nr < 512 && (warned[nr / 64] >> (nr % 64) & 1)))
+        return;
+    if (nr < 512)
+        warned[nr / 64] |= 1ull << (nr % 64);
+    const char *name = nr < lx_nsyscalls && lx_syscalls[nr].name ? lx_syscalls[nr].name : "unknown";
+    ue_log("system call %llu (%s) is not implemented: the guest gets ENOSYS", (unsigned long long)nr, name);
+}
+
 /* The number is still in RAX while the call runs. */
 static i64 lx_sys_pass(GuestCpu *cpu, const u64 *a) { return lx_host_syscall(cpu->regs.gpr[X86_RAX], a); }
 
@@ -106,6 +132,10 @@ void lx_syscall(GuestCpu *cpu)
     } else {
         ret = sc->fn(cpu, a);
     }
+    /* ENOSYS from ue itself (not from the host kernel, which may say it
+     * for its own reasons, say a futex op it does not know). */
+    if (ret == -ENOSYS && (!sc || sc->fn != lx_sys_pass))
+        warn_unimplemented(nr);
     if (lx_proc.strace)
         lx_strace_exit(cpu, nr, a, ret);
     r->gpr[X86_RAX] = (u64)ret;
