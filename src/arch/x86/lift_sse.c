@@ -165,8 +165,32 @@ static void put_mm_lo(X86Lift *L, unsigned r, u32 v)
 
 /* ---- generic XMM forms: G = h(a, b, c) as sse_priv.h describes ---- */
 
+/* Register idioms whose result does not depend on the register: x - x and
+ * x > x are 0, x == x is all ones, x ^ x and ~x & x are 0.  Lifted as
+ * constants, so nothing downstream (the memcheck pass above all) thinks the
+ * result depends on the register's old, possibly undefined, value — the
+ * point of `pxor xmm0, xmm0` and `pcmpeqd xmm1, xmm1`.  Returns the
+ * constant's temp, or 0 if the instruction is no such idiom. */
+static u32 self_idiom(X86Lift *L, const X86Insn *in, const IrHelper *h, IrOpcode op)
+{
+    if (in->mod != 3 || in->rm != in->reg)
+        return 0;
+    if (op == IR_XOR || op == IR_ANDN || h == &sse_h_psubb || h == &sse_h_psubw || h == &sse_h_psubd ||
+        h == &sse_h_psubq || h == &sse_h_pcmpgtb || h == &sse_h_pcmpgtw || h == &sse_h_pcmpgtd ||
+        h == &sse_h_pcmpgtq)
+        return ir_const(L->b, IR_V128, 0);
+    if (h == &sse_h_pcmpeqb || h == &sse_h_pcmpeqw || h == &sse_h_pcmpeqd || h == &sse_h_pcmpeqq)
+        return sse_const128(L, ~0ull, ~0ull);
+    return 0;
+}
+
 SSE_FORM(vv)
 {
+    u32 k = self_idiom(L, in, h, IR_NOP);
+    if (k) {
+        sse_put_xmm(L, in->reg, k);
+        return true;
+    }
     u32 src = sse_get_W(L, in, mem);
     sse_put_xmm(L, in->reg, sse_call(L, h, IR_V128, sse_get_xmm(L, in->reg), src, 0));
     return true;
@@ -204,10 +228,15 @@ SSE_FORM(vv0)
     return true;
 }
 
-/* PAND/ANDPS.., POR, PXOR, PANDN: plain IR, so `pxor x, x` folds to 0 and
- * the memcheck pass sees through the logic. */
+/* PAND/ANDPS.., POR, PXOR, PANDN: plain IR, so the memcheck pass sees
+ * through the logic. */
 static bool logic(X86Lift *L, const X86Insn *in, IrOpcode op, unsigned mem)
 {
+    u32 k = self_idiom(L, in, NULL, op);
+    if (k) {
+        sse_put_xmm(L, in->reg, k);
+        return true;
+    }
     u32 src = sse_get_W(L, in, mem);
     sse_put_xmm(L, in->reg, ir_binop(L->b, op, IR_V128, sse_get_xmm(L, in->reg), src));
     return true;
