@@ -169,3 +169,15 @@ if [ -x "$D/fault" ]; then
         fail syscalls/strace-fault "ends with: $(tail -3 "$TMP/fault.tr")"
     fi
 fi
+
+# ue's own descriptor for --log-file must not shift the guest's: its first
+# open still returns 3.
+if [ -x "$D/fileio" ]; then
+    run_in_work "$TMP/native" "$D/fileio"
+    run_in_work "$TMP/ue" "$UE" --log-file="$TMP/ue.log" "$D/fileio"
+    if cmp -s "$TMP/native/out" "$TMP/ue/out"; then
+        pass syscalls/log-file-fd
+    else
+        fail syscalls/log-file-fd "stdout differs: $(diff "$TMP/native/out" "$TMP/ue/out" | head -4)"
+    fi
+fi

@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -231,9 +232,26 @@ static int init_process(LxProcess *lp, const LxOptions *o)
     return 0;
 }
 
+/* ue's own descriptors (the --log-file) must not take the numbers the
+ * guest expects to get (its first open is 3, as natively): move them to the
+ * top of the descriptor table. */
+static void move_own_fds(void)
+{
+    int fd = ue_log_fd();
+    struct rlimit rl;
+    if (fd <= 2 || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < 64)
+        return;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)UE_MIN(rl.rlim_cur - 8, 1u << 20));
+    if (high >= 0) {
+        ue_log_set_fd(high);
+        close(fd);
+    }
+}
+
 int lx_run(const LxOptions *o)
 {
     LxProcess *lp = &lx_proc;
+    move_own_fds();
     lp->opts = o;
     lp->strace = o->strace;
     int err = 0, status;
