@@ -117,4 +117,19 @@ if [ -x "$D/addrs-static-pie" ]; then
     fi
 fi
 
+# ---- the stack grows as far as RLIMIT_STACK allows, natively and under ue
+# (exit status 0 if the pages could be touched, 139 if not).
+if build stack tests/loader/stack.c static; then
+    for case in "8192 7000" "8192 9000" "16384 15000" "16384 17000" "1024 600" "1024 2000" "unlimited 30000"; do
+        set -- $case
+        n=$(bash -c 'ulimit -s "$1" && "$2" "$3" >/dev/null 2>&1; echo $?' _ "$1" "$D/stack" "$2" 2>/dev/null)
+        u=$(bash -c 'ulimit -s "$1" && "$4" "$2" "$3" >/dev/null 2>&1; echo $?' _ "$1" "$D/stack" "$2" "$UE" 2>/dev/null)
+        if [ "$n" = "$u" ]; then
+            pass "loader/stack-$1-$2"
+        else
+            fail "loader/stack-$1-$2" "exit status $u under ue, $n natively (ulimit -s $1, $2 KiB)"
+        fi
+    done
+fi
+
 [ -f tests/loader/glibc.sh ] && . tests/loader/glibc.sh

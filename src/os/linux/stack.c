@@ -29,7 +29,11 @@
 #define AT_MINSIGSTKSZ 51
 #endif
 
-enum { STACK_SIZE = 8 << 20 };
+/* Without a limit to go by 8 MiB, the usual default; never less than the
+ * kernel's minimum for the arguments (128 KiB), never more than 1 GiB. */
+#define STACK_SIZE (8ull << 20)
+#define STACK_MIN (128ull << 10)
+#define STACK_MAX (1ull << 30)
 
 static GuestAddr push_bytes(GuestAddr sp, const void *p, size_t n)
 {
@@ -41,10 +45,14 @@ static GuestAddr push_bytes(GuestAddr sp, const void *p, size_t n)
 int lx_map_stack(LxProcess *lp)
 {
     MemSpace *m = &lp->gp.mem;
+    /* The region is as large as RLIMIT_STACK lets the kernel grow a stack
+     * (capped at 1 GiB; "unlimited" gets the cap), mapped at once: untouched
+     * pages cost nothing (MAP_NORESERVE). */
     u64 size = STACK_SIZE;
     struct rlimit rl;
-    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > size)
-        size = UE_MIN(UE_ALIGN_UP(rl.rlim_cur, MEM_PAGE), 1ull << 30);
+    if (getrlimit(RLIMIT_STACK, &rl) == 0)
+        size = rl.rlim_cur == RLIM_INFINITY ? STACK_MAX : UE_MIN(UE_ALIGN_UP(rl.rlim_cur, MEM_PAGE), STACK_MAX);
+    size = UE_MAX(size, STACK_MIN);
     GuestAddr top = UE_ALIGN_DOWN(MEM_G_END - mem_random_offset(m, 1ull << 34), MEM_PAGE);
     i64 r = mem_map(m, top - size, size, PROT_READ | PROT_WRITE,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_GROWSDOWN | MAP_NORESERVE, -1, 0,
