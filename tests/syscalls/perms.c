@@ -1,7 +1,8 @@
 /*
  * perms.c — permissions: umask, chmod/fchmod/fchmodat, access, faccessat,
- * faccessat2 (with AT_EACCESS and AT_SYMLINK_NOFOLLOW), and the modes new
- * files get under a umask.  Run in an empty scratch directory.
+ * faccessat2 (with AT_EACCESS and AT_SYMLINK_NOFOLLOW), the modes new files
+ * get under a umask, chown/fchown/lchown/fchownat to our own ids.  Run in
+ * an empty scratch directory.
  */
 #include "nolibc.h"
 
@@ -55,5 +56,13 @@ int main(int argc, char **argv, char **envp)
     show("faccessat2 dangling NOFOLLOW", SYS4(__NR_faccessat2, AT_FDCWD_, "dangling", F_OK, AT_SYMLINK_NOFOLLOW));
     show("faccessat2 AT_EACCESS", SYS4(__NR_faccessat2, AT_FDCWD_, "f", R_OK, AT_EACCESS));
     show("faccessat2 bad flags", SYS4(__NR_faccessat2, AT_FDCWD_, "f", R_OK, 0x4));
+    long uid = SYS0(__NR_getuid), gid = SYS0(__NR_getgid);
+    show("chown to ourselves", SYS3(__NR_chown, "f", uid, gid));
+    show("chown -1 -1 (no change)", SYS3(__NR_chown, "f", -1, -1));
+    show("fchown", SYS3(__NR_fchown, fd, uid, -1));
+    show("lchown on a dangling link", SYS3(__NR_lchown, "dangling", uid, gid));
+    show("chown on a dangling link", SYS3(__NR_chown, "dangling", uid, gid));
+    show("fchownat NOFOLLOW", SYS5(__NR_fchownat, AT_FDCWD_, "dangling", uid, gid, AT_SYMLINK_NOFOLLOW));
+    show("chown missing", SYS3(__NR_chown, "missing", uid, gid));
     return 0;
 }

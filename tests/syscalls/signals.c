@@ -101,8 +101,51 @@ static void self_signals(void)
     pr("  pending %lx\n", pending);
 }
 
+/* stack_t as the kernel has it. */
+struct kstack {
+    void *sp;
+    int flags;
+    u64 size;
+};
+
+static void altstack(void)
+{
+    static char stack_mem[16384];
+    struct kstack ss = {stack_mem, 0, sizeof stack_mem}, old = {(void *)1, 77, 77};
+    show("sigaltstack query", SYS2(__NR_sigaltstack, 0, &old));
+    pr("  sp set %d flags %d size %lu\n", old.sp != 0, old.flags, old.size);
+    show("sigaltstack set", SYS2(__NR_sigaltstack, &ss, &old));
+    SYS2(__NR_sigaltstack, 0, &old);
+    pr("  sp ours %d flags %d size %lu\n", old.sp == stack_mem, old.flags, old.size);
+    struct kstack small = {stack_mem, 0, 1000};
+    show("sigaltstack too small", SYS2(__NR_sigaltstack, &small, 0));
+    struct kstack bad = {stack_mem, 5, sizeof stack_mem};
+    show("sigaltstack bad flags", SYS2(__NR_sigaltstack, &bad, 0));
+    struct kstack autod = {stack_mem, (int)(1u << 31), sizeof stack_mem};
+    show("sigaltstack SS_AUTODISARM", SYS2(__NR_sigaltstack, &autod, 0));
+    SYS2(__NR_sigaltstack, 0, &old);
+    pr("  flags %x\n", (unsigned)old.flags);
+    struct kstack off = {0, SS_DISABLE, 0};
+    show("sigaltstack disable", SYS2(__NR_sigaltstack, &off, 0));
+    SYS2(__NR_sigaltstack, 0, &old);
+    pr("  sp set %d flags %d size %lu\n", old.sp != 0, old.flags, old.size);
+    show("sigaltstack bad pointer", SYS2(__NR_sigaltstack, 0x10, 0));
+}
+
+static void robust(void)
+{
+    static u64 head[3];
+    u64 got = 0, len = 0;
+    show("set_robust_list", SYS2(__NR_set_robust_list, head, 24));
+    show("set_robust_list bad size", SYS2(__NR_set_robust_list, head, 23));
+    show("get_robust_list", SYS3(__NR_get_robust_list, 0, &got, &len));
+    pr("  ours %d len %lu\n", got == (u64)head, len);
+}
+
 int main(int argc, char **argv, char **envp)
 {
+    altstack();
+    robust();
     actions();
     masks();
     self_signals();

@@ -36,6 +36,10 @@ typedef struct LxProcess {
     LxSigAction sigactions[65];
     u64 sigmask;         /* the (single) thread's guest signal mask */
     GuestAddr clear_child_tid;
+    GuestAddr robust_list; /* set_robust_list's head */
+    GuestAddr altstack_sp; /* sigaltstack: size 0 when disabled */
+    u64 altstack_size;
+    u32 altstack_flags;    /* SS_AUTODISARM */
     GuestAddr stack_top; /* end of the [stack] region */
     u64 stack_size;
     bool strace;

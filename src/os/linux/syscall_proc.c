@@ -61,16 +61,27 @@ i64 sys_set_tid_address(GuestCpu *cpu, const u64 *a)
     return gettid();
 }
 
+/* The robust futex list is recorded, not given to the host: the host
+ * thread is ue's, and the list only matters when a thread dies holding a
+ * lock (threads come with the Linux-layer issue). */
 i64 sys_set_robust_list(GuestCpu *cpu, const u64 *a)
 {
     (void)cpu;
-    return a[1] == 24 ? 0 : -EINVAL;
+    if (a[1] != 24) /* sizeof(struct robust_list_head) */
+        return -EINVAL;
+    lx_proc.robust_list = a[0];
+    return 0;
 }
 
 i64 sys_get_robust_list(GuestCpu *cpu, const u64 *a)
 {
-    (void)cpu, (void)a;
-    return -ENOSYS;
+    if (a[0] != 0 && (pid_t)a[0] != gettid())
+        return lx_host_syscall(cpu->regs.gpr[X86_RAX], a);
+    if (!lx_writable(a[1], 8) || !lx_writable(a[2], 8))
+        return -EFAULT;
+    *(u64 *)(uintptr_t)a[1] = lx_proc.robust_list;
+    *(u64 *)(uintptr_t)a[2] = 24;
+    return 0;
 }
 
 /* rseq: not offered; glibc copes with ENOSYS. */
@@ -143,17 +154,45 @@ i64 sys_rt_sigprocmask(GuestCpu *cpu, const u64 *a)
     return 0;
 }
 
+#define LX_SS_AUTODISARM (1u << 31)
+#define LX_MINSIGSTKSZ 2048 /* the kernel's, not glibc's sysconf-based macro */
+
+/* sigaltstack(ss, old_ss), as the kernel's do_sigaltstack: the stack is
+ * recorded for the signal frames to come; with no delivery yet the guest
+ * is never running on it (so never EPERM, never SS_ONSTACK).  stack_t is
+ * {void *ss_sp; int ss_flags; size_t ss_size;}. */
 i64 sys_sigaltstack(GuestCpu *cpu, const u64 *a)
 {
     (void)cpu;
+    if ((a[0] && !lx_readable(a[0], 24)) || (a[1] && !lx_writable(a[1], 24)))
+        return -EFAULT;
+    u64 old_sp = lx_proc.altstack_sp, old_size = lx_proc.altstack_size;
+    u32 old_flags = (old_size ? 0 : SS_DISABLE) | lx_proc.altstack_flags;
+    if (a[0]) {
+        const u8 *ss = (const u8 *)(uintptr_t)a[0];
+        u64 sp, size;
+        u32 flags;
+        memcpy(&sp, ss, 8);
+        memcpy(&flags, ss + 8, 4);
+        memcpy(&size, ss + 16, 8);
+        u32 mode = flags & ~LX_SS_AUTODISARM;
+        if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+            return -EINVAL;
+        if (mode == SS_DISABLE) {
+            sp = size = 0;
+        } else if (size < LX_MINSIGSTKSZ) {
+            return -ENOMEM;
+        }
+        lx_proc.altstack_sp = sp;
+        lx_proc.altstack_size = size;
+        lx_proc.altstack_flags = flags & LX_SS_AUTODISARM;
+    }
     if (a[1]) {
-        if (!lx_writable(a[1], 24))
-            return -EFAULT;
-        /* No alternate stack yet: report SS_DISABLE. */
-        u64 *old = (u64 *)(uintptr_t)a[1];
-        old[0] = 0;
-        old[1] = SS_DISABLE;
-        old[2] = 0;
+        u8 *o = (u8 *)(uintptr_t)a[1];
+        memset(o, 0, 24);
+        memcpy(o, &old_sp, 8);
+        memcpy(o + 8, &old_flags, 4);
+        memcpy(o + 16, &old_size, 8);
     }
     return 0;
 }
