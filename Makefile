@@ -33,7 +33,7 @@ OBJ_MAIN := $(B)/src/main.o
 
 UE := $(if $(filter rel,$(MODE)),build/ue,$(B)/ue)
 
-.PHONY: all check bench clean tests fuzz-elf
+.PHONY: all check bench clean tests fuzz-elf isa-coverage diff-long
 all: $(UE)
 
 $(UE): $(OBJ_CORE) $(OBJ_MAIN)
@@ -75,7 +75,27 @@ build/tests/progs/longdouble: tests/progs/longdouble.c
 
 -include $(wildcard $(B)/tests/unit/*/*.d)
 
-tests: $(UNIT_BIN) $(PROGS_BIN)
+# ---- differential tests (tests/diff): the host CPU is the oracle ----
+#   make isa-coverage   forms implemented / tested / mismatched, per family
+#   make diff-long      >= 10 million random cases (DIFF_LONG_CASES per form)
+DIFF_SRC := $(wildcard tests/diff/*.c)
+DIFF_OBJ := $(DIFF_SRC:%.c=$(B)/%.o) $(B)/tests/diff/native.o
+DIFFCPU := $(B)/tests/diff/diffcpu
+DIFF_LONG_CASES ?= 20000
+
+$(B)/tests/diff/native.o: tests/diff/native.S
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
+$(DIFFCPU): $(DIFF_OBJ) $(LIB_CORE)
+	$(CC) $(LDFLAGS) -o $@ $(DIFF_OBJ) $(LIB_CORE) $(LDLIBS) -lm
+-include $(wildcard $(B)/tests/diff/*.d)
+
+isa-coverage: $(DIFFCPU)
+	@$(DIFFCPU) --coverage --cases 50
+diff-long: $(DIFFCPU)
+	$(DIFFCPU) --cases $(DIFF_LONG_CASES) --seed $$(date +%s) --quiet
+
+tests: $(UNIT_BIN) $(PROGS_BIN) $(DIFFCPU)
 
 check: $(UE) tests
 	@UE_BUILD_DIR=$(B) tests/run_all.sh $(UE)

@@ -1,0 +1,217 @@
+/*
+ * main.c — diffcpu, the differential tester's driver (tests/diff/diff.h).
+ *
+ *   diffcpu [--cases N] [--seed S] [--family a,b] [--match STR] [--strict]
+ *           [--no-edges] [--show N] [--coverage] [--list]
+ *
+ * For every form of every table row the host supports: all edge-value
+ * pairs of (E operand, source operand), then N random cases.  Prints one
+ * line per instruction family, "PASS diff/<family> ..." or "FAIL
+ * diff/<family>: ...", the latter followed by the first mismatching case
+ * (inputs, both results, the differing fields).  --coverage prints the
+ * table of `make isa-coverage` instead (coverage.c).
+ *
+ * Exit status: 0 if every case agreed, 1 on mismatches, 2 on usage errors.
+ */
+#include "diff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static const DiffTable *const tables[] = {&diff_table_int, NULL};
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: diffcpu [--cases N] [--seed S] [--family a,b] [--match STR] [--strict] [--no-edges]\n"
+                    "               [--show N] [--coverage] [--list] [--quiet]\n");
+    exit(2);
+}
+
+static bool in_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && !memcmp(p, name, n))
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+static void parse_args(int argc, char **argv, DiffOpts *o)
+{
+    o->cases = 200;
+    o->seed = 1;
+    o->edges = true;
+    o->show = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--cases") && v)
+            o->cases = strtoull(v, NULL, 0), i++;
+        else if (!strcmp(a, "--seed") && v)
+            o->seed = strtoull(v, NULL, 0), i++;
+        else if (!strcmp(a, "--family") && v)
+            o->family = v, i++;
+        else if (!strcmp(a, "--match") && v)
+            o->match = v, i++;
+        else if (!strcmp(a, "--show") && v)
+            o->show = (unsigned)strtoul(v, NULL, 0), i++;
+        else if (!strcmp(a, "--strict"))
+            o->strict = true;
+        else if (!strcmp(a, "--no-edges"))
+            o->edges = false;
+        else if (!strcmp(a, "--coverage"))
+            o->coverage = true;
+        else if (!strcmp(a, "--list"))
+            o->list = true;
+        else if (!strcmp(a, "--quiet"))
+            o->quiet = true;
+        else
+            usage();
+    }
+}
+
+static bool selected(const DiffOpts *o, const DiffForm *f)
+{
+    if (o->family && !in_list(o->family, f->row->family))
+        return false;
+    if (o->match && !strstr(f->name, o->match))
+        return false;
+    return true;
+}
+
+/* Run one case; account it to the family (and to the coverage). */
+static void run_one(DiffRun *run, DiffFamily *fam, const DiffForm *f, DiffCase *c)
+{
+    bool show = fam->mismatches < run->opts->show;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = show ? open_memstream(&buf, &len) : NULL;
+    bool ok = diff_run_case(run->env, c, mem);
+    if (mem) {
+        fflush(mem);
+        if (!ok) {
+            free(fam->first);
+            fam->first = NULL;
+            if (fam->mismatches == 0)
+                fam->first = strdup(buf);
+            else
+                fputs(buf, stdout);
+        }
+        fclose(mem);
+        free(buf);
+    }
+    fam->cases++;
+    run->cases++;
+    if (!ok) {
+        fam->mismatches++;
+        if (fam->last_bad_form != f) {
+            fam->bad_forms++;
+            fam->last_bad_form = f;
+        }
+    }
+    diff_cov_note(run, c, ok);
+}
+
+static void run_form(DiffRun *run, DiffFamily *fam, const DiffForm *f, DiffRng *rng)
+{
+    DiffCase c;
+    if (run->opts->edges) {
+        unsigned ne, ns;
+        const u64 *ee = diff_e_edges(f, &ne), *se = diff_src_edges(f, &ns);
+        for (unsigned i = 0; i < ne; i++) {
+            for (unsigned j = 0; j < ns; j++) {
+                u64 edge[2] = {ee[i], se[j]};
+                diff_gen_case(run->env, f, rng, edge, &c);
+                run_one(run, fam, f, &c);
+            }
+        }
+    }
+    for (u64 k = 0; k < run->opts->cases; k++) {
+        diff_gen_case(run->env, f, rng, NULL, &c);
+        run_one(run, fam, f, &c);
+    }
+}
+
+static DiffFamily *family_of(DiffRun *run, const char *name)
+{
+    for (u32 i = 0; i < run->nfam; i++)
+        if (!strcmp(run->fam[i].name, name))
+            return &run->fam[i];
+    DiffFamily f = {.name = name};
+    VEC_PUSH(run->fam, run->nfam, run->capfam, f);
+    return &run->fam[run->nfam - 1];
+}
+
+static void report(const DiffRun *run)
+{
+    for (u32 i = 0; i < run->nfam; i++) {
+        const DiffFamily *f = &run->fam[i];
+        if (!f->forms && !f->skipped)
+            continue;
+        if (!f->forms) {
+            printf("SKIP diff/%s: the host CPU lacks it (%u forms)\n", f->name, f->skipped);
+        } else if (!f->mismatches) {
+            if (!run->opts->quiet)
+                printf("PASS diff/%s (%u forms, %llu cases)\n", f->name, f->forms, (unsigned long long)f->cases);
+        } else {
+            printf("FAIL diff/%s: %llu of %llu cases differ, in %u of %u forms; first:\n", f->name,
+                   (unsigned long long)f->mismatches, (unsigned long long)f->cases, f->bad_forms, f->forms);
+            fputs(f->first ? f->first : "    (not shown)\n", stdout);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    DiffOpts o = {.cases = 0};
+    parse_args(argc, argv, &o);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    DiffEnv env;
+    if (!diff_env_init(&env))
+        return 2;
+    env.strict = o.strict;
+    DiffForm *forms;
+    u32 nforms = diff_forms(tables, &forms);
+    DiffRun run = {.env = &env, .opts = &o};
+    diff_cov_init(&run);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (u32 i = 0; i < nforms; i++) {
+        const DiffForm *f = &forms[i];
+        if (!selected(&o, f))
+            continue;
+        if (o.list) {
+            printf("%-12s %s\n", f->row->family, f->name);
+            continue;
+        }
+        DiffFamily *fam = family_of(&run, f->row->family);
+        if (!diff_host_supports(&env, f)) {
+            fam->skipped++;
+            continue;
+        }
+        fam->forms++;
+        DiffRng rng = {o.seed * 0x9e3779b97f4a7c15ull + i * 0x632be59bd9b4e019ull + 1};
+        run_form(&run, fam, f, &rng);
+    }
+    if (o.list)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (o.coverage) {
+        diff_cov_print(&run, tables);
+        return 0;
+    }
+    report(&run);
+    u64 bad = 0;
+    for (u32 i = 0; i < run.nfam; i++)
+        bad += run.fam[i].mismatches;
+    printf("diffcpu: %llu cases in %.1f s (%.1f us/case), %llu mismatches, %llu host flakes, seed %llu\n",
+           (unsigned long long)run.cases, secs, run.cases ? secs * 1e6 / (double)run.cases : 0.0,
+           (unsigned long long)bad, (unsigned long long)env.flakes, (unsigned long long)o.seed);
+    return bad ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+# tests/diff: the differential tester (tests/diff/diffcpu, built by `make
+# tests`): every integer instruction form ue implements, run natively and
+# through ue's lifter + interpreter on all edge-value pairs and
+# DIFF_CASES (default 200) random inputs each; one PASS/FAIL line per
+# instruction family, a failure followed by its first mismatching case.
+# Then the regression programs in tests/diff/regress/: multi-instruction
+# blocks that once crashed or miscompiled ue, run natively and under ue.
+. tests/lib.sh
+bin="$UE_BUILD_DIR/tests/diff/diffcpu"
+if [ ! -x "$bin" ]; then
+    fail "diff/diffcpu" "not built: run 'make tests' (or make check) first"
+else
+    timeout 900 "$bin" --cases "${DIFF_CASES:-200}" --seed "${DIFF_SEED:-1}" >"$TMP/diff.out" 2>&1
+    rc=$?
+    grep -v '^diffcpu:' "$TMP/diff.out"
+    summary=$(grep '^diffcpu:' "$TMP/diff.out")
+    [ -n "$summary" ] && echo "   $summary"
+    if [ $rc != 0 ] && ! grep -q '^FAIL ' "$TMP/diff.out"; then
+        fail "diff/diffcpu" "exited with status $rc: $(tail -c 300 "$TMP/diff.out")"
+    fi
+fi
+
+mkdir -p "$BUILD/diff"
+for src in tests/diff/regress/*.S; do
+    [ -e "$src" ] || continue
+    name=$(basename "$src" .S)
+    exe="$BUILD/diff/$name"
+    if ! gcc -nostdlib -static -o "$exe" "$src" 2>"$TMP/cc.err"; then
+        fail "diff/regress/$name" "does not assemble: $(head -c 200 "$TMP/cc.err")"
+        continue
+    fi
+    compare_native "diff/regress/$name" --no-stderr -- "$exe"
+done
