@@ -143,6 +143,7 @@ typedef struct DiffTable {
 } DiffTable;
 
 extern const DiffTable diff_table_int;
+extern const DiffTable diff_table_x87;
 
 /* One form: a row at one operand size, register or memory, LOCK or not,
  * with or without REP. */

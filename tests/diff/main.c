@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static const DiffTable *const tables[] = {&diff_table_int, NULL};
+static const DiffTable *const tables[] = {&diff_table_int, &diff_table_x87, NULL};
 
 static void usage(void)
 {

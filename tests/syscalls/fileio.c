@@ -65,6 +65,8 @@ static void io_faults(void)
     show("read into ue-private memory", SYS3(__NR_read, fd, 0x500000000000, 4));
     show("write from a kernel address", SYS3(__NR_write, fd, 0xffffffffff600000, 4));
     show("open with a NULL path", SYS2(__NR_open, 0, O_RDONLY));
+    show("write 0 bytes from a bad address", SYS3(__NR_write, fd, 0x1, 0));
+    show("read 0 bytes into ue-private memory", SYS3(__NR_read, fd, 0x500000000000, 0));
     SYS1(__NR_close, fd);
 }
 

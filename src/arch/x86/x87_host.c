@@ -24,22 +24,35 @@
  * for some inputs.
  *
  * Host FPU discipline: the host x87 stack is empty between C statements
- * (SysV ABI), so each block starts with FNINIT (known TOP, tags and
- * condition codes), loads the guest's control word with every exception
- * masked (the host must never trap, and the caller wants the masked
- * response), and ends by clearing the flags and restoring ue's own control
- * word.  Callers take from the returned status word only the exception
- * flags and the condition codes the instruction defines.
+ * (SysV ABI).  Each block starts with FLDENV of an environment made from
+ * the guest's: its control word with every exception masked (the host must
+ * never trap, and the caller wants the masked response), its condition
+ * codes, no exception flags, TOP 0 and every register empty.  So whatever
+ * the instruction does to C0..C3 — set, clear or keep, defined by the
+ * manual or not — happens to the guest's values, and callers take all four
+ * from the returned status word.  One exception: the FLD m80 that put the
+ * operands on the host stack clear C1 (and keep C0, C2, C3), so an
+ * instruction that leaves C1 alone would lose it — FCOMI's caller knows.
+ * Each block ends by clearing the flags and restoring ue's own control word.
  */
 #include "arch/x86/x87_priv.h"
 
-#define HOST_ENTER "fnstcw %[save]\n\tfninit\n\tfldcw %[cw]\n\t"
+#define HOST_ENTER "fnstcw %[save]\n\tfldenv %[env]\n\t"
 #define HOST_LEAVE "\n\tfnclex\n\tfldcw %[save]"
 #define HOST_CLOBBERS "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "memory"
 
-/* The control word the host runs with: the guest's precision and rounding
- * control, every exception masked. */
-static inline u16 host_cw(u16 guest_cw) { return guest_cw | FSW_EXC; }
+/* The 28-byte protected-mode environment FLDENV loads. */
+typedef struct HostEnv {
+    u32 cw, sw, tw, ip, cs_op, dp, ds;
+} HostEnv;
+
+/* The environment the host runs with: the guest's precision and rounding
+ * control with every exception masked, the guest's condition codes, TOP 0,
+ * all registers empty, no pointers. */
+static inline HostEnv host_env(u16 cw, u16 sw)
+{
+    return (HostEnv){0xffff0000u | cw | FSW_EXC, 0xffff0000u | (sw & FSW_CC), 0xffffffffu, 0, 0, 0, 0xffff0000u};
+}
 
 /* The largest memory operand: 10 bytes (m80, BCD). */
 typedef struct Mem80 {
@@ -58,7 +71,7 @@ typedef struct Mem80 {
                      "fnstsw %[sw]\n\t" pop_first "\n\tfstpt %[r]\n\t"          \
                      "fstp %%st(0)" HOST_LEAVE                                  \
                      : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [cw] "m"(cw)    \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [env] "m"(env)    \
                      : HOST_CLOBBERS)
 /* D8 form: the result is ST(0); DC form: exchange first so ST(0) is it. */
 #define ARITH_D8(op) ARITH_REG(0xd8, op, "")
@@ -68,7 +81,7 @@ typedef struct Mem80 {
 #define ARITH_MEM(insn)                                                         \
     __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
                      : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [cw] "m"(cw)  \
+                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [env] "m"(env)  \
                      : HOST_CLOBBERS)
 
 #define ARITH_CASES(key, MAC, p, s)                                            \
@@ -102,10 +115,10 @@ static int arith_key(X87Kind kind, bool to_src)
     }
 }
 
-u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *a, const void *src, u16 cw)
+u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *a, const void *src, u16 cw, u16 gsw)
 {
     u16 sw = 0, save;
-    cw = host_cw(cw);
+    HostEnv env = host_env(cw, gsw);
     switch (arith_key(kind, to_src) * 8 + (int)op) {
     ARITH_REG_CASES(K_D8, ARITH_D8)
     ARITH_REG_CASES(K_DC, ARITH_DC)
@@ -124,24 +137,40 @@ u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *
     __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1)\n\tfnstsw %[sw]\n\t" \
                      "fstp %%st(0)\n\tfstp %%st(0)" HOST_LEAVE                  \
                      : [sw] "=m"(sw), [save] "=m"(save)                         \
-                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [cw] "m"(cw)    \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [env] "m"(env)  \
                      : HOST_CLOBBERS)
 #define COMPARE_MEM(insn)                                                       \
     __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstp %%st(0)" HOST_LEAVE \
                      : [sw] "=m"(sw), [save] "=m"(save)                         \
-                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [cw] "m"(cw)  \
+                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [env] "m"(env) \
                      : HOST_CLOBBERS)
+/* FCOMI/FUCOMI: ZF, PF, CF captured right after. */
+#define COMPARE_EFL(insn)                                                       \
+    __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1), %%st\n\t"   \
+                     "setz %[zf]\n\tsetp %[pf]\n\tsetc %[cf]\n\tfnstsw %[sw]\n\t"     \
+                     "fstp %%st(0)\n\tfstp %%st(0)" HOST_LEAVE                  \
+                     : [sw] "=m"(sw), [save] "=m"(save), [zf] "=m"(zf), [pf] "=m"(pf), [cf] "=m"(cf) \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [env] "m"(env)  \
+                     : HOST_CLOBBERS, "cc")
 
-u16 x87_host_compare(X87Kind kind, bool unordered, const F80 *a, const void *src, u16 cw)
+u16 x87_host_compare(X87Kind kind, unsigned how, const F80 *a, const void *src, u64 *eflags, u16 cw, u16 gsw)
 {
     u16 sw = 0, save;
-    cw = host_cw(cw);
+    u8 zf = 0, pf = 0, cf = 0;
+    HostEnv env = host_env(cw, gsw);
     switch (kind) {
     case X87_REG:
-        if (unordered)
-            COMPARE_REG("fucom");
-        else
-            COMPARE_REG("fcom");
+        if (how & X87_CMP_EFLAGS) {
+            if (how & X87_CMP_UNORDERED)
+                COMPARE_EFL("fucomi");
+            else
+                COMPARE_EFL("fcomi");
+        } else {
+            if (how & X87_CMP_UNORDERED)
+                COMPARE_REG("fucom");
+            else
+                COMPARE_REG("fcom");
+        }
         break;
     case X87_M32FP: COMPARE_MEM("fcoms"); break;
     case X87_M64FP: COMPARE_MEM("fcoml"); break;
@@ -149,6 +178,7 @@ u16 x87_host_compare(X87Kind kind, bool unordered, const F80 *a, const void *src
     case X87_M32INT: COMPARE_MEM("ficoml"); break;
     default: ue_panic("x87: bad compare operand kind %d", kind);
     }
+    *eflags = (zf ? X86_ZF : 0) | (pf ? X86_PF : 0) | (cf ? X86_CF : 0);
     return sw;
 }
 
@@ -157,13 +187,13 @@ u16 x87_host_compare(X87Kind kind, bool unordered, const F80 *a, const void *src
 #define LOAD_MEM(insn)                                                          \
     __asm__ volatile(HOST_ENTER insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
                      : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [m] "m"(*(const Mem80 *)src), [cw] "m"(cw)               \
+                     : [m] "m"(*(const Mem80 *)src), [env] "m"(env)               \
                      : HOST_CLOBBERS)
 
-u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw)
+u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw, u16 gsw)
 {
     u16 sw = 0, save;
-    cw = host_cw(cw);
+    HostEnv env = host_env(cw, gsw);
     switch (kind) {
     case X87_M32FP: LOAD_MEM("flds"); break;
     case X87_M64FP: LOAD_MEM("fldl"); break;
@@ -180,13 +210,13 @@ u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw)
 #define LOAD_CONST(insn)                                                        \
     __asm__ volatile(HOST_ENTER insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
                      : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [cw] "m"(cw)                                             \
+                     : [env] "m"(env)                                             \
                      : HOST_CLOBBERS)
 
-u16 x87_host_const(unsigned which, F80 *res, u16 cw)
+u16 x87_host_const(unsigned which, F80 *res, u16 cw, u16 gsw)
 {
     u16 sw = 0, save;
-    cw = host_cw(cw);
+    HostEnv env = host_env(cw, gsw);
     switch (which) {
     case X87_C_1: LOAD_CONST("fld1"); break;
     case X87_C_L2T: LOAD_CONST("fldl2t"); break;
@@ -205,13 +235,13 @@ u16 x87_host_const(unsigned which, F80 *res, u16 cw)
 #define STORE_MEM(insn)                                                         \
     __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]" HOST_LEAVE \
                      : [sw] "=m"(sw), [m] "=m"(*(Mem80 *)dst), [save] "=m"(save) \
-                     : [a] "m"(*a), [cw] "m"(cw)                                \
+                     : [a] "m"(*a), [env] "m"(env)                                \
                      : HOST_CLOBBERS)
 
-u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw)
+u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw, u16 gsw)
 {
     u16 sw = 0, save;
-    cw = host_cw(cw);
+    HostEnv env = host_env(cw, gsw);
     switch (kind) {
     case X87_M32FP: STORE_MEM("fstps"); break;
     case X87_M64FP: STORE_MEM("fstpl"); break;
@@ -232,13 +262,13 @@ u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw)
 #define UNARY(insn)                                                             \
     __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
                      : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [a] "m"(*a), [cw] "m"(cw)                                \
+                     : [a] "m"(*a), [env] "m"(env)                                \
                      : HOST_CLOBBERS)
 
-u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw)
+u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw, u16 gsw)
 {
     u16 sw = 0, save;
-    cw = host_cw(cw);
+    HostEnv env = host_env(cw, gsw);
     switch (op) {
     case 0x04: UNARY("ftst"); break;
     case 0x05: UNARY("fxam"); break;
@@ -257,15 +287,15 @@ u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw)
 #define BINARY(insn, after)                                                     \
     __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" after HOST_LEAVE \
                      : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [a] "m"(*a), [b] "m"(*b), [cw] "m"(cw)                   \
+                     : [a] "m"(*a), [b] "m"(*b), [env] "m"(env)                   \
                      : HOST_CLOBBERS)
 #define BINARY_KEEP(insn) BINARY(insn, "\n\tfstp %%st(0)")
 #define BINARY_POP(insn) BINARY(insn, "")
 
-u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw)
+u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw, u16 gsw)
 {
     u16 sw = 0, save;
-    cw = host_cw(cw);
+    HostEnv env = host_env(cw, gsw);
     switch (op) {
     case 0x11: BINARY_POP("fyl2x"); break;
     case 0x13: BINARY_POP("fpatan"); break;
@@ -284,14 +314,14 @@ u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw)
     __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\t"     \
                      test_c2 "fstpt %[r0]\n1:\n\tfstpt %[r1]" HOST_LEAVE        \
                      : [sw] "=m"(sw), [r0] "=m"(*res0), [r1] "=m"(*res1), [save] "=m"(save) \
-                     : [a] "m"(*a), [cw] "m"(cw)                                \
+                     : [a] "m"(*a), [env] "m"(env)                                \
                      : HOST_CLOBBERS)
 #define IF_C2_SKIP "testw $0x400, %[sw]\n\tjnz 1f\n\t"
 
-u16 x87_host_split(unsigned op, F80 *res0, F80 *res1, const F80 *a, u16 cw)
+u16 x87_host_split(unsigned op, F80 *res0, F80 *res1, const F80 *a, u16 cw, u16 gsw)
 {
     u16 sw = 0, save;
-    cw = host_cw(cw);
+    HostEnv env = host_env(cw, gsw);
     switch (op) {
     case 0x12: SPLIT("fptan", IF_C2_SKIP); break;
     case 0x14: SPLIT("fxtract", ""); break;

@@ -11,9 +11,11 @@
  * Manual: Intel SDM vol. 1 ch. 8 (x87 FPU), §8.5.1.1 (stack faults), vol. 2
  * per instruction.  Exceptions are always given their masked response; an
  * unmasked exception sets the flag and ES but does not trap (no #MF/SIGFPE
- * yet).  Where the manual leaves a condition code undefined, it is kept —
- * what the hardware does — except where the host CPU (the test oracle) was
- * seen to clear it, noted at the place.
+ * yet).  Condition codes of a computed instruction are the host's, which
+ * ran it from the guest's (x87_host.c); where ue itself decides (stack
+ * faults, register moves), a code the manual leaves undefined is kept,
+ * except where the host CPU (the test oracle) was seen to change it, noted
+ * at the place.
  *
  * Stack faults (masked): reading an empty register sets IE|SF with C1 = 0
  * and the destination receives the real indefinite; pushing onto a full
@@ -113,35 +115,31 @@ static u64 h_fld(void *env, u64 ctl, u64 lo, u64 hi)
     X86Regs *r = env;
     X87Kind kind = (X87Kind)(ctl & 0x1f);
     unsigned i = (ctl >> X87_CTL_I) & 7;
-    if (!push_room(r)) {
-        stack_fault(r, true);
+    /* An empty source is reported (underflow, C1 = 0) before a full stack. */
+    bool underflow = kind == X87_REG && !st_valid(r, i);
+    if (underflow || !push_room(r)) {
+        stack_fault(r, !underflow);
         st_push(r, X87_INDEF);
         return 0;
     }
     F80 v;
-    u16 hsw = 0;
     u64 mem[2] = {lo, hi};
     switch (kind) {
-    case X87_REG:
-        if (!st_valid(r, i)) {
-            stack_fault(r, false);
-            st_push(r, X87_INDEF);
-            return 0;
-        }
+    case X87_REG: /* register and m80 loads are plain copies */
         v = st_get(r, i);
+        set_cc(r, FSW_C1, 0);
         break;
     case X87_M80FP:
         v = (F80){lo, (u16)hi};
+        set_cc(r, FSW_C1, 0);
         break;
     case X87_CONST:
-        hsw = x87_host_const(i, &v, r->fcw);
+        merge(r, x87_host_const(i, &v, r->fcw, r->fsw), FSW_CC);
         break;
     default:
-        hsw = x87_host_load(kind, &v, mem, r->fcw);
+        merge(r, x87_host_load(kind, &v, mem, r->fcw, r->fsw), FSW_CC);
         break;
     }
-    merge(r, hsw, FSW_C1);
-    set_cc(r, FSW_C1, 0);
     st_push(r, v);
     return 0;
 }
@@ -178,8 +176,8 @@ static V128 h_fst(void *env, u64 ctl, u64 u1, u64 u2)
     } else {
         F80 a = st_get(r, 0);
         u64 out[2] = {0, 0};
-        u16 hsw = x87_host_store(kind, out, &a, r->fcw);
-        sw = with_es((u16)((sw | (hsw & FSW_EXC)) & ~FSW_C1) | (hsw & FSW_C1), r->fcw);
+        u16 hsw = x87_host_store(kind, out, &a, r->fcw, r->fsw);
+        sw = with_es((u16)((sw | (hsw & FSW_EXC)) & ~FSW_CC) | (hsw & FSW_CC), r->fcw);
         v = (V128){out[0], out[1] & 0xffff};
     }
     v.hi |= (u64)sw << 32;
@@ -216,7 +214,7 @@ static u64 h_fst_st(void *env, u64 i, u64 pop, u64 u)
 /* ---- arithmetic and compares ---- */
 
 /* FADD..FDIVR in every form; see X87_CTL_* for ctl.  mem: the memory
- * operand.  Defines C1 (rounded up); C0, C2, C3 are kept. */
+ * operand. */
 static u64 h_arith(void *env, u64 ctl, u64 mem, u64 u)
 {
     X86Regs *r = env;
@@ -229,7 +227,7 @@ static u64 h_arith(void *env, u64 ctl, u64 mem, u64 u)
     } else {
         F80 a = st_get(r, 0), b = st_get(r, i);
         const void *src = kind == X87_REG ? (const void *)&b : (const void *)&mem;
-        merge(r, x87_host_arith(op, kind, to_src, &res, &a, src, r->fcw), FSW_C1);
+        merge(r, x87_host_arith(op, kind, to_src, &res, &a, src, r->fcw, r->fsw), FSW_CC);
     }
     st_set(r, to_src ? i : 0, res);
     if (ctl & X87_CTL_POP)
@@ -237,33 +235,32 @@ static u64 h_arith(void *env, u64 ctl, u64 mem, u64 u)
     return 0;
 }
 
-/* FCOM, FCOMP, FCOMPP, FUCOM(P)(P), FICOM(P) (C3 C2 C0 = result, C1 = 0) and
- * FCOMI/FUCOMI(P) (ZF PF CF = result, returned as RFLAGS bits; the
- * condition codes are kept — the host CPU keeps even C1, which Intel
- * documents as cleared).  Unordered or empty: all three set. */
+/* FCOM, FCOMP, FCOMPP, FUCOM(P)(P), FICOM(P) (C3 C2 C0 = result) and
+ * FCOMI/FUCOMI(P) (ZF PF CF = result, returned as RFLAGS bits).  Unordered
+ * or empty: all three set. */
 static u64 h_fcom(void *env, u64 ctl, u64 mem, u64 u)
 {
     X86Regs *r = env;
     X87Kind kind = (X87Kind)(ctl & 0x1f);
     unsigned i = (ctl >> X87_CTL_I) & 7;
-    u16 cc = FSW_C0 | FSW_C2 | FSW_C3;
+    bool efl = (ctl & X87_CTL_EFLAGS) != 0;
+    u64 flags = X86_ZF | X86_PF | X86_CF;
     if (!st_valid(r, 0) || (kind == X87_REG && !st_valid(r, i))) {
         stack_fault(r, false);
+        if (!efl)
+            set_cc(r, FSW_C0 | FSW_C2 | FSW_C3, FSW_C0 | FSW_C2 | FSW_C3);
     } else {
         F80 a = st_get(r, 0), b = st_get(r, i);
         const void *src = kind == X87_REG ? (const void *)&b : (const void *)&mem;
-        u16 hsw = x87_host_compare(kind, (ctl & X87_CTL_UNORD) != 0, &a, src, r->fcw);
-        merge(r, hsw, 0);
-        cc = hsw & (FSW_C0 | FSW_C2 | FSW_C3);
+        unsigned how = ((ctl & X87_CTL_UNORD) ? X87_CMP_UNORDERED : 0) | (efl ? X87_CMP_EFLAGS : 0);
+        u16 hsw = x87_host_compare(kind, how, &a, src, &flags, r->fcw, r->fsw);
+        /* FCOMI leaves C1 alone on the host CPU (Intel documents it
+         * cleared); the host's own operand loads cleared it, so keep ours. */
+        merge(r, hsw, efl ? FSW_C0 | FSW_C2 | FSW_C3 : FSW_CC);
     }
-    u64 flags = 0;
-    if (ctl & X87_CTL_EFLAGS)
-        flags = (cc & FSW_C0 ? X86_CF : 0) | (cc & FSW_C2 ? X86_PF : 0) | (cc & FSW_C3 ? X86_ZF : 0);
-    else
-        set_cc(r, FSW_CC, cc);
     for (unsigned n = (ctl / X87_CTL_POP) & 3; n; n--)
         st_pop(r);
-    return flags;
+    return efl ? flags : 0;
 }
 
 /* ---- register moves ---- */
@@ -342,24 +339,22 @@ static void examine(X86Regs *r, unsigned op)
         set_cc(r, FSW_C0 | FSW_C2 | FSW_C3, FSW_C0 | FSW_C2 | FSW_C3);
         return;
     }
-    u16 hsw = x87_host_unary(op, &unused, &a, r->fcw);
-    merge(r, hsw, FSW_CC);
-    if (op == 0x04)
-        set_cc(r, FSW_C1, 0);
+    merge(r, x87_host_unary(op, &unused, &a, r->fcw, r->fsw), FSW_CC);
 }
 
 /* F2XM1, FSQRT, FRNDINT (C1), FSIN, FCOS (C1, C2: out of range, ST(0)
- * unchanged). */
+ * unchanged).  The instructions that define C2 clear it on a stack fault. */
 static void unary_op(X86Regs *r, unsigned op)
 {
     if (!st_valid(r, 0)) {
         stack_fault(r, false);
+        if (op >= 0x1e)
+            set_cc(r, FSW_C2, 0);
         st_set(r, 0, X87_INDEF);
         return;
     }
     F80 a = st_get(r, 0), res;
-    u16 hsw = x87_host_unary(op, &res, &a, r->fcw);
-    merge(r, hsw, op >= 0x1e ? FSW_C1 | FSW_C2 : FSW_C1);
+    merge(r, x87_host_unary(op, &res, &a, r->fcw, r->fsw), FSW_CC);
     st_set(r, 0, res);
 }
 
@@ -369,13 +364,15 @@ static void unary_op(X86Regs *r, unsigned op)
 static void binary_op(X86Regs *r, unsigned op)
 {
     bool pops = op == 0x11 || op == 0x13 || op == 0x19;
+    bool prem = op == 0x15 || op == 0x18;
     F80 res = X87_INDEF;
     if (!st_valid(r, 0) || !st_valid(r, 1)) {
         stack_fault(r, false);
+        if (prem)
+            set_cc(r, FSW_C2, 0); /* "complete" */
     } else {
         F80 a = st_get(r, 0), b = st_get(r, 1);
-        u16 hsw = x87_host_binary(op, &res, &a, &b, r->fcw);
-        merge(r, hsw, op == 0x15 || op == 0x18 ? FSW_CC : FSW_C1);
+        merge(r, x87_host_binary(op, &res, &a, &b, r->fcw, r->fsw), FSW_CC);
     }
     st_set(r, pops ? 1 : 0, res);
     if (pops)
@@ -384,21 +381,22 @@ static void binary_op(X86Regs *r, unsigned op)
 
 /* FPTAN, FSINCOS, FXTRACT: ST(0) is replaced and a second value pushed.  A
  * fault (empty ST(0): underflow; full stack: overflow) leaves the
- * indefinite in both. */
+ * indefinite in both (and FPTAN/FSINCOS clear C2). */
 static void split_op(X86Regs *r, unsigned op)
 {
     if (!st_valid(r, 0) || !push_room(r)) {
         stack_fault(r, st_valid(r, 0));
+        if (op != 0x14)
+            set_cc(r, FSW_C2, 0);
         st_set(r, 0, X87_INDEF);
         st_push(r, X87_INDEF);
         return;
     }
     F80 a = st_get(r, 0), res0, res1;
-    u16 hsw = x87_host_split(op, &res0, &res1, &a, r->fcw);
-    bool ranged = op != 0x14;
-    merge(r, hsw, ranged ? FSW_C1 | FSW_C2 : FSW_C1);
+    u16 hsw = x87_host_split(op, &res0, &res1, &a, r->fcw, r->fsw);
+    merge(r, hsw, FSW_CC);
     st_set(r, 0, res1);
-    if (!ranged || !(hsw & FSW_C2))
+    if (op == 0x14 || !(hsw & FSW_C2))
         st_push(r, res0);
 }
 

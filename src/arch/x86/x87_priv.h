@@ -73,37 +73,41 @@ enum { X87_C_1, X87_C_L2T, X87_C_L2E, X87_C_PI, X87_C_LG2, X87_C_LN2, X87_C_Z };
 /* ---- x87_host.c: one guest operation on the host FPU ----
  *
  * Each primitive runs the instruction on the host x87 with the guest's
- * precision and rounding control (all exceptions masked, so the host never
- * traps and computes the masked response) and returns the host status word
- * of the operation: exception bits 0..5 and the condition codes it defines.
- * Operands and results are raw 80-bit values, so the host sees exactly the
- * guest's bits (unnormals, pseudo-NaNs included). */
+ * precision and rounding control cw (all exceptions masked, so the host
+ * never traps and computes the masked response), starting from the guest's
+ * condition codes in sw, and returns the host status word after it: the
+ * exception flags it raised (bits 0..5) and C0..C3 as the instruction left
+ * them.  Operands and results are raw 80-bit values, so the host sees
+ * exactly the guest's bits (unnormals, pseudo-NaNs included). */
 
 /* Arithmetic: op is ModRM.reg of D8/DC (0 add, 1 mul, 4 sub, 5 subr, 6 div,
  * 7 divr).  kind X87_REG: *res = a op *(F80 *)src (D8 form) or, with
  * to_src, *res = *(F80 *)src op a (DC form, ST(i) = ST(i) op ST(0)).
  * Memory kinds M32FP/M64FP/M16INT/M32INT: *res = a op mem. */
-u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *a, const void *src, u16 cw);
-/* Compare a with src (FCOM; FUCOM if unordered): C0, C2, C3 and IE/DE.
- * kind: X87_REG, M32FP, M64FP, M16INT, M32INT. */
-u16 x87_host_compare(X87Kind kind, bool unordered, const F80 *a, const void *src, u16 cw);
+u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *a, const void *src, u16 cw, u16 sw);
+/* Compare a with src: FCOM (C0, C2, C3), or with X87_CMP_EFLAGS FCOMI
+ * (ZF, PF, CF in *eflags, RFLAGS positions; register operands only);
+ * X87_CMP_UNORDERED for FUCOM/FUCOMI.  kind: X87_REG, M32FP, M64FP, M16INT,
+ * M32INT. */
+enum { X87_CMP_UNORDERED = 1, X87_CMP_EFLAGS = 2 };
+u16 x87_host_compare(X87Kind kind, unsigned how, const F80 *a, const void *src, u64 *eflags, u16 cw, u16 sw);
 /* Convert memory (kinds M32FP..M80BCD) to 80 bits as FLD/FILD/FBLD do. */
-u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw);
+u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw, u16 sw);
 /* One of FLD1 .. FLDZ (X87_C_*), rounded as the guest's RC says. */
-u16 x87_host_const(unsigned which, F80 *res, u16 cw);
+u16 x87_host_const(unsigned which, F80 *res, u16 cw, u16 sw);
 /* Convert a for memory (kinds M32FP, M64FP, M16INT..T64, M80BCD; not M80FP)
  * as FST/FIST/FISTTP/FBSTP do; dst receives 2..10 bytes. */
-u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw);
+u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw, u16 sw);
 /* Single-operand D9 Ex/Fx instructions (low 5 bits of the ModRM byte):
  * F2XM1, FSQRT, FRNDINT, FSIN, FCOS: *res = f(a); FTST, FXAM: flags only. */
-u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw);
+u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw, u16 sw);
 /* Two-operand ones on ST(0) = a, ST(1) = b: FSCALE, FPREM, FPREM1 (result
  * replaces ST(0)), FYL2X, FPATAN, FYL2XP1 (result replaces ST(1)). */
-u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw);
+u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw, u16 sw);
 /* FPTAN, FSINCOS, FXTRACT: *res1 replaces ST(0), *res0 is pushed.  For
  * FPTAN/FSINCOS with C2 set (operand out of range) *res1 = a and nothing
  * is pushed. */
-u16 x87_host_split(unsigned op, F80 *res0, F80 *res1, const F80 *a, u16 cw);
+u16 x87_host_split(unsigned op, F80 *res0, F80 *res1, const F80 *a, u16 cw, u16 sw);
 
 /* ---- x87_ops.c: stack access shared with x87_state.c ---- */
 

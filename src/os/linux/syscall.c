@@ -70,14 +70,16 @@ i64 lx_host_syscall(u64 nr, const u64 *a)
     return r == -1 ? -(i64)errno : (i64)r;
 }
 
-/* Pointer arguments (format letters p s b B) must point into G. */
+/* Pointer arguments (format letters p s b B T Q q) must point into G. */
 static bool pointers_ok(const char *fmt, const u64 *a)
 {
     for (unsigned i = 0; i < 6 && fmt[i] && fmt[i] != ':'; i++) {
         char c = fmt[i];
-        if ((c == 'p' || c == 's' || c == 'b' || c == 'B') && a[i] != 0) {
+        if (strchr("psbBTQq", c) && a[i] != 0) {
             u64 len = (c == 'b' || c == 'B') && i + 1 < 6 ? a[i + 1] : 1;
-            if (!lx_guest_ptr(a[i], len ? len : 1))
+            /* A zero-length buffer is never touched: the kernel accepts any
+             * address for it (write(fd, junk, 0) returns 0). */
+            if (len && !lx_guest_ptr(a[i], len))
                 return false;
         }
     }
