@@ -12,12 +12,13 @@ pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $(printf '%s' "$2" | tr '\n' ' ')"; }
 
 # compare_native NAME [--stdin FILE] [--no-stderr] [--racy] -- CMD ARGS...
-# Runs CMD natively and under ue (same cwd, same environment) and requires
+# Runs CMD natively and under ue (same cwd, same environment, both under
+# `timeout`, so both see the same processes around them) and requires
 # identical stdout, exit status and (unless --no-stderr) stderr.
 # --racy: CMD reads something other processes change while it runs (the
-# link count of /proc counts every process on the machine; /tmp's changes
-# with every mkdir there).  CMD then runs natively over and over while ue
-# runs, and ue's run must equal one of those native runs.
+# link count of /proc is the number of processes on the machine; /tmp's
+# changes with every mkdir there).  CMD also runs natively right after ue,
+# and ue's run must equal one of the two native runs; up to 10 rounds.
 compare_native() {
     local name=$1; shift
     local stdin=/dev/null check_err=1 racy=0
@@ -30,39 +31,22 @@ compare_native() {
         esac
     done
     shift
-    local d="$TMP/cmp.$$.$RANDOM"
+    local d="$TMP/cmp.$$.$RANDOM" t=${UE_TIMEOUT:-300}
     mkdir -p "$d"
-    "$@" <"$stdin" >"$d/n.out" 2>"$d/n.err"; local nrc=$?
-    local sampler=
-    if [ $racy = 1 ]; then
-        # distinct native results seen while ue runs: s<k>.{out,err,rc}
-        (
-            k=0
-            cp "$d/n.out" "$d/s0.out"; cp "$d/n.err" "$d/s0.err"; echo $nrc >"$d/s0.rc"
-            while [ ! -e "$d/stop" ] && [ $k -lt 200 ]; do
-                "$@" <"$stdin" >"$d/t.out" 2>"$d/t.err"; echo $? >"$d/t.rc"
-                if ! { cmp -s "$d/t.out" "$d/s$k.out" && cmp -s "$d/t.err" "$d/s$k.err" &&
-                       cmp -s "$d/t.rc" "$d/s$k.rc"; }; then
-                    k=$((k + 1))
-                    mv "$d/t.out" "$d/s$k.out"; mv "$d/t.err" "$d/s$k.err"; mv "$d/t.rc" "$d/s$k.rc"
-                fi
-            done
-        ) &
-        sampler=$!
-    fi
-    timeout "${UE_TIMEOUT:-300}" "$UE" "$@" <"$stdin" >"$d/u.out" 2>"$d/u.err"; local urc=$?
-    if [ -n "$sampler" ]; then
-        touch "$d/stop"
-        wait "$sampler"
-        local s
-        for s in "$d"/s*.out; do
-            s=${s%.out}
-            if [ "$(cat "$s.rc")" = $urc ] && cmp -s "$s.out" "$d/u.out" && cmp -s "$s.err" "$d/u.err"; then
-                cp "$s.out" "$d/n.out"; cp "$s.err" "$d/n.err"; nrc=$urc
-                break
-            fi
-        done
-    fi
+    local nrc urc nrc2 round=0
+    while :; do
+        timeout "$t" "$@" <"$stdin" >"$d/n.out" 2>"$d/n.err"; nrc=$?
+        timeout "$t" "$UE" "$@" <"$stdin" >"$d/u.out" 2>"$d/u.err"; urc=$?
+        [ $racy = 1 ] || break
+        [ $nrc = $urc ] && cmp -s "$d/n.out" "$d/u.out" && cmp -s "$d/n.err" "$d/u.err" && break
+        timeout "$t" "$@" <"$stdin" >"$d/n2.out" 2>"$d/n2.err"; nrc2=$?
+        if [ $nrc2 = $urc ] && cmp -s "$d/n2.out" "$d/u.out" && cmp -s "$d/n2.err" "$d/u.err"; then
+            mv "$d/n2.out" "$d/n.out"; mv "$d/n2.err" "$d/n.err"; nrc=$nrc2
+            break
+        fi
+        round=$((round + 1))
+        [ $round -lt 10 ] || break
+    done
     if [ $nrc != $urc ]; then
         fail "$name" "exit status $urc under ue, $nrc natively; ue stderr: $(head -c 300 "$d/u.err")"
     elif ! cmp -s "$d/n.out" "$d/u.out"; then

@@ -389,6 +389,35 @@ TEST(interp, cas_success_and_failure)
     }
 }
 
+TEST(interp, cas_v128)
+{
+    /* 16 bytes at once (CMPXCHG16B): all of them compared, all stored */
+    static _Alignas(16) u8 mem[48];
+    ir_put(b, V(3), ir_cas(b, ir_get(b, IR_I64, R(0)), ir_get(b, IR_V128, V(1)), ir_get(b, IR_V128, V(2))));
+    IrBlock *blk = finish();
+    for (int mode = 0; mode < 3; mode++) {
+        u8 want[48];
+        for (unsigned i = 0; i < 48; i++)
+            mem[i] = want[i] = (u8)(0x31 * i + 5);
+        V128 cur;
+        memcpy(&cur, mem + 16, 16);
+        st.r[0] = (u64)(uintptr_t)(mem + 16);
+        st.v[1] = cur;
+        if (mode == 1)
+            st.v[1].hi ^= 1ull << 63; /* differs only in the high half */
+        if (mode == 2)
+            st.v[1].lo ^= 1; /* differs only in the low half */
+        st.v[2] = (V128){0x1111111111111111ull, 0x2222222222222222ull};
+        run(blk, NULL);
+        EXPECT_EQ(cur.lo, st.v[3].lo, "mode %d: old value, low half", mode);
+        EXPECT_EQ(cur.hi, st.v[3].hi, "mode %d: old value, high half", mode);
+        if (mode == 0)
+            memcpy(want + 16, &st.v[2], 16);
+        EXPECT_EQ(0, memcmp(want, mem, 48), "mode %d: memory after CAS.v128", mode);
+    }
+    ir_block_free(blk);
+}
+
 TEST(interp, exits_and_current_pc)
 {
     u32 c = ir_cmp(b, IR_CMPEQ, in(IR_I64, 0), ir_const(b, IR_I64, 7));

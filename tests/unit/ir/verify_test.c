@@ -279,8 +279,16 @@ TEST(irverify, cas_types)
     k.ops[at].c = 3; /* desired is an i64 */
     EXPECT_BAD_AT(k, at, "CAS.i32 with an i64 desired value");
     good(&k);
-    at = add_before_exit(&k, (IrOp){.opc = IR_CAS, .a = 1, .b = 7, .c = 7}, IR_V128);
-    EXPECT_BAD_AT(k, at, "CAS.v128");
+    at = add_before_exit(&k, (IrOp){.opc = IR_CAS, .a = 1, .b = 3, .c = 6}, IR_I32);
+    EXPECT_BAD_AT(k, at, "CAS.i32 with an i64 expected value");
+    good(&k);
+    at = add_before_exit(&k, (IrOp){.opc = IR_CAS, .a = 1, .b = 7, .c = 5}, IR_V128);
+    EXPECT_STREQ(NULL, verify(&k, &bad), "CAS.v128 (CMPXCHG16B) is fine (op %u)", bad);
+    k.ops[at].c = 3;
+    EXPECT_BAD_AT(k, at, "CAS.v128 with an i64 desired value");
+    good(&k);
+    at = add_before_exit(&k, (IrOp){.opc = IR_CAS, .a = 6, .b = 8, .c = 8}, IR_I32);
+    EXPECT_BAD_AT(k, at, "CAS at an i32 address");
 }
 
 TEST(irverify, conversions)
