@@ -25,9 +25,11 @@ LDFLAGS_MODE := -fsanitize=address,undefined
 endif
 CFLAGS += $(CFLAGS_COMMON) $(CFLAGS_MODE)
 LDFLAGS += -pie $(LDFLAGS_MODE)
-LDLIBS := -lZydis -lpthread
+# -ldw -lelf: elfutils (DWARF lines, inlined frames, CFI); -liberty: the
+# C++ demangler c++filt uses (src/debug/symbolize.c says why).
+LDLIBS := -lZydis -ldw -lelf -liberty -lpthread
 
-SRC_CORE := $(wildcard src/base/*.c src/ir/*.c src/arch/x86/*.c src/jit/*.c src/mem/*.c src/exec/*.c src/os/linux/*.c)
+SRC_CORE := $(wildcard src/base/*.c src/ir/*.c src/arch/x86/*.c src/jit/*.c src/mem/*.c src/exec/*.c src/debug/*.c src/os/linux/*.c)
 OBJ_CORE := $(SRC_CORE:%.c=$(B)/%.o)
 OBJ_MAIN := $(B)/src/main.o
 

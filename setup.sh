@@ -11,6 +11,10 @@
 #   build-essential  gcc, make, libc6-dev: ue itself, the test guests
 #   g++              tests/progs/cxx_exceptions.cc
 #   libzydis-dev     -d in_asm disassembly; the decoder's cross-check oracle
+#   libdw-dev, libelf-dev   elfutils: symbols, DWARF lines, inlined frames
+#                    and CFI for reports (src/debug)
+#   libiberty-dev    the C++ demangler c++filt uses (src/debug)
+#   gdb              tests/debug: the unwinder's oracle
 #   clang, libclang-rt-14-dev   libFuzzer targets (make fuzz-elf)
 #   busybox-static   /bin/busybox: static real-program tests
 #   python3, perl, gzip, gawk, sed, grep, coreutils, diffutils
@@ -19,7 +23,7 @@
 set -u
 
 PACKAGES=(
-    build-essential g++ libzydis-dev
+    build-essential g++ libzydis-dev libdw-dev libelf-dev libiberty-dev gdb
     clang libclang-rt-14-dev
     busybox-static
     python3 perl gzip gawk sed grep coreutils diffutils findutils
@@ -29,7 +33,7 @@ check_only=0
 case ${1:-} in
 --check) check_only=1 ;;
 "") ;;
--h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) echo "setup.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 esac
 

@@ -1,0 +1,187 @@
+/*
+ * symbolize.c — a guest pc to the frames a developer reads: the object,
+ * the ELF symbol and the offset into it, the source file:line from DWARF
+ * line tables, and one frame per level of inlining, innermost first.
+ *
+ * Where the names come from (as Valgrind's, so reports read the same):
+ * the function a pc belongs to is named by its ELF symbol (.symtab, or
+ * .dynsym in a stripped object), so clones keep their ".constprop.0";
+ * inlined functions, which have no symbol, are named by DWARF (the
+ * DW_AT_linkage_name of the inlined subroutine's abstract origin, else its
+ * DW_AT_name).  Locations: the innermost frame's from the line table, each
+ * caller's from the DW_AT_call_file/call_line of the inlined call it made.
+ *
+ * Demangling: libiberty's cplus_demangle (Debian's libiberty-dev, a static
+ * library) with DMGL_PARAMS | DMGL_ANSI — the very code c++filt and
+ * addr2line -C run, so names match the tools developers compare with.
+ * libstdc++'s __cxa_demangle is the same demangler behind a C++ runtime
+ * ue would otherwise not need to load.
+ */
+#include "debug/debug_priv.h"
+
+#include <dwarf.h>
+#include <libiberty/demangle.h>
+#include <stdlib.h>
+
+char *dbg_demangle(const char *name)
+{
+    if (!name || name[0] != '_' || name[1] != 'Z')
+        return NULL;
+    return cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI);
+}
+
+/* Under dbg_lock: the interned, demangled form of a raw name. */
+static const char *pretty_name(const char *raw)
+{
+    char *d = dbg_demangle(raw);
+    if (!d)
+        return dbg_intern(raw);
+    const char *s = dbg_intern(d);
+    free(d);
+    return s;
+}
+
+static bool is_function_scope(Dwarf_Die *d)
+{
+    int tag = dwarf_tag(d);
+    return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
+}
+
+/* The raw (mangled if C++) name DWARF gives a function DIE. */
+static const char *die_raw_name(Dwarf_Die *d)
+{
+    Dwarf_Attribute a;
+    const char *s = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_linkage_name, &a));
+    if (!s)
+        s = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_MIPS_linkage_name, &a));
+    if (!s)
+        s = dwarf_diename(d);
+    if (!s) {
+        /* dwarf_diename does not follow DW_AT_abstract_origin. */
+        s = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_name, &a));
+    }
+    return s;
+}
+
+/* Where the inlined subroutine `inl` was called from, into f. */
+static void call_site(Dwarf_Die *cu, Dwarf_Die *inl, DbgFrame *f)
+{
+    Dwarf_Attribute a;
+    Dwarf_Word file = 0, line = 0, col = 0;
+    Dwarf_Files *files;
+    size_t nfiles;
+    if (dwarf_formudata(dwarf_attr(inl, DW_AT_call_file, &a), &file) == 0 &&
+        dwarf_getsrcfiles(cu, &files, &nfiles) == 0 && file < nfiles)
+        f->file = dbg_intern(dwarf_filesrc(files, file, NULL, NULL));
+    if (dwarf_formudata(dwarf_attr(inl, DW_AT_call_line, &a), &line) == 0)
+        f->line = (u32)line;
+    if (dwarf_formudata(dwarf_attr(inl, DW_AT_call_column, &a), &col) == 0)
+        f->column = (u32)col;
+}
+
+/* The innermost frame's location from the line table. */
+static void line_of(Dwarf_Die *cu, Dwarf_Addr addr, DbgFrame *f)
+{
+    Dwarf_Line *l = dwarf_getsrc_die(cu, addr);
+    if (!l)
+        return;
+    int line = 0, col = 0;
+    f->file = dbg_intern(dwarf_linesrc(l, NULL, NULL));
+    if (dwarf_lineno(l, &line) == 0 && line > 0)
+        f->line = (u32)line;
+    if (dwarf_linecol(l, &col) == 0 && col > 0)
+        f->column = (u32)col;
+}
+
+/* Fill frames from DWARF scopes: out[0] gets the line table's location,
+ * each further frame its callee's call site.  Returns the count (0 if
+ * DWARF knows nothing of pc). */
+static u32 dwarf_frames(Dwfl_Module *m, GuestAddr pc, DbgFrame *out, u32 max)
+{
+    Dwarf_Addr bias;
+    Dwarf_Die *cu = dwfl_module_addrdie(m, pc, &bias);
+    if (!cu)
+        return 0;
+    Dwarf_Die *scopes = NULL;
+    int ns = dwarf_getscopes(cu, pc - bias, &scopes);
+    u32 n = 0;
+    Dwarf_Die *callee = NULL;
+    for (int i = 0; i < ns && n < max; i++) {
+        if (!is_function_scope(&scopes[i]))
+            continue;
+        DbgFrame *f = &out[n];
+        if (n == 0)
+            line_of(cu, pc - bias, f);
+        else
+            call_site(cu, callee, f);
+        const char *raw = die_raw_name(&scopes[i]);
+        f->fn_raw = dbg_intern(raw);
+        f->fn = raw ? pretty_name(raw) : NULL;
+        f->inlined = dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine;
+        n++;
+        callee = &scopes[i];
+        if (!f->inlined)
+            break;
+    }
+    if (n == 0) {
+        /* No function scope (e.g. a CU without subprogram DIEs): the line. */
+        line_of(cu, pc - bias, &out[0]);
+        n = out[0].file ? 1 : 0;
+    }
+    free(scopes);
+    return n;
+}
+
+/* Under dbg_lock. */
+static u32 symbolize_locked(GuestAddr pc, DbgFrame *out, u32 max)
+{
+    memset(out, 0, max * sizeof *out);
+    for (u32 i = 0; i < max; i++)
+        out[i].pc = pc;
+    DbgObject *o = dbg_obj_find(pc, false);
+    if (!o)
+        return 1;
+    const char *obj = dbg_intern(o->path);
+    Dwfl_Module *m = dbg_obj_load(o);
+    if (!m) {
+        out[0].object = obj;
+        return 1;
+    }
+    u32 n = dwarf_frames(m, pc, out, max);
+    if (n == 0)
+        n = 1;
+    GElf_Off off = 0;
+    GElf_Sym sym;
+    const char *name = dwfl_module_addrinfo(m, pc, &off, &sym, NULL, NULL, NULL);
+    DbgFrame *outer = &out[n - 1];
+    if (name && !outer->inlined) {
+        /* The ELF symbol names the function the code belongs to. */
+        outer->fn_raw = dbg_intern(name);
+        outer->fn = pretty_name(name);
+        outer->fn_off = off;
+    }
+    for (u32 i = 0; i < n; i++)
+        out[i].object = obj;
+    return n;
+}
+
+u32 dbg_symbolize(GuestAddr pc, DbgFrame *out, u32 max)
+{
+    ue_assert(max >= 1);
+    pthread_mutex_lock(&dbg_lock);
+    u32 n = symbolize_locked(pc, out, max);
+    pthread_mutex_unlock(&dbg_lock);
+    return n;
+}
+
+bool dbg_is_below_main(const char *fn)
+{
+    static const char *const below[] = {"__libc_start_main", "__libc_start_call_main", "generic_start_main",
+                                        "__libc_start_main_impl", "__libc_start_main_alias_2"};
+    if (!fn)
+        return false;
+    for (u32 i = 0; i < UE_ARRAY_LEN(below); i++)
+        if (strcmp(fn, below[i]) == 0)
+            return true;
+    return strncmp(fn, "__libc_start_main@", 18) == 0;
+}
