@@ -136,7 +136,9 @@ static void record(const char *name, int i, int j, int k, int mlen)
     hex((u64)j, 2);
     putc_(' ');
     hex((u64)k, 1);
-    puts_(": sw=");
+    puts_(": cw=");
+    hex(get16(S + 0), 4);
+    puts_(" sw=");
     hex(get16(S + 4), 4);
     puts_(" tw=");
     hex(get16(S + 8), 4);
@@ -515,10 +517,11 @@ static const struct { const char *name; void (*fn)(void); int images; } xseqs[] 
     {"xsave_sse", s_xsave_sse, 3}, {"xrstor_init", s_xrstor_init, 3},
 };
 
-/* Bytes of an image worth comparing: x87 environment fields that are the
- * same on every CPU (control, status, tags; not the instruction and data
- * pointers, which CPUs record differently), registers, MXCSR (not
- * MXCSR_MASK, which is the CPU's), XMM, and the XSAVE header. */
+/* Bytes of an image worth comparing: control, status, tags, registers, for
+ * FNSTENV/FNSAVE the last instruction and data pointers and opcode (FXSAVE's
+ * copies of those depend on the CPU: AMD stores them only with an exception
+ * pending), MXCSR (not MXCSR_MASK, which is the CPU's), XMM, and the XSAVE
+ * header. */
 static void dump_range(const u8 *x, int from, int to)
 {
     putc_('/');
@@ -531,6 +534,8 @@ static void dump_image(const u8 *x, int kind)
     puts_(" img");
     if (kind == 1) {
         dump_range(x, 0, 12);
+        dump_range(x, 12, 16); /* FIP, FOP, FDP; not the selectors (CPUs may store 0) */
+        dump_range(x, 18, 24);
         dump_range(x, 28, 108);
         return;
     }
