@@ -312,7 +312,7 @@ u32 sse_call(X86Lift *L, const IrHelper *h, IrType ret, u32 a, u32 b, u32 c);
     X(movq2dq) X(movdq2q) X(lddqu) X(movntdqa) X(movmsk) X(mmx_pmovmskb)     \
     X(pinsrw) X(pextrw) X(mmx_pinsrw) X(mmx_pextrw) X(pinsr) X(pextr)        \
     X(extractps) X(insertps) X(maskmov) X(ptest)                            \
-    X(fp_vv) X(fp_vvi) X(comis) X(cvtsi2f) X(cvtf2si) X(cvtpi2ps)           \
+    X(comis) X(cvtsi2f) X(cvtf2si) X(cvtpi2ps)                              \
     X(cvtpi2pd) X(cvtf2pi) X(pcmpstr)
 
 #define SSE_DECLARE_FORM(name) SSE_FORM(name);
