@@ -227,6 +227,15 @@ static void describe_fd(MemRegion *r, int fd)
     }
 }
 
+/* Errors mmap reports from its checks of the file and flags, before it
+ * replaces anything at the address (mm/mmap.c do_mmap): after them the old
+ * mapping is still there, natively and on the host. */
+static bool checked_before_unmap(int err)
+{
+    return err == EACCES || err == EBADF || err == ENODEV || err == EINVAL || err == EPERM || err == ETXTBSY ||
+           err == EOVERFLOW || err == EOPNOTSUPP;
+}
+
 i64 mem_map(MemSpace *m, GuestAddr addr, u64 len, int prot, int flags, int fd, u64 off, MemKind kind,
             const char *name)
 {
@@ -265,8 +274,10 @@ i64 mem_map(MemSpace *m, GuestAddr addr, u64 len, int prot, int flags, int fd, u
     void *p = mmap((void *)addr, len, host_prot(prot), hflags, fd, (off_t)off);
     if (p == MAP_FAILED) {
         ret = -errno;
-        reserve(addr, len); /* a failed MAP_FIXED may have unmapped the range */
-        carve(m, addr, len);
+        if (!checked_before_unmap(-ret)) {
+            reserve(addr, len); /* the host may have unmapped the range */
+            carve(m, addr, len);
+        }
         goto out;
     }
     carve(m, addr, len);
