@@ -29,7 +29,7 @@ LDFLAGS += -pie $(LDFLAGS_MODE)
 # C++ demangler c++filt uses (src/debug/symbolize.c says why).
 LDLIBS := -lZydis -ldw -lelf -liberty -lpthread
 
-SRC_CORE := $(wildcard src/base/*.c src/ir/*.c src/arch/x86/*.c src/jit/*.c src/mem/*.c src/exec/*.c src/debug/*.c src/os/linux/*.c)
+SRC_CORE := $(wildcard src/base/*.c src/ir/*.c src/arch/x86/*.c src/jit/*.c src/mem/*.c src/exec/*.c src/debug/*.c src/os/linux/*.c src/tool/*.c src/tool/*/*.c)
 OBJ_CORE := $(SRC_CORE:%.c=$(B)/%.o)
 OBJ_MAIN := $(B)/src/main.o
 

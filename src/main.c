@@ -11,6 +11,7 @@
  */
 #include "base/base.h"
 #include "os/linux/linux.h"
+#include "tool/tool.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,8 +31,9 @@ static const char usage_text[] =
     "usage error).\n"
     "\n"
     "options:\n"
-    "  --tool=none             run the program (the default; the memory\n"
-    "                          checker is not available yet)\n"
+    "  --tool=none|memcheck    run the program (none, the default), or check its\n"
+    "                          memory accesses, heap and leaks (memcheck)\n"
+    "  --check                 the same as --tool=memcheck\n"
     "  --backend=interp|jit    IR interpreter (the default for now) or the\n"
     "                          x86-64 JIT (in development)\n"
     "  --strace, -strace       print every system call, strace style\n"
@@ -102,6 +104,14 @@ static bool parse_log_items(const char *s, u32 *log)
     return ok;
 }
 
+/* Offer an option to the tools: 1 if one took it, 0 if none, or a usage
+ * error's exit status + 2. */
+static int tool_option(const char *a)
+{
+    const Tool *mc = tool_find("memcheck");
+    return mc && mc->option ? mc->option(a) : 0;
+}
+
 /* Parse the options in argv[*i..]; stop at the first non-option (or
  * after "--").  Returns -1 to go on, or an exit status. */
 static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
@@ -138,8 +148,12 @@ static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
             if (*end || !*v)
                 return usage_error("bad --seed value '%s'", v);
         } else if ((v = option_value(a, "--tool", &i, argc, argv))) {
-            if (strcmp(v, "none") != 0)
-                return usage_error("unknown or unavailable tool '%s' (available: none)", v);
+            const Tool *t = tool_find(v);
+            if (!t)
+                return usage_error("unknown tool '%s' (available: none, memcheck)", v);
+            tool_current = strcmp(t->name, "none") ? t : NULL;
+        } else if (strcmp(a, "--check") == 0) {
+            tool_current = tool_find("memcheck");
         } else if ((v = option_value(a, "--backend", &i, argc, argv))) {
             if (strcmp(v, "interp") != 0 && strcmp(v, "jit") != 0)
                 return usage_error("unknown back end '%s' (available: interp, jit)", v);
@@ -156,7 +170,13 @@ static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
                 return usage_error("cannot open log file '%s'", v);
             ue_log_set_fd(fd);
         } else {
-            return usage_error("unknown option '%s'", a);
+            /* Tool options may come before --tool, as valgrind allows:
+             * every tool is asked. */
+            int rc = tool_option(a);
+            if (rc >= 2)
+                return rc - 2;
+            if (rc == 0)
+                return usage_error("unknown option '%s'", a);
         }
     }
     *pi = i;
@@ -197,5 +217,9 @@ int main(int argc, char **argv, char **envp)
         return usage_error("%s", "no program to run");
     o.program = argv[i];
     o.argv = argv + i;
+    if (tool_current) {
+        o.tool = &tool_current->hooks;
+        o.tool_init = tool_current->init;
+    }
     return lx_run(&o);
 }

@@ -93,7 +93,23 @@ static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
         avail = 4096 * 4;
     arena_reset(&c->arena);
     c->stats.translated++;
-    blk = x86_translate(&p->xopts, &c->arena, pc, (const u8 *)(uintptr_t)pc, avail);
+    blk = NULL;
+    if (p->tool && p->tool->redirect) {
+        /* A tool may replace a guest function (memcheck's malloc). */
+        IrBuilder b;
+        ir_begin(&b, &c->arena, &x86_guest_info, pc);
+        if (p->tool->redirect(p, pc, &b))
+            blk = ir_finish(&b, 1);
+    }
+    if (!blk) {
+        blk = x86_translate(&p->xopts, &c->arena, pc, (const u8 *)(uintptr_t)pc, avail);
+        if (p->tool && p->tool->instrument) {
+            IrBlock *n = p->tool->instrument(p, blk, &c->arena);
+            if (n != blk)
+                ir_block_free(blk);
+            blk = n;
+        }
+    }
 #ifdef UE_DEBUG
     bool verify = true; /* debug builds check every block */
 #else

@@ -62,6 +62,27 @@ typedef struct CodeCache {
     ExecStats stats;
 } CodeCache;
 
+/* What a tool (src/tool/) plugs into the core: the core and the OS layer
+ * call these; NULL members are skipped. */
+typedef struct ToolHooks {
+    /* Translation: build IR for the block at pc instead of lifting it
+     * (return true), or decline (false). */
+    bool (*redirect)(GuestProcess *p, GuestAddr pc, IrBuilder *b);
+    /* Translation: the instrumented form of a lifted block (may return
+     * blk itself; otherwise the caller frees blk). */
+    IrBlock *(*instrument)(GuestProcess *p, IrBlock *blk, Arena *arena);
+    /* The guest mapped, unmapped or re-protected memory (after the fact). */
+    void (*on_map)(GuestAddr addr, u64 len, int prot, int flags);
+    void (*on_unmap)(GuestAddr addr, u64 len);
+    void (*on_protect)(GuestAddr addr, u64 len, int prot);
+    /* A synchronous guest fault is about to become a signal. */
+    void (*on_fault)(GuestCpu *cpu, int sig, int code, GuestAddr addr);
+    /* A client request (include/ue/client.h): true if handled. */
+    bool (*client_request)(GuestCpu *cpu, const u64 *args, u64 *result);
+    /* The process exits with status: returns the status ue exits with. */
+    int (*on_exit)(GuestProcess *p, int status);
+} ToolHooks;
+
 typedef enum ExecBackend { EXEC_INTERP, EXEC_JIT } ExecBackend;
 
 struct GuestProcess {
@@ -70,6 +91,7 @@ struct GuestProcess {
     X86TranslateOpts xopts;
     ExecHooks hooks;
     ExecBackend backend;
+    const ToolHooks *tool;   /* NULL: no tool */
     u32 log;         /* EXEC_LOG_* */
     bool verify_ir;  /* run ir_verify on every block */
 };

@@ -271,6 +271,15 @@ top:
         }
         NEXT();
     }
+    CASE(CALL_IF)
+        if (T(op->a)) {
+            const IrHelper *h = (const IrHelper *)(uintptr_t)op->imm;
+            if (h->sig == IRH_I_I)
+                ((IrHelperII)h->fn)(env, T(op->b), T(op->c), 0);
+            else
+                ((IrHelperVV)h->fn)(env, TV(op->b), TV(op->c), (V128){0, 0});
+        }
+        NEXT();
     CASE(EXIT_IF)
         if (T(op->a)) {
             *pc_slot = op->imm;

@@ -346,6 +346,44 @@ u32 ir_call(IrBuilder *b, const IrHelper *h, IrType ret, u32 x, u32 y, u32 z)
     return emit(b, IR_CALL, ret, 0, x, y, z, (u64)(uintptr_t)h, true);
 }
 
+void ir_call_if(IrBuilder *b, u32 cond, const IrHelper *h, u32 x, u32 y)
+{
+    ue_assert(h->nargs <= 2);
+    u64 cv;
+    if (ir_is_const(b, cond, &cv)) {
+        if (cv)
+            ir_call(b, h, IR_VOID, x, y, 0);
+        return;
+    }
+    if (h->nargs < 2)
+        y = 0;
+    if (h->nargs < 1)
+        x = 0;
+    emit(b, IR_CALL_IF, IR_VOID, 0, cond, x, y, (u64)(uintptr_t)h, false);
+}
+
+u32 ir_emit_copy(IrBuilder *b, const IrOp *op, u32 x, u32 y, u32 z)
+{
+    switch (op->opc) {
+    case IR_CONST:
+        return op->type == IR_V128 ? emit(b, IR_CONST, IR_V128, 0, 0, 0, 0, op->imm, true)
+                                   : ir_const(b, (IrType)op->type, op->imm);
+    case IR_IMARK:
+        ir_imark(b, op->imm, op->aux);
+        return 0;
+    case IR_EXIT:
+        ir_exit(b, op->imm, (IrExitKind)op->aux);
+        return 0;
+    case IR_EXIT_IND:
+        ir_exit_ind(b, x, (IrExitKind)op->aux);
+        return 0;
+    default: {
+        bool result = op->dst != 0;
+        return emit(b, (IrOpcode)op->opc, (IrType)op->type, op->aux, x, y, z, op->imm, result);
+    }
+    }
+}
+
 void ir_exit_if(IrBuilder *b, u32 cond, GuestAddr target, IrExitKind kind)
 {
     u64 cv;

@@ -234,7 +234,13 @@ u32 ir_extract(IrBuilder *b, IrType type, u32 v, u32 byte_off);
 u32 ir_insert(IrBuilder *b, u32 v, u32 x, u32 byte_off);
 /* Call a helper; args beyond h->nargs are ignored.  Returns 0 for void. */
 u32 ir_call(IrBuilder *b, const IrHelper *h, IrType ret, u32 x, u32 y, u32 z);
+/* Call h(x, y) only if cond (i1) holds; h takes at most two arguments and
+ * returns nothing the block uses.  Back ends keep the call out of line. */
+void ir_call_if(IrBuilder *b, u32 cond, const IrHelper *h, u32 x, u32 y);
 void ir_exit_if(IrBuilder *b, u32 cond, GuestAddr target, IrExitKind kind);
+/* Append a copy of op with operands x, y, z (for passes that rewrite a
+ * block into a new builder); returns the new result temp (0 if none). */
+u32 ir_emit_copy(IrBuilder *b, const IrOp *op, u32 x, u32 y, u32 z);
 void ir_exit(IrBuilder *b, GuestAddr target, IrExitKind kind);
 void ir_exit_ind(IrBuilder *b, u32 target, IrExitKind kind);
 

@@ -92,14 +92,22 @@ void ir_print(int fd, const IrBlock *blk, const IrGuestInfo *guest, IrDisasmFn d
             out(&o, ", ");
             operand(&o, blk, def, op->a);
             break;
-        case IR_CALL: {
+        case IR_CALL:
+        case IR_CALL_IF: {
             const IrHelper *h = (const IrHelper *)(uintptr_t)op->imm;
-            out(&o, " %s(", h->name);
             u32 args[3] = {op->a, op->b, op->c};
+            u32 *argv = args;
+            if (op->opc == IR_CALL_IF) {
+                out(&o, " ");
+                operand(&o, blk, def, op->a);
+                out(&o, ",");
+                argv = args + 1;
+            }
+            out(&o, " %s(", h->name);
             for (unsigned k = 0; k < h->nargs; k++) {
                 if (k)
                     out(&o, ", ");
-                operand(&o, blk, def, args[k]);
+                operand(&o, blk, def, argv[k]);
             }
             out(&o, ")");
             break;

@@ -25,6 +25,11 @@ static const char *check_op(const IrBlock *blk, const IrGuestInfo *guest, const 
     unsigned nargs = ir_op_nargs[op->opc];
     if (op->opc == IR_CALL)
         nargs = ((const IrHelper *)(uintptr_t)op->imm)->nargs;
+    if (op->opc == IR_CALL_IF) {
+        nargs = 1u + ((const IrHelper *)(uintptr_t)op->imm)->nargs;
+        if (nargs > 3 || op->type != IR_VOID || op->dst)
+            return "CALL_IF takes at most two arguments and has no result";
+    }
     for (unsigned k = 0; k < 3; k++) {
         if (k < nargs) {
             if (!args[k] || args[k] >= blk->ntemps)
@@ -103,6 +108,10 @@ static const char *check_op(const IrBlock *blk, const IrGuestInfo *guest, const 
     case IR_EXIT_IF:
         if (TY(op->a) != IR_I1)
             return "EXIT_IF condition is not i1";
+        break;
+    case IR_CALL_IF:
+        if (TY(op->a) != IR_I1)
+            return "CALL_IF condition is not i1";
         break;
     case IR_EXIT_IND:
         if (TY(op->a) != IR_I64)

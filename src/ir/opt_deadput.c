@@ -47,6 +47,7 @@ u64 ir_kills(const IrBlock *s)
             seen |= words(op->imm, n, false);
             break;
         case IR_CALL:
+        case IR_CALL_IF:
             if (((const IrHelper *)(uintptr_t)op->imm)->flags & (IRH_READS_STATE | IRH_WRITES_STATE))
                 return kills;
             break;

@@ -32,6 +32,7 @@ typedef struct JitThread {
     volatile u64 interrupt; /* non-zero: leave at the next block entry */
     u64 adapter_args[4]; /* helper adapter: argument slots, result slot */
     u64 ind_save[2];     /* indirect-jump lookup: saved RAX, RCX */
+    u64 call_save[16];   /* conditional calls: the registers they preserve */
     u64 ind_target;      /* indirect-jump lookup: host address to jump to */
     _Alignas(16) u64 spill[2 * JIT_SPILL_SLOTS]; /* 16-byte slots for temps */
 } JitThread;

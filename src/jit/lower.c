@@ -92,7 +92,7 @@ static bool is_cmp(const IrOp *op) { return (ir_op_flags[op->opc] & IRF_CMP) != 
 
 static bool syncs(const IrOp *op)
 {
-    return (ir_op_flags[op->opc] & (IRF_MEM | IRF_EXIT)) || op->opc == IR_CALL;
+    return (ir_op_flags[op->opc] & (IRF_MEM | IRF_EXIT)) || op->opc == IR_CALL || op->opc == IR_CALL_IF;
 }
 
 /* Ops not worth emitting: PUTs no successor observes (dead), and the pure
@@ -1143,6 +1143,54 @@ static void lower_call(Lower *w, const IrOp *op)
     }
 }
 
+/* CALL_IF: a call on a path of its own that leaves every register as it
+ * found it, so the allocator's state is the same whether or not the call
+ * happens.  Guest GPRs are in the env during the call (helpers that report
+ * need the guest state).
+ *
+ *   test cond; jz skip
+ *   save caller-saved registers; store homes to the env
+ *   rsi, rdx = arguments; call helper on ue's stack
+ *   restore caller-saved registers
+ * skip:
+ */
+static void lower_call_if(Lower *w, const IrOp *op)
+{
+    X64Buf *b = w->b;
+    const IrHelper *h = (const IrHelper *)(uintptr_t)op->imm;
+    if (h->sig != IRH_I_I) {
+        w->fail = true;
+        return;
+    }
+    int rc = use(w, op->a, 0);
+    x64_test_rr(b, 1, rc, rc);
+    u8 *skip = x64_jcc32(b, X64_CC_E);
+    if (!skip)
+        return;
+    for (int r = 0; r < 16; r++)
+        if (r != X64_RSP) /* all of them: the arguments are read back from here */
+            x64_store(b, 8, x64_gs(JIT_THREAD(call_save) + 8 * r), r);
+    for (int r = 0; r < 16; r++)
+        if ((w->home_ok & BIT(r)) && r != X64_RSP)
+            x64_store(b, 8, env_gpr(r), r);
+    u32 args[2] = {op->b, op->c};
+    for (unsigned k = 0; k < h->nargs; k++) {
+        u32 t = args[k];
+        int dst = arg_regs[k];
+        if (is_const(w, t))
+            x64_mov_ri(b, dst, const_of(w, t));
+        else if (w->loc[t].kind == LOC_REG)
+            x64_load(b, 8, dst, x64_gs(JIT_THREAD(call_save) + 8 * w->loc[t].reg));
+        else
+            x64_load(b, 8, dst, slot_mem(w->loc[t].slot, 0));
+    }
+    emit_call(w, h->fn);
+    for (int r = 0; r < 16; r++)
+        if (CALLER_SAVED & BIT(r))
+            x64_load(b, 8, r, x64_gs(JIT_THREAD(call_save) + 8 * r));
+    x64_patch_rel32(skip, (uintptr_t)skip + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+}
+
 /* ---- the main pass ---- */
 
 static void lower_op(Lower *w, const IrOp *op)
@@ -1200,6 +1248,7 @@ static void lower_op(Lower *w, const IrOp *op)
     case IR_EXTRACT: lower_extract(w, op); break;
     case IR_INSERT: lower_v128(w, op); break;
     case IR_CALL: lower_call(w, op); break;
+    case IR_CALL_IF: lower_call_if(w, op); break;
     case IR_EXIT_IF: lower_exit_if(w, op); break;
     case IR_EXIT: lower_exit(w, op); break;
     case IR_EXIT_IND: lower_exit_ind(w, op); break;

@@ -32,6 +32,17 @@
 #endif
 #define MEM_PAGE 4096ull
 
+/* The A (addressability) shadow and the guard above it (shadow.c). */
+#define MEM_A_SHADOW_START 0x200000000000ull
+#define MEM_A_SHADOW_END 0x220000000000ull
+#define MEM_SHADOW_GUARD_END 0x300000000000ull
+#define MEM_A_SHADOW_OFFSET MEM_A_SHADOW_START
+
+/* The A shadow byte of guest address a. */
+static inline u8 *mem_a_shadow(GuestAddr a) { return (u8 *)(uintptr_t)((a >> 3) + MEM_A_SHADOW_OFFSET); }
+/* The guest address an A shadow byte describes (the first of its 8). */
+static inline GuestAddr mem_a_shadow_addr(const u8 *s) { return ((GuestAddr)(uintptr_t)s - MEM_A_SHADOW_OFFSET) << 3; }
+
 typedef enum MemKind {
     MEM_KIND_ANON,
     MEM_KIND_FILE,
@@ -99,6 +110,13 @@ bool mem_range_ok(MemSpace *m, GuestAddr a, u64 len, int prot);
 u64 mem_exec_avail(MemSpace *m, GuestAddr pc);
 /* Rename the regions within [a, a+len) (e.g. "[stack]"), set their kind. */
 void mem_set_kind(MemSpace *m, GuestAddr a, u64 len, MemKind kind, const char *name);
+
+/* Reserve the A shadow and its guard (tools that check memory).  Returns 0
+ * or -errno. */
+int mem_reserve_shadow(void);
+/* Reset the A shadow of [addr, addr+len) to "addressable" (zero),
+ * returning whole shadow pages to the kernel. */
+void mem_shadow_discard(GuestAddr addr, u64 len);
 
 /* Write /proc/self/maps as the guest sees it into a malloc'd string. */
 char *mem_format_maps(MemSpace *m, size_t *len);

@@ -22,6 +22,9 @@ typedef struct LxOptions {
     bool verify_ir;
     bool single_step;
     bool jit;              /* the JIT back end (else the interpreter) */
+    const ToolHooks *tool; /* the selected tool's hooks, or NULL */
+    /* The tool's start-up, once the address space exists (NULL: none). */
+    bool (*tool_init)(GuestProcess *p, const char *const *argv);
 } LxOptions;
 
 /* Exit statuses of ue for load errors, as a shell gives them. */

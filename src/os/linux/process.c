@@ -13,6 +13,8 @@
  */
 #include "os/linux/lx_priv.h"
 
+#include "debug/debug.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -194,6 +196,7 @@ static int load_images(LxProcess *lp, LxExec *ex, LxImage *main_img, LxImage *in
         }
         return load_error(ex->path, msg, status);
     }
+    dbg_note_object(ex->path, main_img->base); /* symbols for reports and tools */
     if (!main_img->interp)
         return 0;
     int ifd = open_exec(main_img->interp);
@@ -207,6 +210,7 @@ static int load_images(LxProcess *lp, LxExec *ex, LxImage *main_img, LxImage *in
         snprintf(full, sizeof full, "its ELF interpreter %s: %s", main_img->interp, msg);
         return load_error(ex->path, full, status);
     }
+    dbg_note_object(main_img->interp, interp_img->base);
     return 0;
 }
 
@@ -224,6 +228,9 @@ static int init_process(LxProcess *lp, const LxOptions *o)
     gp->xopts.single_step = o->single_step;
     gp->backend = o->jit ? EXEC_JIT : EXEC_INTERP;
     exec_init(gp, (ExecHooks){.syscall = lx_syscall, .fault = lx_fault, .signal = lx_signal});
+    gp->tool = o->tool;
+    if (o->tool_init && !o->tool_init(gp, (const char *const *)lp->argv))
+        return 1;
     e = lx_map_stack(lp);
     if (e < 0) {
         ue_log("cannot map the guest stack: %s", strerror(-e));

@@ -24,6 +24,11 @@ static UE_NORETURN void finish(int status)
 {
     if (lx_proc.gp.log & EXEC_LOG_STATS)
         exec_print_stats(&lx_proc.gp);
+    const ToolHooks *t = lx_proc.gp.tool;
+    if (t && t->on_exit) {
+        lx_proc.gp.tool = NULL; /* once, even if the tool's exit path faults */
+        status = t->on_exit(&lx_proc.gp, status);
+    }
     _exit(status & 0xff);
 }
 
@@ -91,6 +96,9 @@ void lx_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
         snprintf(where, sizeof where, ", fault address 0x%llx", (unsigned long long)addr);
     else if (sig == SIGILL)
         describe_insn(cpu, cpu->regs.rip, where, sizeof where);
+    const ToolHooks *t = lx_proc.gp.tool;
+    if (t && t->on_fault)
+        t->on_fault(cpu, sig, code, addr); /* memcheck's "Process terminating..." */
     die_of(cpu, sig, *cn ? cn : "0", addr, why, where);
 }
 

@@ -10,10 +10,15 @@
  */
 #include "os/linux/lx_priv.h"
 
+#include "debug/debug.h"
+
 #include <errno.h>
 #include <sys/mman.h>
 
 static void drop_code(GuestAddr addr, u64 len) { exec_invalidate(&lx_proc.gp, addr, UE_ALIGN_UP(len, MEM_PAGE)); }
+
+/* The tool (memcheck) keeps its shadow in step with the guest's mappings. */
+static const ToolHooks *tool(void) { return lx_proc.gp.tool; }
 
 i64 sys_mmap(GuestCpu *cpu, const u64 *a)
 {
@@ -32,6 +37,17 @@ i64 sys_mmap(GuestCpu *cpu, const u64 *a)
                     (flags & MAP_GROWSDOWN) ? MEM_KIND_STACK : MEM_KIND_ANON, NULL);
     if (r > 0 && (flags & MAP_FIXED))
         drop_code((GuestAddr)r, a[1]);
+    if (r > 0 && tool() && tool()->on_map)
+        tool()->on_map((GuestAddr)r, UE_ALIGN_UP(a[1], MEM_PAGE), (int)a[2], flags);
+    if (r > 0 && fd >= 0 && (a[2] & PROT_EXEC)) {
+        /* Code from a file (a library ld.so maps): symbols for reports, and
+         * tools redirect functions in it by name. */
+        MemRegion reg;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        if (mem_region_at(&lx_proc.gp.mem, (GuestAddr)r, &reg))
+            dbg_note_mapping(path, fd, (GuestAddr)r, a[1], a[5]);
+    }
     return r;
 }
 
@@ -41,6 +57,8 @@ i64 sys_munmap(GuestCpu *cpu, const u64 *a)
     int r = mem_unmap(&lx_proc.gp.mem, a[0], a[1]);
     if (r == 0)
         drop_code(a[0], a[1]);
+    if (r == 0 && tool() && tool()->on_unmap)
+        tool()->on_unmap(a[0], UE_ALIGN_UP(a[1], MEM_PAGE));
     return r;
 }
 
@@ -50,6 +68,8 @@ i64 sys_mprotect(GuestCpu *cpu, const u64 *a)
     int r = mem_protect(&lx_proc.gp.mem, a[0], a[1], (int)a[2]);
     if (r == 0 && !(a[2] & PROT_EXEC))
         drop_code(a[0], a[1]);
+    if (r == 0 && tool() && tool()->on_protect)
+        tool()->on_protect(a[0], UE_ALIGN_UP(a[1], MEM_PAGE), (int)a[2]);
     return r;
 }
 
@@ -59,6 +79,8 @@ i64 sys_mremap(GuestCpu *cpu, const u64 *a)
     i64 r = mem_remap(&lx_proc.gp.mem, a[0], a[1], a[2], (int)a[3], a[4]);
     if (r >= 0)
         drop_code(a[0], a[1]);
+    if (r >= 0 && (GuestAddr)r != a[0] && tool() && tool()->on_unmap)
+        tool()->on_unmap(a[0], UE_ALIGN_UP(a[1], MEM_PAGE));
     return r;
 }
 

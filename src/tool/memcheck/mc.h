@@ -1,0 +1,121 @@
+/*
+ * mc.h — private to the memcheck tool: the A-shadow encoding, the heap's
+ * block records, errors, and the pieces' entry points.
+ *
+ * The A shadow (DESIGN.md "Checking") has one byte per 8-byte granule of
+ * guest memory, ASan's encoding:
+ *
+ *   0          all 8 bytes addressable
+ *   1..7       the first k bytes addressable (a heap block ends inside)
+ *   MC_SH_*    not addressable, and why (negative as i8)
+ *
+ * Untouched shadow reads as 0, so everything the guest maps is addressable
+ * until the heap poisons it; unmapped memory is caught by the host's page
+ * protection instead (G is reserved PROT_NONE).
+ */
+#ifndef UE_MC_H
+#define UE_MC_H
+
+#include "mem/mem.h"
+#include "tool/tool.h"
+
+enum {
+    MC_SH_HEAP_LEFT = 0xfa,  /* left redzone of a heap block */
+    MC_SH_HEAP_RIGHT = 0xfb, /* right redzone, or heap not handed out */
+    MC_SH_FREED = 0xfd,      /* a freed block (in quarantine or reusable) */
+    MC_SH_NOREAD = 0xf8,     /* guest pages mapped write-only */
+};
+
+/* How a block was allocated / is being freed (for mismatch reports). */
+typedef enum McAllocKind {
+    MC_ALLOC_MALLOC,   /* malloc, calloc, realloc, memalign... free() */
+    MC_ALLOC_NEW,      /* operator new / delete */
+    MC_ALLOC_NEW_ARRAY /* operator new[] / delete[] */
+} McAllocKind;
+
+typedef enum McBlockState { MC_BLOCK_AVAILABLE, MC_BLOCK_LIVE, MC_BLOCK_FREED } McBlockState;
+
+/* One heap block.  Small blocks live in slabs (mc_heap.c); large ones
+ * alone.  The records stay in ue's memory, out of the guest's reach. */
+typedef struct McBlock {
+    GuestAddr payload;   /* address handed to the guest */
+    u64 size;            /* bytes requested */
+    u32 alloc_stack;     /* stack depot ids (0: none) */
+    u32 free_stack;
+    u8 kind;             /* McAllocKind */
+    u8 state;            /* McBlockState */
+    u8 leak_mark;        /* leak check scratch */
+    u8 pad;
+    u32 qnext;           /* quarantine link */
+} McBlock;
+
+/* ---- options (mc_main.c) ---- */
+
+typedef enum { MC_LEAK_NO, MC_LEAK_SUMMARY, MC_LEAK_FULL } McLeakCheck;
+
+typedef struct McOptions {
+    McLeakCheck leak_check;
+    u32 show_leak_kinds;      /* bit per McLeakKind */
+    u32 errors_for_leak_kinds;
+    int error_exitcode;       /* 0: the program's own status */
+    u64 freelist_vol;         /* quarantine bytes */
+    u32 num_callers;
+    bool partial_loads_ok;
+} McOptions;
+
+extern McOptions mc_opts;
+extern GuestProcess *mc_proc;
+
+/* ---- shadow (mc_shadow.c) ---- */
+
+/* Mark [a, a+len) addressable (0) or not (code). */
+void mc_shadow_unpoison(GuestAddr a, u64 len);
+void mc_shadow_poison(GuestAddr a, u64 len, u8 code);
+/* First unaddressable byte of [a, a+len), or 0 if all are addressable;
+ * *code gets its shadow code. */
+GuestAddr mc_shadow_first_bad(GuestAddr a, u64 len, u8 *code);
+
+/* ---- instrumentation (mc_instrument.c) ---- */
+
+IrBlock *mc_instrument(GuestProcess *p, IrBlock *blk, Arena *arena);
+
+/* ---- heap (mc_heap.c) ---- */
+
+bool mc_heap_init(void);
+/* Allocate/free for the guest; cpu is the thread asking (for stacks). */
+GuestAddr mc_heap_alloc(GuestCpu *cpu, u64 size, u64 align, McAllocKind kind, bool zero);
+void mc_heap_free(GuestCpu *cpu, GuestAddr p, McAllocKind kind, const char *fn);
+/* The block containing a (live, freed or its redzones), or NULL. */
+McBlock *mc_heap_find(GuestAddr a);
+bool mc_heap_contains(GuestAddr a);
+/* Visit every live block. */
+void mc_heap_each_live(void (*fn)(McBlock *b, void *ctx), void *ctx);
+/* Totals for the heap summary. */
+void mc_heap_totals(u64 *allocs, u64 *frees, u64 *bytes);
+
+/* ---- function redirection (mc_redirect.c) ---- */
+
+bool mc_redirect(GuestProcess *p, GuestAddr pc, IrBuilder *b);
+
+/* ---- errors (mc_errors.c) ---- */
+
+/* The current guest stack of cpu at pc, as a depot id. */
+u32 mc_stack_here(GuestCpu *cpu, GuestAddr pc);
+void mc_report_access(GuestCpu *cpu, GuestAddr pc, GuestAddr addr, unsigned size, bool write);
+void mc_report_free(GuestCpu *cpu, GuestAddr pc, GuestAddr addr, const char *fn, const McBlock *b, bool mismatch);
+void mc_report_fishy(GuestCpu *cpu, GuestAddr pc, const char *fn, const char *arg, i64 value);
+void mc_report_overlap(GuestCpu *cpu, GuestAddr pc, const char *fn, GuestAddr dst, GuestAddr src, u64 n);
+/* Errors reported so far (repeats included, suppressed ones not). */
+u32 mc_error_count(void);
+
+/* ---- leaks (mc_leak.c) ---- */
+
+typedef enum McLeakKind { MC_LEAK_DEFINITE, MC_LEAK_INDIRECT, MC_LEAK_POSSIBLE, MC_LEAK_REACHABLE } McLeakKind;
+/* Run the leak check; returns the number of leak errors that count as
+ * errors (--errors-for-leak-kinds). */
+u32 mc_leak_check(GuestProcess *p);
+
+/* The GuestCpu of the calling thread, from a helper's env. */
+static inline GuestCpu *mc_cpu_of(void *env) { return (GuestCpu *)env; }
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * mc_errors.c — memcheck's errors: what each kind says (in memcheck's own
+ * words, since developers and CI scripts already read them), how an
+ * address is described relative to heap blocks, and the hand-off to the
+ * debug layer's reporter (text, XML, SARIF, suppressions, de-duplication).
+ */
+#include "tool/memcheck/mc.h"
+
+#include "debug/debug.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+DbgReporter *mc_reporter;
+
+u32 mc_stack_here(GuestCpu *cpu, GuestAddr pc)
+{
+    GuestAddr pcs[DBG_MAX_STACK];
+    GuestAddr saved = cpu->regs.rip;
+    cpu->regs.rip = pc;
+    u32 n = dbg_unwind_cpu(cpu, pcs, UE_MIN(mc_opts.num_callers + 4, (u32)DBG_MAX_STACK));
+    cpu->regs.rip = saved;
+    return dbg_depot_put(pcs, n);
+}
+
+static void set_stack(DbgError *e, u32 id)
+{
+    e->pcs = dbg_depot_get(id, &e->npcs);
+}
+
+static void add_aux(DbgError *e, const char *text, u32 stack)
+{
+    DbgAux *a = &e->aux[e->naux++];
+    a->text = text;
+    a->pcs = stack ? dbg_depot_get(stack, &a->npcs) : NULL;
+    if (!stack)
+        a->npcs = 0;
+}
+
+/* The "Address 0x... is ..." lines for addr; text buffers come from bufs. */
+static void describe(DbgError *e, GuestAddr addr, char bufs[3][160])
+{
+    McBlock *b = mc_heap_find(addr);
+    if (!b || (b->state == MC_BLOCK_AVAILABLE && !b->free_stack)) {
+        snprintf(bufs[0], 160, "Address 0x%llx is not stack'd, malloc'd or (recently) free'd", (unsigned long long)addr);
+        add_aux(e, bufs[0], 0);
+        return;
+    }
+    const char *where;
+    u64 off;
+    if (addr < b->payload) {
+        where = "before";
+        off = b->payload - addr;
+    } else if (addr >= b->payload + b->size) {
+        where = "after";
+        off = addr - (b->payload + b->size);
+    } else {
+        where = "inside";
+        off = addr - b->payload;
+    }
+    bool freed = b->state != MC_BLOCK_LIVE;
+    snprintf(bufs[0], 160, "Address 0x%llx is %llu bytes %s a block of size %llu %s", (unsigned long long)addr,
+             (unsigned long long)off, where, (unsigned long long)b->size, freed ? "free'd" : "alloc'd");
+    add_aux(e, bufs[0], freed ? b->free_stack : b->alloc_stack);
+    if (freed)
+        add_aux(e, "Block was alloc'd at", b->alloc_stack);
+}
+
+static void report(DbgError *e)
+{
+    if (mc_reporter)
+        dbg_report_error(mc_reporter, e);
+}
+
+void mc_report_access(GuestCpu *cpu, GuestAddr pc, GuestAddr addr, unsigned size, bool write)
+{
+    char what[64], supp[16], bufs[3][160];
+    DbgError e = {0};
+    snprintf(what, sizeof what, "Invalid %s of size %u", write ? "write" : "read", size);
+    snprintf(supp, sizeof supp, "Addr%u", size);
+    e.kind = write ? "InvalidWrite" : "InvalidRead";
+    e.what = what;
+    e.supp_kind = supp;
+    set_stack(&e, mc_stack_here(cpu, pc));
+    describe(&e, addr, bufs);
+    report(&e);
+}
+
+void mc_report_free(GuestCpu *cpu, GuestAddr pc, GuestAddr addr, const char *fn, const McBlock *b, bool mismatch)
+{
+    char bufs[3][160];
+    DbgError e = {0};
+    e.kind = mismatch ? "MismatchedFree" : "InvalidFree";
+    e.what = mismatch ? "Mismatched free() / delete / delete []" : "Invalid free() / delete / delete[] / realloc()";
+    e.supp_kind = "Free";
+    (void)fn;
+    set_stack(&e, mc_stack_here(cpu, pc));
+    if (mismatch && b) {
+        snprintf(bufs[0], 160, "Address 0x%llx is 0 bytes inside a block of size %llu alloc'd",
+                 (unsigned long long)addr, (unsigned long long)b->size);
+        add_aux(&e, bufs[0], b->alloc_stack);
+    } else {
+        describe(&e, addr, bufs);
+    }
+    report(&e);
+}
+
+void mc_report_fishy(GuestCpu *cpu, GuestAddr pc, const char *fn, const char *arg, i64 value)
+{
+    char what[160];
+    DbgError e = {0};
+    snprintf(what, sizeof what, "Argument '%s' of function %s has a fishy (possibly negative) value: %lld", arg, fn,
+             (long long)value);
+    e.kind = "FishyValue";
+    e.what = what;
+    e.supp_kind = "FishyValue";
+    set_stack(&e, mc_stack_here(cpu, pc));
+    report(&e);
+}
+
+void mc_report_overlap(GuestCpu *cpu, GuestAddr pc, const char *fn, GuestAddr dst, GuestAddr src, u64 n)
+{
+    char what[160];
+    DbgError e = {0};
+    snprintf(what, sizeof what, "Source and destination overlap in %s(0x%llx, 0x%llx, %llu)", fn,
+             (unsigned long long)dst, (unsigned long long)src, (unsigned long long)n);
+    e.kind = "Overlap";
+    e.what = what;
+    e.supp_kind = "Overlap";
+    set_stack(&e, mc_stack_here(cpu, pc));
+    report(&e);
+}
+
+u32 mc_error_count(void)
+{
+    u64 errors = 0, contexts, supp, supp_ctx;
+    if (mc_reporter)
+        dbg_report_counts(mc_reporter, &errors, &contexts, &supp, &supp_ctx);
+    return (u32)errors;
+}

@@ -1,0 +1,311 @@
+/*
+ * mc_leak.c — the leak check at exit, memcheck's definitions:
+ *
+ *   still reachable   a pointer to its start is in a root or a reachable block
+ *   possibly lost     only pointers into its middle were found
+ *   definitely lost   no pointer at all
+ *   indirectly lost   reachable only through definitely lost blocks
+ *
+ * Roots: the guest threads' registers and every readable and writable
+ * guest mapping except the heap (stacks, .data, .bss, anonymous mappings).
+ * Blocks are scanned when reached.  Then each unreached block, in address
+ * order, claims the unreached blocks only it leads to as indirectly lost
+ * (memcheck's cliques); what is left is definitely lost.
+ *
+ * Loss records group blocks by kind and allocation stack, printed smallest
+ * first, as memcheck does.
+ */
+#include "tool/memcheck/mc.h"
+
+#include "debug/debug.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+extern DbgReporter *mc_reporter;
+
+enum { UNREACHED, POSSIBLE, REACHABLE, INDIRECT, DEFINITE };
+
+/* n with thousands separators, as memcheck prints byte and block counts. */
+static const char *commas(u64 n, char *buf)
+{
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n), o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+typedef struct Blk {
+    McBlock *b;
+    u32 state;
+    u32 leader;      /* INDIRECT: the definitely lost block it hangs off */
+    u64 indirect;    /* DEFINITE: bytes it makes indirectly lost */
+} Blk;
+
+typedef struct Scan {
+    Blk *v;
+    u32 n, cap;
+    u32 *work;
+    u32 nwork, cap_work;
+} Scan;
+
+static void collect(McBlock *b, void *ctx)
+{
+    Scan *s = ctx;
+    VEC_PUSH(s->v, s->n, s->cap, ((Blk){.b = b}));
+}
+
+static int by_addr(const void *x, const void *y)
+{
+    GuestAddr a = ((const Blk *)x)->b->payload, b = ((const Blk *)y)->b->payload;
+    return a < b ? -1 : a > b;
+}
+
+/* The block containing v (start or interior), or -1. */
+static i64 find(const Scan *s, u64 v)
+{
+    u32 lo = 0, hi = s->n;
+    while (lo < hi) {
+        u32 mid = (lo + hi) / 2;
+        const McBlock *b = s->v[mid].b;
+        if (v < b->payload)
+            hi = mid;
+        else if (v >= b->payload + (b->size ? b->size : 1))
+            lo = mid + 1;
+        else
+            return mid;
+    }
+    return -1;
+}
+
+/* A pointer value seen while marking from roots or reachable blocks. */
+static void see(Scan *s, u64 v, bool from_possible)
+{
+    i64 i = find(s, v);
+    if (i < 0)
+        return;
+    Blk *k = &s->v[i];
+    u32 want = (v == k->b->payload && !from_possible) ? REACHABLE : POSSIBLE;
+    if (k->state >= want)
+        return;
+    k->state = want;
+    VEC_PUSH(s->work, s->nwork, s->cap_work, (u32)i);
+}
+
+static void scan_range(Scan *s, GuestAddr a, u64 len, void (*fn)(Scan *, u64, u32), u32 arg)
+{
+    for (GuestAddr p = UE_ALIGN_UP(a, 8); p + 8 <= a + len; p += 8)
+        fn(s, *(const u64 *)(uintptr_t)p, arg);
+}
+
+/* Scan a root mapping, skipping pages never touched (they hold only
+ * zeros): a program may map gigabytes it never uses. */
+static void scan_root_region(Scan *s, GuestAddr start, GuestAddr end, void (*fn)(Scan *, u64, u32))
+{
+    enum { CHUNK = 512 * 4096 };
+    unsigned char vec[512];
+    for (GuestAddr c = start; c < end; c += CHUNK) {
+        u64 len = UE_MIN((u64)CHUNK, end - c);
+        if (mincore((void *)(uintptr_t)c, len, vec) != 0) {
+            scan_range(s, c, len, fn, false);
+            continue;
+        }
+        for (u64 pg = 0; pg * 4096 < len; pg++)
+            if (vec[pg] & 1)
+                scan_range(s, c + pg * 4096, UE_MIN(4096ull, len - pg * 4096), fn, false);
+    }
+}
+
+static void see_root(Scan *s, u64 v, u32 arg)
+{
+    see(s, v, arg);
+}
+
+static void mark_from_roots(Scan *s, GuestProcess *p)
+{
+    /* Registers of the (current) guest thread. */
+    GuestCpu *cpu = exec_current();
+    if (cpu)
+        for (int r = 0; r < 16; r++)
+            see(s, cpu->regs.gpr[r], false);
+    MemSpace *m = &p->mem;
+    pthread_mutex_lock(&m->lock);
+    for (u32 i = 0; i < m->n; i++) {
+        const MemRegion *r = &m->r[i];
+        if ((r->prot & (PROT_READ | PROT_WRITE)) != (PROT_READ | PROT_WRITE) || mc_heap_contains(r->start))
+            continue;
+        scan_root_region(s, r->start, r->end, see_root);
+    }
+    pthread_mutex_unlock(&m->lock);
+    while (s->nwork) {
+        Blk *k = &s->v[s->work[--s->nwork]];
+        scan_range(s, k->b->payload, k->b->size, see_root, k->state == POSSIBLE);
+    }
+}
+
+/* Clique pass from one unreached leader. */
+static void claim(Scan *s, u64 v, u32 leader)
+{
+    i64 i = find(s, v);
+    if (i < 0 || (u32)i == leader || s->v[i].state != UNREACHED)
+        return;
+    s->v[i].state = INDIRECT;
+    s->v[i].leader = leader;
+    s->v[leader].indirect += s->v[i].b->size;
+    VEC_PUSH(s->work, s->nwork, s->cap_work, (u32)i);
+}
+
+static void find_cliques(Scan *s)
+{
+    for (u32 i = 0; i < s->n; i++) {
+        if (s->v[i].state != UNREACHED)
+            continue;
+        s->v[i].state = DEFINITE;
+        VEC_PUSH(s->work, s->nwork, s->cap_work, i);
+        while (s->nwork) {
+            Blk *k = &s->v[s->work[--s->nwork]];
+            scan_range(s, k->b->payload, k->b->size, claim, i);
+        }
+    }
+}
+
+typedef struct Record {
+    u32 kind;        /* McLeakKind */
+    u32 stack;
+    u64 bytes, indirect, blocks;
+} Record;
+
+static int by_bytes(const void *x, const void *y)
+{
+    const Record *a = x, *b = y;
+    u64 ta = a->bytes + a->indirect, tb = b->bytes + b->indirect;
+    return ta < tb ? -1 : ta > tb ? 1 : (a->kind > b->kind) - (a->kind < b->kind);
+}
+
+static u32 kind_of(u32 state)
+{
+    switch (state) {
+    case DEFINITE: return MC_LEAK_DEFINITE;
+    case INDIRECT: return MC_LEAK_INDIRECT;
+    case POSSIBLE: return MC_LEAK_POSSIBLE;
+    default: return MC_LEAK_REACHABLE;
+    }
+}
+
+static const char *const kind_words[] = {"definitely lost", "indirectly lost", "possibly lost", "still reachable"};
+static const char *const kind_xml[] = {"Leak_DefinitelyLost", "Leak_IndirectlyLost", "Leak_PossiblyLost",
+                                       "Leak_StillReachable"};
+static const char *const kind_short[] = {"definite", "indirect", "possible", "reachable"};
+
+static u32 build_records(Scan *s, Record **out)
+{
+    Record *rec = NULL;
+    u32 n = 0, cap = 0;
+    for (u32 i = 0; i < s->n; i++) {
+        u32 kind = kind_of(s->v[i].state);
+        u32 stack = s->v[i].b->alloc_stack;
+        u32 j;
+        for (j = 0; j < n; j++)
+            if (rec[j].kind == kind && rec[j].stack == stack)
+                break;
+        if (j == n)
+            VEC_PUSH(rec, n, cap, ((Record){.kind = kind, .stack = stack}));
+        rec[j].bytes += s->v[i].b->size;
+        rec[j].indirect += s->v[i].indirect;
+        rec[j].blocks++;
+    }
+    qsort(rec, n, sizeof *rec, by_bytes);
+    *out = rec;
+    return n;
+}
+
+static u32 report_records(Record *rec, u32 n)
+{
+    u32 errors = 0, shown = 0;
+    for (u32 i = 0; i < n; i++)
+        if (mc_opts.show_leak_kinds & (1u << rec[i].kind))
+            shown++;
+    for (u32 i = 0, k = 0; i < n; i++) {
+        Record *r = &rec[i];
+        if (!(mc_opts.show_leak_kinds & (1u << r->kind)))
+            continue;
+        char what[200];
+        char c1[32], c2[32], c3[32], c4[32], c5[32], c6[32];
+        if (r->indirect)
+            snprintf(what, sizeof what, "%s (%s direct, %s indirect) bytes in %s blocks are %s in loss record %s of %s",
+                     commas(r->bytes + r->indirect, c1), commas(r->bytes, c2), commas(r->indirect, c3),
+                     commas(r->blocks, c4), kind_words[r->kind], commas(++k, c5), commas(shown, c6));
+        else
+            snprintf(what, sizeof what, "%s bytes in %s blocks are %s in loss record %s of %s", commas(r->bytes, c1),
+                     commas(r->blocks, c2), kind_words[r->kind], commas(++k, c3), commas(shown, c4));
+        DbgError e = {.kind = kind_xml[r->kind], .what = what, .supp_kind = "Leak", .leak_kind = kind_short[r->kind],
+                      .leaked_bytes = r->bytes + r->indirect, .leaked_blocks = r->blocks, .unique = true};
+        e.pcs = dbg_depot_get(r->stack, &e.npcs);
+        if (dbg_report_error(mc_reporter, &e) && (mc_opts.errors_for_leak_kinds & (1u << r->kind)))
+            errors++;
+    }
+    return errors;
+}
+
+u32 mc_leak_check(GuestProcess *p)
+{
+    Scan s = {0};
+    mc_heap_each_live(collect, &s);
+    u64 allocs, frees, bytes;
+    mc_heap_totals(&allocs, &frees, &bytes);
+    u64 in_use = 0;
+    for (u32 i = 0; i < s.n; i++)
+        in_use += s.v[i].b->size;
+    dbg_report_line(mc_reporter, "%s", "");
+    dbg_report_line(mc_reporter, "HEAP SUMMARY:");
+    char c1[32], c2[32], c3[32];
+    dbg_report_line(mc_reporter, "    in use at exit: %s bytes in %s blocks", commas(in_use, c1), commas(s.n, c2));
+    dbg_report_line(mc_reporter, "  total heap usage: %s allocs, %s frees, %s bytes allocated", commas(allocs, c1),
+                    commas(frees, c2), commas(bytes, c3));
+    dbg_report_line(mc_reporter, "%s", "");
+    if (s.n == 0) {
+        dbg_report_line(mc_reporter, "All heap blocks were freed -- no leaks are possible");
+        dbg_report_line(mc_reporter, "%s", "");
+        return 0;
+    }
+    if (mc_opts.leak_check == MC_LEAK_NO)
+        return 0;
+    qsort(s.v, s.n, sizeof *s.v, by_addr);
+    mark_from_roots(&s, p);
+    find_cliques(&s);
+    Record *rec;
+    u32 nrec = build_records(&s, &rec);
+    u32 errors = 0;
+    if (mc_opts.leak_check == MC_LEAK_FULL)
+        errors = report_records(rec, nrec);
+    u64 bytes_of[4] = {0}, blocks_of[4] = {0};
+    for (u32 i = 0; i < nrec; i++) {
+        bytes_of[rec[i].kind] += rec[i].bytes;
+        blocks_of[rec[i].kind] += rec[i].blocks;
+    }
+    dbg_report_line(mc_reporter, "LEAK SUMMARY:");
+    static const char *const labels[] = {"   definitely lost", "   indirectly lost", "     possibly lost",
+                                         "   still reachable"};
+    for (int k = 0; k < 4; k++)
+        dbg_report_line(mc_reporter, "%s: %s bytes in %s blocks", labels[k], commas(bytes_of[k], c1),
+                        commas(blocks_of[k], c2));
+    dbg_report_line(mc_reporter, "        suppressed: 0 bytes in 0 blocks");
+    if (mc_opts.leak_check != MC_LEAK_FULL)
+        dbg_report_line(mc_reporter, "Rerun with --leak-check=full to see details of leaked memory");
+    else if (bytes_of[MC_LEAK_REACHABLE] && !(mc_opts.show_leak_kinds & (1u << MC_LEAK_REACHABLE)))
+        dbg_report_line(mc_reporter, "Reachable blocks (those to which a pointer was found) are not shown.");
+    if (bytes_of[MC_LEAK_REACHABLE] && !(mc_opts.show_leak_kinds & (1u << MC_LEAK_REACHABLE)) &&
+        mc_opts.leak_check == MC_LEAK_FULL)
+        dbg_report_line(mc_reporter, "To see them, rerun with: --leak-check=full --show-leak-kinds=all");
+    dbg_report_line(mc_reporter, "%s", "");
+    free(rec);
+    free(s.v);
+    free(s.work);
+    return errors;
+}

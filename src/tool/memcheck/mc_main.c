@@ -1,0 +1,281 @@
+/*
+ * mc_main.c — the memcheck tool: its options (Valgrind's names and
+ * defaults), start-up (shadow, heap, reporter), the hooks it gives the
+ * core, and the end of the run (leak check, error summary, exit status).
+ */
+#include "tool/memcheck/mc.h"
+
+#include "debug/debug.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+McOptions mc_opts = {
+    .leak_check = MC_LEAK_SUMMARY,
+    .show_leak_kinds = 1u << MC_LEAK_DEFINITE | 1u << MC_LEAK_POSSIBLE,
+    .errors_for_leak_kinds = 1u << MC_LEAK_DEFINITE | 1u << MC_LEAK_POSSIBLE,
+    .freelist_vol = 20000000,
+    .num_callers = 12,
+    .partial_loads_ok = true,
+};
+GuestProcess *mc_proc;
+extern DbgReporter *mc_reporter;
+
+static struct {
+    bool xml;
+    const char *xml_file;
+    const char *sarif_file;
+    const char *supp_files[32];
+    u32 nsupp;
+    int gen_supp;
+} cfg;
+
+void mc_object_hook(void *ctx, DbgObject *o);
+
+/* "definite,possible", "all", "none" -> a McLeakKind bit set, or -1. */
+static int leak_kinds(const char *s)
+{
+    if (!strcmp(s, "all"))
+        return 15;
+    if (!strcmp(s, "none"))
+        return 0;
+    static const char *const names[] = {"definite", "indirect", "possible", "reachable"};
+    int set = 0;
+    char *copy = ue_strdup(s), *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int k;
+        for (k = 0; k < 4 && strcmp(t, names[k]); k++)
+            ;
+        if (k == 4) {
+            free(copy);
+            return -1;
+        }
+        set |= 1 << k;
+    }
+    free(copy);
+    return set;
+}
+
+static bool yes_no(const char *v, bool *out)
+{
+    if (!strcmp(v, "yes") || !strcmp(v, "no")) {
+        *out = v[0] == 'y';
+        return true;
+    }
+    return false;
+}
+
+static int bad(const char *what, const char *arg)
+{
+    ue_log("bad value for %s: '%s'", what, arg);
+    return 2 + 2;
+}
+
+static int mc_option(const char *arg)
+{
+    const char *v;
+#define OPT(name) (!strncmp(arg, name "=", sizeof name) && (v = arg + sizeof name))
+    if (OPT("--leak-check")) {
+        if (!strcmp(v, "no")) mc_opts.leak_check = MC_LEAK_NO;
+        else if (!strcmp(v, "summary")) mc_opts.leak_check = MC_LEAK_SUMMARY;
+        else if (!strcmp(v, "full") || !strcmp(v, "yes")) mc_opts.leak_check = MC_LEAK_FULL;
+        else return bad("--leak-check", v);
+    } else if (OPT("--show-leak-kinds")) {
+        int k = leak_kinds(v);
+        if (k < 0)
+            return bad("--show-leak-kinds", v);
+        mc_opts.show_leak_kinds = (u32)k;
+    } else if (OPT("--errors-for-leak-kinds")) {
+        int k = leak_kinds(v);
+        if (k < 0)
+            return bad("--errors-for-leak-kinds", v);
+        mc_opts.errors_for_leak_kinds = (u32)k;
+    } else if (OPT("--error-exitcode")) {
+        char *end;
+        long n = strtol(v, &end, 0);
+        if (*end || n < 0 || n > 255)
+            return bad("--error-exitcode", v);
+        mc_opts.error_exitcode = (int)n;
+    } else if (OPT("--freelist-vol")) {
+        char *end;
+        mc_opts.freelist_vol = strtoull(v, &end, 0);
+        if (*end)
+            return bad("--freelist-vol", v);
+    } else if (OPT("--num-callers")) {
+        char *end;
+        long n = strtol(v, &end, 0);
+        if (*end || n < 1 || n > 500)
+            return bad("--num-callers", v);
+        mc_opts.num_callers = (u32)n;
+    } else if (OPT("--partial-loads-ok")) {
+        if (!yes_no(v, &mc_opts.partial_loads_ok))
+            return bad("--partial-loads-ok", v);
+    } else if (OPT("--xml")) {
+        if (!yes_no(v, &cfg.xml))
+            return bad("--xml", v);
+    } else if (OPT("--xml-file")) {
+        cfg.xml_file = v;
+    } else if (OPT("--sarif-file")) {
+        cfg.sarif_file = v;
+    } else if (OPT("--suppressions")) {
+        if (cfg.nsupp == UE_ARRAY_LEN(cfg.supp_files))
+            return bad("--suppressions (too many)", v);
+        cfg.supp_files[cfg.nsupp++] = v;
+    } else if (OPT("--gen-suppressions")) {
+        if (!strcmp(v, "all")) cfg.gen_supp = 1;
+        else if (!strcmp(v, "no")) cfg.gen_supp = 0;
+        else return bad("--gen-suppressions (no|all)", v);
+    } else {
+        return 0;
+    }
+#undef OPT
+    return 1;
+}
+
+static bool mc_init(GuestProcess *p, const char *const *argv)
+{
+    mc_proc = p;
+    int e = mem_reserve_shadow();
+    if (e < 0) {
+        ue_log("memcheck: cannot reserve shadow memory: %s", strerror(-e));
+        return false;
+    }
+    if (!mc_heap_init())
+        return false;
+    if (cfg.xml && !cfg.xml_file) {
+        ue_log("--xml=yes needs --xml-file=FILE");
+        return false;
+    }
+    int xml_fd = -1;
+    if (cfg.xml) {
+        xml_fd = open(cfg.xml_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (xml_fd < 0) {
+            ue_log("cannot open --xml-file '%s': %s", cfg.xml_file, strerror(errno));
+            return false;
+        }
+    }
+    DbgReportConfig rc = {.tool = "Memcheck", .fd = ue_log_fd(), .xml_fd = xml_fd, .sarif_path = cfg.sarif_file,
+                          .pid = getpid(), .ppid = getppid(), .num_callers = mc_opts.num_callers,
+                          .gen_suppressions = cfg.gen_supp, .argv = argv};
+    mc_reporter = dbg_reporter_new(&rc);
+    for (u32 i = 0; i < cfg.nsupp; i++) {
+        char err[256];
+        if (dbg_reporter_add_suppressions(mc_reporter, cfg.supp_files[i], err, sizeof err) < 0) {
+            ue_log("%s", err);
+            return false;
+        }
+    }
+    char command[1024] = "Command:";
+    size_t n = strlen(command);
+    for (u32 i = 0; argv && argv[i] && n < sizeof command - 2; i++)
+        n += (size_t)snprintf(command + n, sizeof command - n, " %s", argv[i]);
+    const char *preamble[] = {
+        "Memcheck, a memory error detector",
+        "Using ue 0.1.0 (memcheck's checks, on ue's emulator); rerun with -h for help",
+        command,
+        "",
+    };
+    dbg_report_preamble(mc_reporter, preamble, UE_ARRAY_LEN(preamble));
+    dbg_set_object_hook(mc_object_hook, NULL);
+    return true;
+}
+
+/* Keep the shadow in step with the guest's mappings: new memory is
+ * addressable (write-only pages are not readable), unmapped memory forgets
+ * its heap poisoning. */
+static void mc_on_map(GuestAddr addr, u64 len, int prot, int flags)
+{
+    (void)flags;
+    if (mc_heap_contains(addr))
+        return;
+    mem_shadow_discard(addr, len);
+    if ((prot & PROT_WRITE) && !(prot & PROT_READ))
+        mc_shadow_poison(addr, len, MC_SH_NOREAD);
+}
+
+static void mc_on_unmap(GuestAddr addr, u64 len)
+{
+    if (!mc_heap_contains(addr))
+        mem_shadow_discard(addr, len);
+}
+
+static void mc_on_protect(GuestAddr addr, u64 len, int prot)
+{
+    if (mc_heap_contains(addr))
+        return;
+    if ((prot & PROT_WRITE) && !(prot & PROT_READ))
+        mc_shadow_poison(addr, len, MC_SH_NOREAD);
+    else
+        mem_shadow_discard(addr, len);
+}
+
+static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
+{
+    (void)code;
+    char sig_line[96], where[128];
+    const char *abbr = sigabbrev_np(sig);
+    snprintf(sig_line, sizeof sig_line, "Process terminating with default action of signal %d (SIG%s)", sig,
+             abbr ? abbr : "?");
+    dbg_report_line(mc_reporter, "%s", "");
+    dbg_report_line(mc_reporter, "%s", sig_line);
+    if (sig == SIGSEGV || sig == SIGBUS) {
+        snprintf(where, sizeof where, " %s at address 0x%llx",
+                 code == SEGV_MAPERR ? "Access not within mapped region" : "Bad permissions for mapped region",
+                 (unsigned long long)addr);
+        dbg_report_line(mc_reporter, "%s", where);
+    }
+    u32 id = mc_stack_here(cpu, cpu->regs.rip);
+    u32 n;
+    const GuestAddr *pcs = dbg_depot_get(id, &n);
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "==%d== ", getpid());
+    FILE *f = fdopen(dup(ue_log_fd()), "w");
+    if (f) {
+        dbg_print_stack(f, prefix, pcs, n, mc_opts.num_callers, false);
+        fclose(f);
+    }
+}
+
+static int mc_on_exit(GuestProcess *p, int status)
+{
+    u32 leak_errors = mc_leak_check(p);
+    (void)leak_errors;
+    dbg_report_finish(mc_reporter);
+    if (mc_opts.error_exitcode && mc_error_count() > 0)
+        return mc_opts.error_exitcode;
+    return status;
+}
+
+const Tool mc_tool = {
+    .name = "memcheck",
+    .summary = "a memory error detector (heap overflows, use after free, bad frees, leaks)",
+    .option = mc_option,
+    .help = "    --leak-check=no|summary|full     search for memory leaks at exit [summary]\n"
+            "    --show-leak-kinds=kind1,kind2,.. which leak kinds to show [definite,possible]\n"
+            "                                     (definite indirect possible reachable all none)\n"
+            "    --errors-for-leak-kinds=kind1,.. which leak kinds are errors [definite,possible]\n"
+            "    --error-exitcode=N               exit with N if there were errors [0: off]\n"
+            "    --freelist-vol=N                 bytes of freed blocks kept unusable [20000000]\n"
+            "    --num-callers=N                  frames shown per stack [12]\n"
+            "    --partial-loads-ok=yes|no        allow aligned loads partly outside a block [yes]\n"
+            "    --suppressions=FILE              suppress errors described in FILE (repeatable)\n"
+            "    --gen-suppressions=no|all        print a suppression for each error [no]\n"
+            "    --xml=yes --xml-file=FILE        also write Valgrind's XML (protocol 4) to FILE\n"
+            "    --sarif-file=FILE                also write SARIF 2.1.0 to FILE\n",
+    .init = mc_init,
+    .hooks =
+        {
+            .redirect = mc_redirect,
+            .instrument = mc_instrument,
+            .on_map = mc_on_map,
+            .on_unmap = mc_on_unmap,
+            .on_protect = mc_on_protect,
+            .on_fault = mc_on_fault,
+            .on_exit = mc_on_exit,
+        },
+};

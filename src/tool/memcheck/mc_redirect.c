@@ -1,0 +1,247 @@
+/*
+ * mc_redirect.c — memcheck's allocator replacement by function
+ * redirection (DESIGN.md "Heap"; Valgrind's redirection, without a preload
+ * library): when a block starts at an allocator entry point of the C or
+ * C++ runtime, its translation is IR that calls ue's allocator and returns
+ * to the caller instead of the guest's own code.
+ *
+ *   PUT rip, pc                   (the helper records the caller's stack)
+ *   rax = CALL mc_<fn>(rdi, rsi, rdx)
+ *   ret                           (pop the return address, EXIT_IND)
+ *
+ * Which objects: glibc (libc.so.*, or a static program that contains
+ * glibc's __libc_malloc) and the C++ runtimes (libstdc++.so.*, libc++.so.*).
+ * A program's own allocator elsewhere is left alone; it can announce its
+ * blocks with client requests.  Entry points are found by symbol name in
+ * .dynsym/.symtab as each object is mapped (debug layer).
+ */
+#include "tool/memcheck/mc.h"
+
+#include "arch/x86/x86.h"
+#include "debug/debug.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+typedef enum McFn {
+#define FN(id, name, kind) MC_FN_##id,
+#include "tool/memcheck/mc_redirect.def"
+#undef FN
+    MC_NFNS
+} McFn;
+
+static const char *const fn_symbols[MC_NFNS + 1] = {
+#define FN(id, name, kind) name,
+#include "tool/memcheck/mc_redirect.def"
+#undef FN
+};
+
+/* The redirected entry points: a small open-addressed set. */
+static struct {
+    pthread_mutex_t lock;
+    GuestAddr *pc;
+    u8 *fn;
+    u32 mask, n;
+} R = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void add(GuestAddr pc, McFn fn)
+{
+    if (2 * (R.n + 1) > R.mask + 1 || !R.pc) {
+        u32 mask = R.pc ? 2 * R.mask + 1 : 255;
+        GuestAddr *pcs = ue_calloc(mask + 1, sizeof *pcs);
+        u8 *fns = ue_calloc(mask + 1, 1);
+        for (u32 i = 0; R.pc && i <= R.mask; i++) {
+            if (!R.pc[i])
+                continue;
+            u32 j = (u32)ue_hash64(R.pc[i]) & mask;
+            while (pcs[j])
+                j = (j + 1) & mask;
+            pcs[j] = R.pc[i];
+            fns[j] = R.fn[i];
+        }
+        free(R.pc);
+        free(R.fn);
+        R.pc = pcs;
+        R.fn = fns;
+        R.mask = mask;
+    }
+    u32 j = (u32)ue_hash64(pc) & R.mask;
+    while (R.pc[j] && R.pc[j] != pc)
+        j = (j + 1) & R.mask;
+    if (!R.pc[j])
+        R.n++;
+    R.pc[j] = pc;
+    R.fn[j] = (u8)fn;
+}
+
+static int lookup(GuestAddr pc)
+{
+    if (!R.pc)
+        return -1;
+    for (u32 j = (u32)ue_hash64(pc) & R.mask; R.pc[j]; j = (j + 1) & R.mask)
+        if (R.pc[j] == pc)
+            return R.fn[j];
+    return -1;
+}
+
+static void found(void *ctx, u32 i, const DbgSym *sym)
+{
+    (void)ctx;
+    if (!sym->ifunc)
+        add(sym->addr, (McFn)i);
+}
+
+static void ignore(void *ctx, u32 i, const DbgSym *sym)
+{
+    (void)ctx, (void)i, (void)sym;
+}
+
+static bool runtime_object(DbgObject *o)
+{
+    const char *path = dbg_object_path(o);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (!strncmp(base, "libc.so", 7) || !strncmp(base, "libstdc++.so", 12) || !strncmp(base, "libc++.so", 9))
+        return true;
+    /* A static program with glibc inside. */
+    static const char *const probe[] = {"__libc_malloc"};
+    return dbg_find_functions(o, probe, 1, ignore, NULL) > 0;
+}
+
+/* The debug layer's hook: a new object is mapped. */
+void mc_object_hook(void *ctx, DbgObject *o);
+void mc_object_hook(void *ctx, DbgObject *o)
+{
+    (void)ctx;
+    if (!runtime_object(o))
+        return;
+    pthread_mutex_lock(&R.lock);
+    dbg_find_functions(o, fn_symbols, MC_NFNS, found, NULL);
+    pthread_mutex_unlock(&R.lock);
+}
+
+/* ---- the replacements (helpers called from redirected blocks) ---- */
+
+static bool fishy(GuestCpu *cpu, const char *fn, const char *arg, u64 v)
+{
+    if ((i64)v >= 0)
+        return false;
+    mc_report_fishy(cpu, cpu->regs.rip, fn, arg, (i64)v);
+    return true;
+}
+
+static GuestAddr do_realloc(GuestCpu *cpu, GuestAddr p, u64 size, const char *fn)
+{
+    if (!p)
+        return fishy(cpu, fn, "size", size) ? 0 : mc_heap_alloc(cpu, size, 16, MC_ALLOC_MALLOC, false);
+    if (fishy(cpu, fn, "size", size))
+        return 0;
+    McBlock *b = mc_heap_find(p);
+    if (!b || b->state != MC_BLOCK_LIVE || b->payload != p) {
+        mc_report_free(cpu, cpu->regs.rip, p, fn, b, false);
+        return 0;
+    }
+    if (size == 0) { /* glibc: realloc(p, 0) frees p */
+        mc_heap_free(cpu, p, MC_ALLOC_MALLOC, fn);
+        return 0;
+    }
+    GuestAddr n = mc_heap_alloc(cpu, size, 16, MC_ALLOC_MALLOC, false);
+    if (!n)
+        return 0;
+    memcpy((void *)(uintptr_t)n, (const void *)(uintptr_t)p, UE_MIN(size, b->size));
+    mc_heap_free(cpu, p, MC_ALLOC_MALLOC, fn);
+    return n;
+}
+
+static bool bad_alignment(u64 al) { return al == 0 || (al & (al - 1)) || al % sizeof(void *); }
+
+/* One entry for every replacement: fn selects, a/b/c are rdi/rsi/rdx. */
+static u64 h_heap(void *env, u64 which, u64 a, u64 b)
+{
+    GuestCpu *cpu = mc_cpu_of(env);
+    u64 c = cpu->regs.gpr[X86_RDX];
+    switch ((McFn)which) {
+#define ALLOC(fnname, kind, size, align, zero) \
+    return fishy(cpu, fnname, "size", size) ? 0 : mc_heap_alloc(cpu, size, align, kind, zero)
+    case MC_FN_MALLOC: ALLOC("malloc", MC_ALLOC_MALLOC, a, 16, false);
+    case MC_FN_NEW: case MC_FN_NEW_NOTHROW: ALLOC("operator new", MC_ALLOC_NEW, a, 16, false);
+    case MC_FN_NEW_ARRAY: case MC_FN_NEW_ARRAY_NOTHROW: ALLOC("operator new[]", MC_ALLOC_NEW_ARRAY, a, 16, false);
+    case MC_FN_NEW_ALIGNED: case MC_FN_NEW_ALIGNED_NOTHROW: ALLOC("operator new", MC_ALLOC_NEW, a, b, false);
+    case MC_FN_NEW_ARRAY_ALIGNED: case MC_FN_NEW_ARRAY_ALIGNED_NOTHROW:
+        ALLOC("operator new[]", MC_ALLOC_NEW_ARRAY, a, b, false);
+    case MC_FN_VALLOC: ALLOC("valloc", MC_ALLOC_MALLOC, a, 4096, false);
+    case MC_FN_PVALLOC: ALLOC("pvalloc", MC_ALLOC_MALLOC, UE_ALIGN_UP(a, 4096), 4096, false);
+    case MC_FN_MEMALIGN: ALLOC("memalign", MC_ALLOC_MALLOC, b, a, false);
+    case MC_FN_ALIGNED_ALLOC: ALLOC("aligned_alloc", MC_ALLOC_MALLOC, b, a, false);
+#undef ALLOC
+    case MC_FN_CALLOC: {
+        if (fishy(cpu, "calloc", "nmemb", a) || fishy(cpu, "calloc", "size", b))
+            return 0;
+        unsigned __int128 total = (unsigned __int128)a * b;
+        if (total >> 63)
+            return 0; /* overflow: NULL, as glibc */
+        return mc_heap_alloc(cpu, (u64)total, 16, MC_ALLOC_MALLOC, true);
+    }
+    case MC_FN_REALLOC: return do_realloc(cpu, a, b, "realloc");
+    case MC_FN_REALLOCARRAY: {
+        unsigned __int128 total = (unsigned __int128)b * c;
+        if (total >> 63)
+            return 0;
+        return do_realloc(cpu, a, (u64)total, "reallocarray");
+    }
+    case MC_FN_POSIX_MEMALIGN: {
+        if (bad_alignment(b))
+            return EINVAL;
+        GuestAddr p = fishy(cpu, "posix_memalign", "size", c) ? 0 : mc_heap_alloc(cpu, c, b, MC_ALLOC_MALLOC, false);
+        if (!p)
+            return ENOMEM;
+        if (!mem_range_ok(&mc_proc->mem, a, 8, PROT_WRITE)) {
+            mc_report_access(cpu, cpu->regs.rip, a, 8, true);
+            return EINVAL;
+        }
+        *(u64 *)(uintptr_t)a = p;
+        return 0;
+    }
+    case MC_FN_FREE: mc_heap_free(cpu, a, MC_ALLOC_MALLOC, "free"); return 0;
+    case MC_FN_DELETE: case MC_FN_DELETE_SIZED: case MC_FN_DELETE_ALIGNED: case MC_FN_DELETE_SIZED_ALIGNED:
+    case MC_FN_DELETE_NOTHROW: case MC_FN_DELETE_ALIGNED_NOTHROW:
+        mc_heap_free(cpu, a, MC_ALLOC_NEW, "operator delete");
+        return 0;
+    case MC_FN_DELETE_ARRAY: case MC_FN_DELETE_ARRAY_SIZED: case MC_FN_DELETE_ARRAY_ALIGNED:
+    case MC_FN_DELETE_ARRAY_SIZED_ALIGNED: case MC_FN_DELETE_ARRAY_NOTHROW: case MC_FN_DELETE_ARRAY_ALIGNED_NOTHROW:
+        mc_heap_free(cpu, a, MC_ALLOC_NEW_ARRAY, "operator delete[]");
+        return 0;
+    case MC_FN_MALLOC_USABLE_SIZE: {
+        McBlock *blk = a ? mc_heap_find(a) : NULL;
+        return blk && blk->state == MC_BLOCK_LIVE && blk->payload == a ? blk->size : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+static const IrHelper mc_h_heap = {.name = "mc_heap", .fn = (void *)h_heap, .sig = IRH_I_I,
+                                   .flags = IRH_READS_STATE, .nargs = 3};
+
+bool mc_redirect(GuestProcess *p, GuestAddr pc, IrBuilder *b)
+{
+    (void)p;
+    pthread_mutex_lock(&R.lock);
+    int fn = lookup(pc);
+    pthread_mutex_unlock(&R.lock);
+    if (fn < 0)
+        return false;
+    ir_imark(b, pc, 1);
+    ir_put(b, X86_OFF(rip), ir_const(b, IR_I64, pc));
+    u32 rdi = ir_get(b, IR_I64, X86_GPR_OFF(X86_RDI));
+    u32 rsi = ir_get(b, IR_I64, X86_GPR_OFF(X86_RSI));
+    u32 r = ir_call(b, &mc_h_heap, IR_I64, ir_const(b, IR_I64, (u64)fn), rdi, rsi);
+    ir_put(b, X86_GPR_OFF(X86_RAX), r);
+    u32 sp = ir_get(b, IR_I64, X86_GPR_OFF(X86_RSP));
+    u32 ra = ir_load(b, IR_I64, sp);
+    ir_put(b, X86_GPR_OFF(X86_RSP), ir_add(b, sp, ir_const(b, IR_I64, 8)));
+    ir_exit_ind(b, ra, IR_EXIT_RET);
+    return true;
+}

@@ -1,0 +1,46 @@
+/*
+ * mc_shadow.c — reading and writing memcheck's A shadow (encoding in mc.h).
+ *
+ * Ranges need not be granule aligned: a range ending inside a granule makes
+ * it partially addressable (code 1..7) when unpoisoned, which is exactly
+ * how a heap block of 13 bytes ends.  A range starting inside a granule is
+ * only ever poisoned by the heap at redzone boundaries, which are 16-byte
+ * aligned; a partial start granule is left as it was.
+ */
+#include "tool/memcheck/mc.h"
+
+void mc_shadow_unpoison(GuestAddr a, u64 len)
+{
+    if (!len)
+        return;
+    u8 *s = mem_a_shadow(a);
+    GuestAddr end = a + len;
+    u64 full = (UE_ALIGN_DOWN(end, 8) > a ? UE_ALIGN_DOWN(end, 8) - UE_ALIGN_DOWN(a, 8) : 0) / 8;
+    memset(s, 0, full);
+    if (end & 7)
+        s[full] = (u8)(end & 7);
+}
+
+void mc_shadow_poison(GuestAddr a, u64 len, u8 code)
+{
+    if (!len)
+        return;
+    GuestAddr start = UE_ALIGN_UP(a, 8), end = UE_ALIGN_UP(a + len, 8);
+    if (start >= end)
+        return;
+    memset(mem_a_shadow(start), code, (end - start) / 8);
+}
+
+GuestAddr mc_shadow_first_bad(GuestAddr a, u64 len, u8 *code)
+{
+    for (GuestAddr p = a; p < a + len; p++) {
+        i8 v = (i8)*mem_a_shadow(p);
+        if (v == 0)
+            continue;
+        if (v > 0 && (i8)(p & 7) < v)
+            continue;
+        *code = (u8)v;
+        return p;
+    }
+    return 0;
+}
