@@ -24,21 +24,24 @@
  * for some inputs.
  *
  * Host FPU discipline: the host x87 stack is empty between C statements
- * (SysV ABI).  Each block starts with FLDENV of an environment made from
- * the guest's: its control word with every exception masked (the host must
- * never trap, and the caller wants the masked response), its condition
- * codes, no exception flags, TOP 0 and every register empty.  So whatever
- * the instruction does to C0..C3 — set, clear or keep, defined by the
- * manual or not — happens to the guest's values, and callers take all four
+ * (SysV ABI), and ue's own code does not use the x87, so the host FPU's
+ * control word and status word are left holding the guest's between
+ * helpers: precision and rounding control with every exception masked (the
+ * host must never trap, and the caller wants the masked response), the
+ * guest's sticky exception flags and condition codes, TOP 0, all registers
+ * empty.  host_sync checks that with FNSTCW/FNSTSW before each operation
+ * and reloads it (FLDENV) only when it differs — after FNCLEX, FLDENV or a
+ * stack fault in the guest, when a signal handler reset the FPU, or when
+ * ue itself used it.  That keeps FLDENV and FNCLEX (tens of nanoseconds
+ * each) off the common path.  So whatever the instruction does to C0..C3 —
+ * set, clear or keep, defined by the manual or not — happens to the guest's
+ * values, and callers take all four, and the accumulated exception flags,
  * from the returned status word.  One exception: the FLD m80 that put the
  * operands on the host stack clear C1 (and keep C0, C2, C3), so an
  * instruction that leaves C1 alone would lose it — FCOMI's caller knows.
- * Each block ends by clearing the flags and restoring ue's own control word.
  */
 #include "arch/x86/x87_priv.h"
 
-#define HOST_ENTER "fnstcw %[save]\n\tfldenv %[env]\n\t"
-#define HOST_LEAVE "\n\tfnclex\n\tfldcw %[save]"
 #define HOST_CLOBBERS "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "memory"
 
 /* The 28-byte protected-mode environment FLDENV loads. */
@@ -46,12 +49,19 @@ typedef struct HostEnv {
     u32 cw, sw, tw, ip, cs_op, dp, ds;
 } HostEnv;
 
-/* The environment the host runs with: the guest's precision and rounding
- * control with every exception masked, the guest's condition codes, TOP 0,
- * all registers empty, no pointers. */
-static inline HostEnv host_env(u16 cw, u16 sw)
+/* Make the host FPU run with the guest's control word cw (exceptions
+ * masked) and the exception flags and condition codes of its status word
+ * sw, with an empty stack at TOP 0; reload only if it does not already. */
+static inline void host_sync(u16 cw, u16 sw)
 {
-    return (HostEnv){0xffff0000u | cw | FSW_EXC, 0xffff0000u | (sw & FSW_CC), 0xffffffffu, 0, 0, 0, 0xffff0000u};
+    u16 hcw, hsw;
+    u16 want_cw = (u16)((cw & 0x1f00) | 0x7f); /* as FNSTCW reads it back */
+    u16 keep = FSW_EXC | FSW_CC;
+    __asm__ volatile("fnstcw %0\n\tfnstsw %1" : "=m"(hcw), "=m"(hsw));
+    if (UE_LIKELY(hcw == want_cw && (hsw & (keep | FSW_TOP)) == (sw & keep)))
+        return;
+    HostEnv env = {0xffff0000u | want_cw, 0xffff0000u | (sw & keep), 0xffffffffu, 0, 0, 0, 0xffff0000u};
+    __asm__ volatile("fldenv %0" : : "m"(env) : "memory");
 }
 
 /* The largest memory operand: 10 bytes (m80, BCD). */
@@ -67,11 +77,11 @@ typedef struct Mem80 {
  * bytes because AT&T mnemonics swap FSUB/FSUBR (FDIV/FDIVR) in the
  * ST(i)-destination forms. */
 #define ARITH_REG(opc, op, pop_first)                                           \
-    __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t.byte " #opc ", 0xc1 + 8 * " #op "\n\t" \
+    __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t.byte " #opc ", 0xc1 + 8 * " #op "\n\t" \
                      "fnstsw %[sw]\n\t" pop_first "\n\tfstpt %[r]\n\t"          \
-                     "fstp %%st(0)" HOST_LEAVE                                  \
-                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [env] "m"(env)    \
+                     "fstp %%st(0)"                                  \
+                     : [sw] "=m"(sw), [r] "=m"(*res)         \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src)    \
                      : HOST_CLOBBERS)
 /* D8 form: the result is ST(0); DC form: exchange first so ST(0) is it. */
 #define ARITH_D8(op) ARITH_REG(0xd8, op, "")
@@ -79,9 +89,9 @@ typedef struct Mem80 {
 
 /* ST(0) op memory. */
 #define ARITH_MEM(insn)                                                         \
-    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
-                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [env] "m"(env)  \
+    __asm__ volatile("fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" \
+                     : [sw] "=m"(sw), [r] "=m"(*res)         \
+                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src)  \
                      : HOST_CLOBBERS)
 
 #define ARITH_CASES(key, MAC, p, s)                                            \
@@ -117,8 +127,8 @@ static int arith_key(X87Kind kind, bool to_src)
 
 u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *a, const void *src, u16 cw, u16 gsw)
 {
-    u16 sw = 0, save;
-    HostEnv env = host_env(cw, gsw);
+    u16 sw = 0;
+    host_sync(cw, gsw);
     switch (arith_key(kind, to_src) * 8 + (int)op) {
     ARITH_REG_CASES(K_D8, ARITH_D8)
     ARITH_REG_CASES(K_DC, ARITH_DC)
@@ -134,30 +144,30 @@ u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *
 /* ---- compares ---- */
 
 #define COMPARE_REG(insn)                                                       \
-    __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1)\n\tfnstsw %[sw]\n\t" \
-                     "fstp %%st(0)\n\tfstp %%st(0)" HOST_LEAVE                  \
-                     : [sw] "=m"(sw), [save] "=m"(save)                         \
-                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [env] "m"(env)  \
+    __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1)\n\tfnstsw %[sw]\n\t" \
+                     "fstp %%st(0)\n\tfstp %%st(0)"                  \
+                     : [sw] "=m"(sw)                         \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src)  \
                      : HOST_CLOBBERS)
 #define COMPARE_MEM(insn)                                                       \
-    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstp %%st(0)" HOST_LEAVE \
-                     : [sw] "=m"(sw), [save] "=m"(save)                         \
-                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [env] "m"(env) \
+    __asm__ volatile("fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstp %%st(0)" \
+                     : [sw] "=m"(sw)                         \
+                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src) \
                      : HOST_CLOBBERS)
 /* FCOMI/FUCOMI: ZF, PF, CF captured right after. */
 #define COMPARE_EFL(insn)                                                       \
-    __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1), %%st\n\t"   \
+    __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1), %%st\n\t"   \
                      "setz %[zf]\n\tsetp %[pf]\n\tsetc %[cf]\n\tfnstsw %[sw]\n\t"     \
-                     "fstp %%st(0)\n\tfstp %%st(0)" HOST_LEAVE                  \
-                     : [sw] "=m"(sw), [save] "=m"(save), [zf] "=m"(zf), [pf] "=m"(pf), [cf] "=m"(cf) \
-                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [env] "m"(env)  \
+                     "fstp %%st(0)\n\tfstp %%st(0)"                  \
+                     : [sw] "=m"(sw), [zf] "=m"(zf), [pf] "=m"(pf), [cf] "=m"(cf) \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src)  \
                      : HOST_CLOBBERS, "cc")
 
 u16 x87_host_compare(X87Kind kind, unsigned how, const F80 *a, const void *src, u64 *eflags, u16 cw, u16 gsw)
 {
-    u16 sw = 0, save;
+    u16 sw = 0;
     u8 zf = 0, pf = 0, cf = 0;
-    HostEnv env = host_env(cw, gsw);
+    host_sync(cw, gsw);
     switch (kind) {
     case X87_REG:
         if (how & X87_CMP_EFLAGS) {
@@ -185,15 +195,15 @@ u16 x87_host_compare(X87Kind kind, unsigned how, const F80 *a, const void *src, 
 /* ---- loads and stores ---- */
 
 #define LOAD_MEM(insn)                                                          \
-    __asm__ volatile(HOST_ENTER insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
-                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [m] "m"(*(const Mem80 *)src), [env] "m"(env)               \
+    __asm__ volatile(insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" \
+                     : [sw] "=m"(sw), [r] "=m"(*res)         \
+                     : [m] "m"(*(const Mem80 *)src)               \
                      : HOST_CLOBBERS)
 
 u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw, u16 gsw)
 {
-    u16 sw = 0, save;
-    HostEnv env = host_env(cw, gsw);
+    u16 sw = 0;
+    host_sync(cw, gsw);
     switch (kind) {
     case X87_M32FP: LOAD_MEM("flds"); break;
     case X87_M64FP: LOAD_MEM("fldl"); break;
@@ -208,15 +218,15 @@ u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw, u16 gsw)
 }
 
 #define LOAD_CONST(insn)                                                        \
-    __asm__ volatile(HOST_ENTER insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
-                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [env] "m"(env)                                             \
+    __asm__ volatile(insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" \
+                     : [sw] "=m"(sw), [r] "=m"(*res)         \
+                     :                                              \
                      : HOST_CLOBBERS)
 
 u16 x87_host_const(unsigned which, F80 *res, u16 cw, u16 gsw)
 {
-    u16 sw = 0, save;
-    HostEnv env = host_env(cw, gsw);
+    u16 sw = 0;
+    host_sync(cw, gsw);
     switch (which) {
     case X87_C_1: LOAD_CONST("fld1"); break;
     case X87_C_L2T: LOAD_CONST("fldl2t"); break;
@@ -233,15 +243,15 @@ u16 x87_host_const(unsigned which, F80 *res, u16 cw, u16 gsw)
 /* The popping form of each store, so every one leaves the host stack
  * empty; popping does not change the flags the store set. */
 #define STORE_MEM(insn)                                                         \
-    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]" HOST_LEAVE \
-                     : [sw] "=m"(sw), [m] "=m"(*(Mem80 *)dst), [save] "=m"(save) \
-                     : [a] "m"(*a), [env] "m"(env)                                \
+    __asm__ volatile("fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]" \
+                     : [sw] "=m"(sw), [m] "=m"(*(Mem80 *)dst) \
+                     : [a] "m"(*a)                                \
                      : HOST_CLOBBERS)
 
 u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw, u16 gsw)
 {
-    u16 sw = 0, save;
-    HostEnv env = host_env(cw, gsw);
+    u16 sw = 0;
+    host_sync(cw, gsw);
     switch (kind) {
     case X87_M32FP: STORE_MEM("fstps"); break;
     case X87_M64FP: STORE_MEM("fstpl"); break;
@@ -260,15 +270,15 @@ u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw, u16 gsw)
 /* ---- D9 E0..FF: the rest of the instruction set ---- */
 
 #define UNARY(insn)                                                             \
-    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" HOST_LEAVE \
-                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [a] "m"(*a), [env] "m"(env)                                \
+    __asm__ volatile("fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" \
+                     : [sw] "=m"(sw), [r] "=m"(*res)         \
+                     : [a] "m"(*a)                                \
                      : HOST_CLOBBERS)
 
 u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw, u16 gsw)
 {
-    u16 sw = 0, save;
-    HostEnv env = host_env(cw, gsw);
+    u16 sw = 0;
+    host_sync(cw, gsw);
     switch (op) {
     case 0x04: UNARY("ftst"); break;
     case 0x05: UNARY("fxam"); break;
@@ -285,17 +295,17 @@ u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw, u16 gsw)
 /* ST(0) = a, ST(1) = b.  keep: the instruction leaves both registers (the
  * result is ST(0), then ST(1) is dropped) or pops (the result is ST(0)). */
 #define BINARY(insn, after)                                                     \
-    __asm__ volatile(HOST_ENTER "fldt %[b]\n\tfldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" after HOST_LEAVE \
-                     : [sw] "=m"(sw), [r] "=m"(*res), [save] "=m"(save)         \
-                     : [a] "m"(*a), [b] "m"(*b), [env] "m"(env)                   \
+    __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" after \
+                     : [sw] "=m"(sw), [r] "=m"(*res)         \
+                     : [a] "m"(*a), [b] "m"(*b)                   \
                      : HOST_CLOBBERS)
 #define BINARY_KEEP(insn) BINARY(insn, "\n\tfstp %%st(0)")
 #define BINARY_POP(insn) BINARY(insn, "")
 
 u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw, u16 gsw)
 {
-    u16 sw = 0, save;
-    HostEnv env = host_env(cw, gsw);
+    u16 sw = 0;
+    host_sync(cw, gsw);
     switch (op) {
     case 0x11: BINARY_POP("fyl2x"); break;
     case 0x13: BINARY_POP("fpatan"); break;
@@ -311,17 +321,17 @@ u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw, u
 /* FPTAN and FSINCOS push only when C2 is clear; the asm looks at the status
  * word it just stored to know how many values to take off the host stack. */
 #define SPLIT(insn, test_c2)                                                    \
-    __asm__ volatile(HOST_ENTER "fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\t"     \
-                     test_c2 "fstpt %[r0]\n1:\n\tfstpt %[r1]" HOST_LEAVE        \
-                     : [sw] "=m"(sw), [r0] "=m"(*res0), [r1] "=m"(*res1), [save] "=m"(save) \
-                     : [a] "m"(*a), [env] "m"(env)                                \
+    __asm__ volatile("fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\t"     \
+                     test_c2 "fstpt %[r0]\n1:\n\tfstpt %[r1]"        \
+                     : [sw] "=m"(sw), [r0] "=m"(*res0), [r1] "=m"(*res1) \
+                     : [a] "m"(*a)                                \
                      : HOST_CLOBBERS)
 #define IF_C2_SKIP "testw $0x400, %[sw]\n\tjnz 1f\n\t"
 
 u16 x87_host_split(unsigned op, F80 *res0, F80 *res1, const F80 *a, u16 cw, u16 gsw)
 {
-    u16 sw = 0, save;
-    HostEnv env = host_env(cw, gsw);
+    u16 sw = 0;
+    host_sync(cw, gsw);
     switch (op) {
     case 0x12: SPLIT("fptan", IF_C2_SKIP); break;
     case 0x14: SPLIT("fxtract", ""); break;
