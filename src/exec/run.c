@@ -191,6 +191,11 @@ void exec_run(GuestCpu *cpu)
         /* A guest access faulted: the state is that of instruction cur_pc. */
         int sig = cpu->fault_sig, code = cpu->fault_code;
         GuestAddr addr = cpu->fault_addr;
+        if (addr >= MEM_A_SHADOW_START && addr < MEM_SHADOW_GUARD_END) {
+            /* A checking tool's inline shadow load of a wild pointer landed
+             * in the guard: the guest's address, to 8 bytes. */
+            addr = mem_a_shadow_addr((const u8 *)(uintptr_t)addr);
+        }
         if (sig == SIGSEGV)
             code = guest_segv_code(p, addr);
         cpu->regs.rip = cpu->cur_pc;

@@ -132,6 +132,28 @@ IrBlock *x86_translate(const X86TranslateOpts *opts, Arena *arena, GuestAddr pc,
     return ir_finish(&b, (u32)(off ? off : 1));
 }
 
+bool x86_insn_access(GuestAddr pc, const u8 *code, size_t avail, unsigned *size, bool *write)
+{
+    Arena arena = {0};
+    X86TranslateOpts opts = {.single_step = true};
+    IrBlock *blk = x86_translate(&opts, &arena, pc, code, avail);
+    bool found = false;
+    for (u32 i = 0; i < blk->nops; i++) {
+        const IrOp *op = &blk->ops[i];
+        if (op->opc != IR_LOAD && op->opc != IR_STORE && op->opc != IR_CAS)
+            continue;
+        bool w = op->opc != IR_LOAD;
+        if (!found || (w && !*write)) {
+            *size = ir_type_bits((IrType)op->type) / 8;
+            *write = w;
+        }
+        found = true;
+    }
+    ir_block_free(blk);
+    arena_free(&arena);
+    return found;
+}
+
 void x86_disasm(GuestAddr pc, const u8 *code, size_t avail, char *buf, size_t len)
 {
     ZydisDisassembledInstruction insn;

@@ -164,6 +164,11 @@ typedef struct X86TranslateOpts {
  * with IR_EXIT_SIGILL... see x86_translate in translate.c for the rule). */
 IrBlock *x86_translate(const X86TranslateOpts *opts, Arena *arena, GuestAddr pc, const u8 *code, size_t avail);
 
+/* The guest memory access the instruction at pc makes (its first store if
+ * it writes, else its first load): size in bytes and direction, found by
+ * lifting it.  False if it makes none or cannot be decoded. */
+bool x86_insn_access(GuestAddr pc, const u8 *code, size_t avail, unsigned *size, bool *write);
+
 /* Format the instruction at code for `-d in_asm` / diagnostics. */
 void x86_disasm(GuestAddr pc, const u8 *code, size_t avail, char *buf, size_t len);
 

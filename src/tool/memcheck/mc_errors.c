@@ -9,6 +9,7 @@
 #include "debug/debug.h"
 
 #include <stdio.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 DbgReporter *mc_reporter;
@@ -37,12 +38,39 @@ static void add_aux(DbgError *e, const char *text, u32 stack)
         a->npcs = 0;
 }
 
+/* Where a non-heap address is, in memcheck's words. */
+static void describe_region(GuestAddr addr, char *buf, size_t len)
+{
+    MemRegion r;
+    if (!mem_region_at(&mc_proc->mem, addr, &r) || mc_heap_contains(addr)) {
+        snprintf(buf, len, "Address 0x%llx is not stack'd, malloc'd or (recently) free'd", (unsigned long long)addr);
+        return;
+    }
+    char perms[4] = {r.prot & PROT_READ ? 'r' : '-', r.prot & PROT_WRITE ? 'w' : '-', r.prot & PROT_EXEC ? 'x' : '-', 0};
+    if (r.kind == MEM_KIND_STACK) {
+        snprintf(buf, len, "Address 0x%llx is on thread 1's stack", (unsigned long long)addr);
+        return;
+    }
+    char path[128] = "";
+    MemRegion named;
+    (void)named;
+    if (r.kind == MEM_KIND_FILE) {
+        DbgObject *o = dbg_object_at(addr);
+        snprintf(path, sizeof path, "%s", o ? dbg_object_path(o) : "");
+    }
+    if (path[0])
+        snprintf(buf, len, "Address 0x%llx is in a %s mapped file %s segment", (unsigned long long)addr, perms, path);
+    else
+        snprintf(buf, len, "Address 0x%llx is in a %s %s segment", (unsigned long long)addr, perms,
+                 r.kind == MEM_KIND_FILE ? "mapped file" : "anonymous");
+}
+
 /* The "Address 0x... is ..." lines for addr; text buffers come from bufs. */
 static void describe(DbgError *e, GuestAddr addr, char bufs[3][160])
 {
     McBlock *b = mc_heap_find(addr);
     if (!b || (b->state == MC_BLOCK_AVAILABLE && !b->free_stack)) {
-        snprintf(bufs[0], 160, "Address 0x%llx is not stack'd, malloc'd or (recently) free'd", (unsigned long long)addr);
+        describe_region(addr, bufs[0], 160);
         add_aux(e, bufs[0], 0);
         return;
     }

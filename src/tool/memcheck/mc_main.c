@@ -5,6 +5,7 @@
  */
 #include "tool/memcheck/mc.h"
 
+#include "arch/x86/x86.h"
 #include "debug/debug.h"
 
 #include <errno.h>
@@ -216,8 +217,14 @@ static void mc_on_protect(GuestAddr addr, u64 len, int prot)
 
 static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
 {
-    (void)code;
     char sig_line[96], where[128];
+    unsigned size;
+    bool write;
+    GuestAddr pc = cpu->regs.rip;
+    u64 avail = mem_exec_avail(&mc_proc->mem, pc);
+    if ((sig == SIGSEGV || sig == SIGBUS) && avail &&
+        x86_insn_access(pc, (const u8 *)(uintptr_t)pc, UE_MIN(avail, 15), &size, &write))
+        mc_report_access(cpu, pc, addr, size, write);
     const char *abbr = sigabbrev_np(sig);
     snprintf(sig_line, sizeof sig_line, "Process terminating with default action of signal %d (SIG%s)", sig,
              abbr ? abbr : "?");
