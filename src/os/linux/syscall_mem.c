@@ -13,6 +13,8 @@
 #include "debug/debug.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 static void drop_code(GuestAddr addr, u64 len) { exec_invalidate(&lx_proc.gp, addr, UE_ALIGN_UP(len, MEM_PAGE)); }
@@ -42,11 +44,13 @@ i64 sys_mmap(GuestCpu *cpu, const u64 *a)
     if (r > 0 && fd >= 0 && (a[2] & PROT_EXEC)) {
         /* Code from a file (a library ld.so maps): symbols for reports, and
          * tools redirect functions in it by name. */
-        MemRegion reg;
-        char path[64];
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        if (mem_region_at(&lx_proc.gp.mem, (GuestAddr)r, &reg))
+        char link[64], path[4096];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, path, sizeof path - 1);
+        if (n > 0) {
+            path[n] = 0;
             dbg_note_mapping(path, fd, (GuestAddr)r, a[1], a[5]);
+        }
     }
     return r;
 }
