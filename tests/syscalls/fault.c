@@ -9,6 +9,7 @@
  *   ud2         UD2 (SIGILL)
  *   kill-segv   kill(getpid(), SIGSEGV): a sent SIGSEGV, not a fault
  *   kill-segv-ignored  the same with SIGSEGV ignored: the program goes on
+ *   kill-segv-blocked  the same with SIGSEGV blocked: it stays pending
  *   tgkill-bus  tgkill(pid, tid, SIGBUS)
  */
 #include "nolibc.h"
@@ -52,6 +53,9 @@ int main(int argc, char **argv, char **envp)
         if (streq(what, "kill-segv-ignored")) {
             u64 act[4] = {1 /* SIG_IGN */, SA_RESTORER_, (u64)restorer, 0};
             SYS4(__NR_rt_sigaction, SIGSEGV, act, 0, 8);
+        } else if (streq(what, "kill-segv-blocked")) {
+            u64 set = 1UL << (SIGSEGV - 1);
+            SYS4(__NR_rt_sigprocmask, SIG_BLOCK, &set, 0, 8);
         }
         pr("sending SIGSEGV to myself\n");
         flush();

@@ -96,6 +96,7 @@ if build fault; then
     expect_death kill-segv 139 '^ue: guest killed by SIGSEGV \(sent by kill\) at pc 0x[0-9a-f]+$'
     expect_death tgkill-bus 135 '^ue: guest killed by SIGBUS \(sent by tkill/tgkill\) at pc 0x[0-9a-f]+$'
     compare_prog fault kill-segv-ignored
+    compare_prog fault kill-segv-blocked
 fi
 
 # An instruction that is valid on some CPUs but not implemented by ue

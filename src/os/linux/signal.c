@@ -104,8 +104,11 @@ void lx_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
 
 void lx_signal(GuestCpu *cpu, int sig, int code)
 {
-    /* A synchronous fault cannot be ignored, but a sent signal can. */
-    if (lx_proc.sigactions[sig].handler == (u64)(uintptr_t)SIG_IGN)
+    /* A synchronous fault cannot be ignored, but a sent signal can.  One the
+     * guest blocks would stay pending until unblocked; with no delivery to
+     * do it later, it is dropped (a program exiting with it still pending
+     * behaves the same). */
+    if (lx_proc.sigactions[sig].handler == (u64)(uintptr_t)SIG_IGN || (lx_proc.sigmask >> (sig - 1) & 1))
         return;
     char why[48];
     const char *sender = code == SI_TKILL ? "tkill/tgkill" : code == SI_QUEUE ? "sigqueue" : "kill";
