@@ -51,6 +51,13 @@ static void actions(void)
     show("act at a bad address", SYS4(__NR_rt_sigaction, SIGUSR1, 0x10, 0, 8));
     show("oldact at a bad address", SYS4(__NR_rt_sigaction, SIGUSR1, 0, 0x10, 8));
     show_act("SIGRTMIN+2 (64-bit mask word)", SYS4(__NR_rt_sigaction, 36, 0, &old, 8), &old);
+    /* x86 has no write-only pages: the kernel reads act from a PROT_WRITE one. */
+    struct ksigaction *wo = (struct ksigaction *)SYS6(__NR_mmap, 0, 4096, 2 /* PROT_WRITE */, 0x22, -1, 0);
+    *wo = act;
+    show("act in a write-only page", SYS4(__NR_rt_sigaction, SIGUSR2, wo, 0, 8));
+    SYS3(__NR_mprotect, wo, 4096, 0 /* PROT_NONE */);
+    show("act in a PROT_NONE page", SYS4(__NR_rt_sigaction, SIGUSR2, wo, 0, 8));
+    SYS2(__NR_munmap, wo, 4096);
     show_act("signal 64", SYS4(__NR_rt_sigaction, 64, 0, &old, 8), &old);
 }
 

@@ -35,7 +35,20 @@ bool lx_guest_ptr(u64 p, u64 len)
 
 bool lx_readable(u64 p, u64 len)
 {
-    return len == 0 || (lx_guest_ptr(p, len) && mem_range_ok(&lx_proc.gp.mem, p, len, PROT_READ));
+    if (len == 0)
+        return true;
+    if (!lx_guest_ptr(p, len))
+        return false;
+    /* On x86 any access right implies reading (there are no write-only or
+     * execute-only pages), so the kernel can read whatever is not
+     * PROT_NONE. */
+    for (u64 at = p; at < p + len;) {
+        MemRegion r;
+        if (!mem_region_at(&lx_proc.gp.mem, at, &r) || r.prot == PROT_NONE)
+            return false;
+        at = r.end;
+    }
+    return true;
 }
 
 bool lx_writable(u64 p, u64 len)
