@@ -11,6 +11,7 @@
  *   kill-segv-ignored  the same with SIGSEGV ignored: the program goes on
  *   kill-segv-blocked  the same with SIGSEGV blocked: it stays pending
  *   tgkill-bus  tgkill(pid, tid, SIGBUS)
+ *   fixed-outside  mmap(MAP_FIXED) where ue keeps its own memory
  */
 #include "nolibc.h"
 
@@ -61,6 +62,12 @@ int main(int argc, char **argv, char **envp)
         flush();
         show("kill", SYS2(__NR_kill, SYS0(__NR_getpid), SIGSEGV));
         pr("still running\n");
+    } else if (streq(what, "fixed-outside")) {
+        /* Above ue's guest window: natively fine, under ue ENOMEM and one
+         * warning line (DESIGN.md, "Guest memory"). */
+        for (int i = 0; i < 2; i++)
+            show("mmap MAP_FIXED at 0x500000000000",
+                 SYS6(__NR_mmap, 0x500000000000L, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
     } else if (streq(what, "tgkill-bus")) {
         pr("sending SIGBUS to myself\n");
         flush();

@@ -97,6 +97,14 @@ if build fault; then
     expect_death tgkill-bus 135 '^ue: guest killed by SIGBUS \(sent by tkill/tgkill\) at pc 0x[0-9a-f]+$'
     compare_prog fault kill-segv-ignored
     compare_prog fault kill-segv-blocked
+    # MAP_FIXED outside the guest window: ENOMEM and one warning, once.
+    "$UE" "$D/fault" fixed-outside >"$TMP/fx.out" 2>"$TMP/fx.err"
+    if [ "$(grep -c 'ENOMEM' "$TMP/fx.out")" = 2 ] && [ "$(wc -l <"$TMP/fx.err")" = 1 ] &&
+        grep -q '^ue: warning: guest mmap(MAP_FIXED) at 0x500000000000 is outside the guest address range' "$TMP/fx.err"; then
+        pass syscalls/map-fixed-outside-G
+    else
+        fail syscalls/map-fixed-outside-G "stdout: $(cat "$TMP/fx.out") stderr: $(cat "$TMP/fx.err")"
+    fi
 fi
 
 # An instruction that is valid on some CPUs but not implemented by ue
