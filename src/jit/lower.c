@@ -696,6 +696,11 @@ static void lower_cas(Lower *w, const IrOp *op)
     }
     unsigned size = bytes_of((IrType)op->type);
     load_into(w, X64_RAX, op->b);       /* expected value in rax */
+    /* CMPXCHG overwrites rax: if the expected value was already there, it
+     * may still be needed after (LOCK CMPXCHG's flags compare it with the
+     * old value), and so may the guest RAX homed there. */
+    if (w->hold[X64_RAX] == op->b)
+        evict(w, X64_RAX);
     w->hold[X64_RAX] = 0;
     int rnew = use(w, op->c, BIT(X64_RAX));
     JitMem m = addr_of(w, op->a, (u16)(BIT(X64_RAX) | BIT(rnew)));
