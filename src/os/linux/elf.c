@@ -23,7 +23,6 @@
 
 enum { MAX_PHNUM = 512, MAX_INTERP = 4096 };
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); ret = LX_EXIT_CANNOT_EXEC; goto out; } while (0)
 
 static bool read_at(int fd, void *buf, size_t len, u64 off)
 {
@@ -160,119 +159,174 @@ static int map_segment(MemSpace *m, int fd, const Elf64_Phdr *p, u64 bias)
     return 0;
 }
 
-int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *img, char *err, size_t errlen)
-{
-    int ret = 0;
-    GuestAddr reserved = 0; /* start of the span once reserved */
-    u64 span = 0;
-    Elf64_Phdr *ph = NULL;
+/* One load in progress: what the steps below share.  Each step returns
+ * NULL or the reason the file cannot be loaded (possibly formatted into
+ * why). */
+typedef struct ElfLoad {
+    MemSpace *m;
+    int fd;
+    bool is_interp;
+    u64 fsize;
     Elf64_Ehdr eh;
-    struct stat st;
-    char why[160];
-    memset(img, 0, sizeof *img);
-    if (fstat(fd, &st) != 0)
-        FAIL("%s", strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        FAIL("Is a directory");
-    if (!S_ISREG(st.st_mode))
-        FAIL("not a regular file");
-    if ((u64)st.st_size < sizeof eh || !read_at(fd, &eh, sizeof eh, 0)) {
-        if ((u64)st.st_size >= SELFMAG && read_at(fd, &eh, SELFMAG, 0) && !memcmp(eh.e_ident, ELFMAG, SELFMAG))
-            FAIL("truncated ELF: file too short for an ELF header");
-        FAIL("%s", is_interp ? "not an ELF file" : "not an executable: no ELF header and no #! line");
-    }
-    const char *bad = check_ehdr(&eh, (u64)st.st_size, why, sizeof why);
-    if (bad && is_interp && memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
-        bad = "not an ELF file";
-    if (bad)
-        FAIL("%s", bad);
-    ph = ue_malloc((size_t)eh.e_phnum * sizeof *ph);
-    if (!read_at(fd, ph, (size_t)eh.e_phnum * sizeof *ph, eh.e_phoff))
-        FAIL("truncated ELF: cannot read program headers");
-    u64 lo, hi, align;
-    bad = check_loads(ph, eh.e_phnum, (u64)st.st_size, &lo, &hi, &align);
-    if (bad)
-        FAIL("%s", bad);
+    Elf64_Phdr *ph;
+    u64 lo, hi, align; /* page-aligned span of the PT_LOADs, before the bias */
+    u64 bias;
+    GuestAddr reserved; /* the span once reserved (0 before) */
+    char why[200];
+} ElfLoad;
 
-    /* PT_INTERP */
-    for (unsigned i = 0; i < eh.e_phnum; i++) {
-        if (ph[i].p_type != PT_INTERP)
+/* The file, its ELF header and its program headers. */
+static const char *read_headers(ElfLoad *L)
+{
+    struct stat st;
+    Elf64_Ehdr *eh = &L->eh;
+    if (fstat(L->fd, &st) != 0)
+        return strerror(errno);
+    if (S_ISDIR(st.st_mode))
+        return "Is a directory";
+    if (!S_ISREG(st.st_mode))
+        return "not a regular file";
+    L->fsize = (u64)st.st_size;
+    const char *not_elf = L->is_interp ? "not an ELF file" : "not an executable: no ELF header and no #! line";
+    if (L->fsize < sizeof *eh || !read_at(L->fd, eh, sizeof *eh, 0)) {
+        if (L->fsize >= SELFMAG && read_at(L->fd, eh, SELFMAG, 0) && !memcmp(eh->e_ident, ELFMAG, SELFMAG))
+            return "truncated ELF: file too short for an ELF header";
+        return not_elf;
+    }
+    const char *bad = check_ehdr(eh, L->fsize, L->why, sizeof L->why);
+    if (bad)
+        return L->is_interp && memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ? not_elf : bad;
+    L->ph = ue_malloc((size_t)eh->e_phnum * sizeof *L->ph);
+    if (!read_at(L->fd, L->ph, (size_t)eh->e_phnum * sizeof *L->ph, eh->e_phoff))
+        return "truncated ELF: cannot read program headers";
+    return check_loads(L->ph, eh->e_phnum, L->fsize, &L->lo, &L->hi, &L->align);
+}
+
+/* PT_INTERP, if any, into img->interp. */
+static const char *read_interp(ElfLoad *L, LxImage *img)
+{
+    for (unsigned i = 0; i < L->eh.e_phnum; i++) {
+        const Elf64_Phdr *p = &L->ph[i];
+        if (p->p_type != PT_INTERP)
             continue;
-        if (is_interp)
-            FAIL("malformed ELF: the dynamic linker itself asks for an interpreter");
-        if (ph[i].p_filesz < 2 || ph[i].p_filesz > MAX_INTERP || ph[i].p_offset > (u64)st.st_size ||
-            ph[i].p_filesz > (u64)st.st_size - ph[i].p_offset)
-            FAIL("malformed ELF: bad PT_INTERP");
-        img->interp = ue_malloc(ph[i].p_filesz + 1);
-        if (!read_at(fd, img->interp, ph[i].p_filesz, ph[i].p_offset))
-            FAIL("truncated ELF: cannot read PT_INTERP");
+        if (L->is_interp)
+            return "malformed ELF: the dynamic linker itself asks for an interpreter";
+        if (p->p_filesz < 2 || p->p_filesz > MAX_INTERP || p->p_offset > L->fsize ||
+            p->p_filesz > L->fsize - p->p_offset)
+            return "malformed ELF: bad PT_INTERP";
+        img->interp = ue_malloc(p->p_filesz + 1);
+        if (!read_at(L->fd, img->interp, p->p_filesz, p->p_offset))
+            return "truncated ELF: cannot read PT_INTERP";
         /* The kernel's rule: the segment's last byte is a NUL; the path
          * ends at the first one. */
-        if (img->interp[ph[i].p_filesz - 1] != 0 || !img->interp[0])
-            FAIL("malformed ELF: PT_INTERP is not a NUL-terminated path");
-        break;
+        if (img->interp[p->p_filesz - 1] != 0 || !img->interp[0])
+            return "malformed ELF: PT_INTERP is not a NUL-terminated path";
+        return NULL;
     }
+    return NULL;
+}
 
-    /* Choose the load bias and reserve the whole span. */
-    u64 bias = 0;
-    span = hi - lo;
-    if (eh.e_type == ET_DYN) {
+/* Choose the load bias and reserve the whole span PROT_NONE. */
+static const char *place(ElfLoad *L)
+{
+    u64 span = L->hi - L->lo;
+    if (L->eh.e_type == ET_DYN) {
         GuestAddr want;
-        if (is_interp) {
-            want = mem_find_free(m, 0, span + align);
+        if (L->is_interp) {
+            want = mem_find_free(L->m, 0, span + L->align);
             if (!want)
-                FAIL("no room for the dynamic linker");
-            want = UE_ALIGN_UP(want, align);
+                return "no room for the dynamic linker";
+            want = UE_ALIGN_UP(want, L->align);
         } else {
-            want = MEM_G_START + (MEM_G_END - MEM_G_START) / 3 * 2 + mem_random_offset(m, 1ull << 36);
-            want = UE_ALIGN_DOWN(want, align);
+            want = MEM_G_START + (MEM_G_END - MEM_G_START) / 3 * 2 + mem_random_offset(L->m, 1ull << 36);
+            want = UE_ALIGN_DOWN(want, L->align);
         }
-        bias = want - lo;
-    } else if (lo < MEM_G_START || hi > MEM_G_END) {
-        FAIL("segments at 0x%llx-0x%llx lie outside the guest address range 0x%llx-0x%llx",
-             (unsigned long long)lo, (unsigned long long)hi, (unsigned long long)MEM_G_START,
-             (unsigned long long)MEM_G_END);
+        L->bias = want - L->lo;
+    } else if (L->lo < MEM_G_START || L->hi > MEM_G_END) {
+        snprintf(L->why, sizeof L->why, "segments at 0x%llx-0x%llx lie outside the guest address range 0x%llx-0x%llx",
+                 (unsigned long long)L->lo, (unsigned long long)L->hi, (unsigned long long)MEM_G_START,
+                 (unsigned long long)MEM_G_END);
+        return L->why;
     }
-    i64 r = mem_map(m, bias + lo, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0,
+    GuestAddr at = L->bias + L->lo;
+    i64 r = mem_map(L->m, at, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0,
                     MEM_KIND_GUARD, NULL);
-    if (r < 0)
-        FAIL("cannot reserve 0x%llx bytes at 0x%llx: %s", (unsigned long long)span, (unsigned long long)(bias + lo),
-             strerror((int)-r));
-
-    reserved = bias + lo;
-    GuestAddr mapped_end = bias + lo;
-    for (unsigned i = 0; i < eh.e_phnum; i++) {
-        if (ph[i].p_type != PT_LOAD)
-            continue;
-        GuestAddr seg_start = UE_ALIGN_DOWN(bias + ph[i].p_vaddr, MEM_PAGE);
-        if (seg_start > mapped_end)
-            mem_unmap(m, mapped_end, seg_start - mapped_end); /* holes between segments, as the kernel leaves them */
-        int e = map_segment(m, fd, &ph[i], bias);
-        if (e < 0)
-            FAIL("cannot map segment %u: %s", i, strerror(-e));
-        mapped_end = UE_ALIGN_UP(bias + ph[i].p_vaddr + ph[i].p_memsz, MEM_PAGE);
+    if (r < 0) {
+        snprintf(L->why, sizeof L->why, "cannot reserve 0x%llx bytes at 0x%llx: %s", (unsigned long long)span,
+                 (unsigned long long)at, strerror((int)-r));
+        return L->why;
     }
+    L->reserved = at;
+    return NULL;
+}
 
-    img->base = bias;
-    img->entry = bias + eh.e_entry;
-    img->phnum = eh.e_phnum;
-    img->phent = eh.e_phentsize;
-    img->end = bias + hi;
+/* Map every PT_LOAD into the reserved span; the holes between them are
+ * left unmapped, as the kernel leaves them. */
+static const char *map_loads(ElfLoad *L)
+{
+    GuestAddr mapped_end = L->bias + L->lo;
+    for (unsigned i = 0; i < L->eh.e_phnum; i++) {
+        const Elf64_Phdr *p = &L->ph[i];
+        if (p->p_type != PT_LOAD)
+            continue;
+        GuestAddr seg_start = UE_ALIGN_DOWN(L->bias + p->p_vaddr, MEM_PAGE);
+        if (seg_start > mapped_end)
+            mem_unmap(L->m, mapped_end, seg_start - mapped_end);
+        int e = map_segment(L->m, L->fd, p, L->bias);
+        if (e < 0) {
+            snprintf(L->why, sizeof L->why, "cannot map segment %u: %s", i, strerror(-e));
+            return L->why;
+        }
+        mapped_end = UE_ALIGN_UP(L->bias + p->p_vaddr + p->p_memsz, MEM_PAGE);
+    }
+    return NULL;
+}
+
+/* What the auxiliary vector says about the image. */
+static const char *describe(ElfLoad *L, LxImage *img)
+{
+    const Elf64_Ehdr *eh = &L->eh;
+    img->base = L->bias;
+    img->entry = L->bias + eh->e_entry;
+    img->phnum = eh->e_phnum;
+    img->phent = eh->e_phentsize;
+    img->end = L->bias + L->hi;
     /* AT_PHDR: where the segment holding the program headers puts them, as
      * the kernel computes it (PT_PHDR is not consulted). */
-    for (unsigned i = 0; i < eh.e_phnum && !img->phdr; i++)
-        if (ph[i].p_type == PT_LOAD && eh.e_phoff >= ph[i].p_offset && eh.e_phoff - ph[i].p_offset < ph[i].p_filesz)
-            img->phdr = bias + ph[i].p_vaddr + (eh.e_phoff - ph[i].p_offset);
-    if (!mem_range_ok(m, img->entry, 1, PROT_EXEC))
-        FAIL("malformed ELF: entry point 0x%llx is not in an executable segment", (unsigned long long)eh.e_entry);
-    (void)path;
-out:
-    free(ph);
-    if (ret && reserved)
-        mem_unmap(m, reserved, span); /* leave G as it was */
-    if (ret) {
-        free(img->interp);
-        img->interp = NULL;
+    for (unsigned i = 0; i < eh->e_phnum && !img->phdr; i++) {
+        const Elf64_Phdr *p = &L->ph[i];
+        if (p->p_type == PT_LOAD && eh->e_phoff >= p->p_offset && eh->e_phoff - p->p_offset < p->p_filesz)
+            img->phdr = L->bias + p->p_vaddr + (eh->e_phoff - p->p_offset);
     }
-    return ret;
+    if (!mem_range_ok(L->m, img->entry, 1, PROT_EXEC)) {
+        snprintf(L->why, sizeof L->why, "malformed ELF: entry point 0x%llx is not in an executable segment",
+                 (unsigned long long)eh->e_entry);
+        return L->why;
+    }
+    return NULL;
+}
+
+int lx_load_elf(MemSpace *m, const char *path, int fd, bool is_interp, LxImage *img, char *err, size_t errlen)
+{
+    (void)path; /* the caller names the file in its message */
+    ElfLoad L = {.m = m, .fd = fd, .is_interp = is_interp};
+    memset(img, 0, sizeof *img);
+    const char *bad = read_headers(&L);
+    if (!bad)
+        bad = read_interp(&L, img);
+    if (!bad)
+        bad = place(&L);
+    if (!bad)
+        bad = map_loads(&L);
+    if (!bad)
+        bad = describe(&L, img);
+    free(L.ph);
+    if (!bad)
+        return 0;
+    snprintf(err, errlen, "%s", bad);
+    if (L.reserved)
+        mem_unmap(m, L.reserved, L.hi - L.lo); /* leave G as it was */
+    free(img->interp);
+    img->interp = NULL;
+    return LX_EXIT_CANNOT_EXEC;
 }

@@ -78,6 +78,39 @@ static u64 stack_need(char **argv, char **envp, const char *execfn)
     return n;
 }
 
+/* The auxiliary vector, in the kernel's order (create_elf_tables), into
+ * lp->auxv (kept for /proc/self/auxv).  Returns its length in words. */
+static u32 build_auxv(LxProcess *lp, const LxImage *main_img, const LxImage *interp_img, GuestAddr random,
+                      GuestAddr execfn, GuestAddr platform)
+{
+    u64 *av = lp->auxv;
+    u32 n = 0;
+#define AUX(k, v) (av[n++] = (k), av[n++] = (u64)(v))
+    AUX(AT_MINSIGSTKSZ, 2048);
+    AUX(AT_HWCAP, x86_hwcap());
+    AUX(AT_PAGESZ, MEM_PAGE);
+    AUX(AT_CLKTCK, sysconf(_SC_CLK_TCK));
+    AUX(AT_PHDR, main_img->phdr);
+    AUX(AT_PHENT, main_img->phent);
+    AUX(AT_PHNUM, main_img->phnum);
+    AUX(AT_BASE, interp_img ? interp_img->base : 0);
+    AUX(AT_FLAGS, 0);
+    AUX(AT_ENTRY, main_img->entry);
+    AUX(AT_UID, getuid());
+    AUX(AT_EUID, geteuid());
+    AUX(AT_GID, getgid());
+    AUX(AT_EGID, getegid());
+    AUX(AT_SECURE, 0);
+    AUX(AT_RANDOM, random);
+    AUX(AT_HWCAP2, x86_hwcap2()); /* always present on x86-64, even when 0 */
+    AUX(AT_EXECFN, execfn);
+    AUX(AT_PLATFORM, platform);
+    AUX(AT_NULL, 0);
+#undef AUX
+    lp->auxv_len = n;
+    return n;
+}
+
 GuestAddr lx_setup_stack(LxProcess *lp, const LxImage *main_img, const LxImage *interp_img, char **argv,
                          char **envp, const char *execfn)
 {
@@ -110,31 +143,8 @@ GuestAddr lx_setup_stack(LxProcess *lp, const LxImage *main_img, const LxImage *
     sp = push_bytes(sp, rnd, sizeof rnd);
     GuestAddr random = sp;
 
-    u64 *av = lp->auxv;
-    u32 n = 0;
-#define AUX(k, v) (av[n++] = (k), av[n++] = (u64)(v))
-    AUX(AT_MINSIGSTKSZ, 2048);
-    AUX(AT_HWCAP, x86_hwcap());
-    AUX(AT_PAGESZ, MEM_PAGE);
-    AUX(AT_CLKTCK, sysconf(_SC_CLK_TCK));
-    AUX(AT_PHDR, main_img->phdr);
-    AUX(AT_PHENT, main_img->phent);
-    AUX(AT_PHNUM, main_img->phnum);
-    AUX(AT_BASE, interp_img ? interp_img->base : 0);
-    AUX(AT_FLAGS, 0);
-    AUX(AT_ENTRY, main_img->entry);
-    AUX(AT_UID, getuid());
-    AUX(AT_EUID, geteuid());
-    AUX(AT_GID, getgid());
-    AUX(AT_EGID, getegid());
-    AUX(AT_SECURE, 0);
-    AUX(AT_RANDOM, random);
-    AUX(AT_HWCAP2, x86_hwcap2()); /* always present on x86-64, even when 0 */
-    AUX(AT_EXECFN, execfn_addr);
-    AUX(AT_PLATFORM, platform);
-    AUX(AT_NULL, 0);
-#undef AUX
-    lp->auxv_len = n;
+    u32 n = build_auxv(lp, main_img, interp_img, random, execfn_addr, platform);
+    const u64 *av = lp->auxv;
 
     /* Everything below the strings, in words; RSP must end 16-aligned. */
     size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + n;
