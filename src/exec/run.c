@@ -36,6 +36,12 @@ void exec_init(GuestProcess *p, ExecHooks hooks)
                          .rwx = (p->log & EXEC_LOG_PERF_MAP) != 0};
         for (int r = 0; r < 16; r++)
             cfg.gpr_offset[r] = X86_GPR_OFF(r);
+        /* The flags thunk: written by nearly every instruction, read rarely. */
+        cfg.lazy_offset[0] = X86_OFF(cc_op);
+        cfg.lazy_offset[1] = X86_OFF(cc_dst);
+        cfg.lazy_offset[2] = X86_OFF(cc_src);
+        cfg.lazy_offset[3] = X86_OFF(cc_src2);
+        cfg.nlazy = 4;
         if (!jit_init(&cfg))
             p->backend = EXEC_INTERP;
     }
@@ -207,6 +213,7 @@ void exec_run(GuestCpu *cpu)
         jit_set_thread_base(&cpu->regs);
     for (;;) {
         GuestAddr pc = cpu->regs.rip;
+        p->cache.stats.dispatches++;
         if (!blk || blk->guest_pc != pc) {
             blk = cache_lookup(&p->cache, pc);
             if (!blk)
@@ -244,6 +251,7 @@ void exec_run(GuestCpu *cpu)
         case IR_EXIT_CPU:
             break;
         case IR_EXIT_SYSCALL:
+            p->cache.stats.syscalls++;
             blk = NULL; /* the call may unmap or rewrite code */
             link = 0;
             p->hooks.syscall(cpu);

@@ -239,6 +239,15 @@ u32 ir_binop(IrBuilder *b, IrOpcode op, IrType type, u32 x, u32 y)
             return id;
         if (op == IR_AND && yc && yv == 0)
             return y;
+        if ((op == IR_SHL || op == IR_SHR || op == IR_SAR || op == IR_ROL || op == IR_ROR) && !yc) {
+            /* The count is taken modulo the width: an AND that keeps all
+             * the bits that matter changes nothing. */
+            const IrOp *d = &b->ops[b->temp_def[y]];
+            u64 m;
+            unsigned w = ir_type_bits(type);
+            if (d->opc == IR_AND && ir_is_const(b, d->b, &m) && (m & (w - 1)) == w - 1)
+                return ir_binop(b, op, type, x, d->a);
+        }
         if ((op == IR_XOR || op == IR_SUB) && x == y)
             return ir_const(b, type, 0); /* xor r,r: zero, whatever r was */
         if (op == IR_XOR && type == IR_I1 && yc && yv == 1) {

@@ -171,10 +171,12 @@ JitCode *jit_compile(const IrBlock *blk, const u8 *dead, bool *full)
             *full = true;
         return NULL;
     }
-    JitCode *c = ue_malloc(sizeof *c + tmp.nside * sizeof(JitSideEntry));
+    JitCode *c = ue_malloc(sizeof *c + tmp.nside * sizeof(JitSideEntry) + tmp.nlazy * sizeof(JitLazyRec));
     *c = tmp;
     c->side = (JitSideEntry *)(c + 1);
     memcpy(c->side, tmp.side, tmp.nside * sizeof(JitSideEntry));
+    c->lazy = (JitLazyRec *)(c->side + tmp.nside);
+    memcpy(c->lazy, tmp.lazy, tmp.nlazy * sizeof(JitLazyRec));
     jit_cache.used = UE_ALIGN_UP((size_t)(b.p - jit_cache.rw), 16);
     VEC_PUSH(jit_cache.blocks, jit_cache.nblocks, jit_cache.cap_blocks, c);
     return c;
@@ -225,6 +227,12 @@ bool jit_fault_state(uintptr_t host_pc, const u64 *host_gprs, void *env)
         for (int r = 0; r < 16; r++)
             if (!(e->in_env & (1u << r)))
                 *(u64 *)((char *)env + jit_cfg.gpr_offset[r]) = host_gprs[r];
+        const JitThread *t = (const JitThread *)((const char *)env + jit_cfg.thread_offset);
+        for (u32 k = 0; k < e->nlazy; k++) {
+            const JitLazyRec *l = &c->lazy[e->lazy_first + k];
+            u64 v = l->kind == JIT_LAZY_REG ? host_gprs[l->reg] : l->kind == JIT_LAZY_SLOT ? t->spill[2 * l->slot] : l->value;
+            *(u64 *)((char *)env + l->offset) = v;
+        }
         *(u64 *)((char *)env + jit_cfg.guest->pc_offset) = e->guest_pc;
         return true;
     }

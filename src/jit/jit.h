@@ -41,6 +41,10 @@ typedef struct JitConfig {
     const IrGuestInfo *guest;
     u32 thread_offset;   /* offset of the JitThread from the env */
     u32 gpr_offset[16];  /* env offsets of the guest registers homed in host GPRs */
+    /* i64 state fields whose PUTs may be deferred (the x86 flags thunk):
+     * a fault reports their pending values from the side table. */
+    u32 lazy_offset[4];
+    u32 nlazy;
     u32 code_size;       /* bytes of code cache to reserve */
     bool rwx;            /* one anonymous RWX mapping instead of two views
                           * (perf attributes samples in it through its map) */

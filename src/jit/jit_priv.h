@@ -14,16 +14,29 @@
 typedef struct JitSideEntry {
     u32 host_off;   /* offset of the faulting host instruction in the block */
     u16 in_env;     /* bit r: guest GPR r is in the env, not in host GPR r */
-    u16 pad;
+    u8 nlazy;       /* deferred PUTs pending here: lazy[lazy_first ..] */
+    u8 pad;
+    u32 lazy_first;
     GuestAddr guest_pc;
 } JitSideEntry;
+
+/* A deferred PUT pending at a fault point: where its value is. */
+enum { JIT_LAZY_REG, JIT_LAZY_SLOT, JIT_LAZY_CONST };
+typedef struct JitLazyRec {
+    u32 offset;     /* env offset of the state field */
+    u8 kind;        /* JIT_LAZY_* */
+    u8 reg;
+    u16 slot;
+    u64 value;      /* JIT_LAZY_CONST */
+} JitLazyRec;
 
 struct JitCode {
     GuestAddr guest_pc;
     u8 *rx;          /* entry point (executable view) */
     u32 size;
-    u32 nside;
+    u32 nside, nlazy;
     JitSideEntry *side;
+    JitLazyRec *lazy;
 };
 
 /* Indirect-jump lookup: a direct-mapped table from guest pc to host code,

@@ -59,6 +59,10 @@ typedef struct Lower {
     u8 slot_used[JIT_SPILL_SLOTS];
     JitSideEntry *side;
     u32 nside, cap_side;
+    JitLazyRec *lazy;
+    u32 nlazy, cap_lazy;
+    u32 pending[4];      /* deferred PUT of lazy state field k: its temp (0: none) */
+    u8 *hint;            /* per temp: the guest GPR it will be PUT to (16: none) */
     Arena *arena;
     bool fail;
 } Lower;
@@ -71,6 +75,32 @@ static u32 gpr_of_offset(u32 off)
         if (jit_cfg.gpr_offset[r] == off)
             return r;
     return 16;
+}
+
+static int lazy_of_offset(u64 off)
+{
+    for (u32 k = 0; k < jit_cfg.nlazy; k++)
+        if (jit_cfg.lazy_offset[k] == off)
+            return (int)k;
+    return -1;
+}
+
+/* Ops before which deferred PUTs must be in the env: whatever may read
+ * guest state outside the block's own code. */
+static bool observes_state(const IrOp *op)
+{
+    switch (op->opc) {
+    case IR_EXIT: case IR_EXIT_IF: case IR_EXIT_IND: case IR_CALL_IF:
+        return true;
+    case IR_CALL:
+        return (((const IrHelper *)(uintptr_t)op->imm)->flags & (IRH_READS_STATE | IRH_WRITES_STATE)) != 0;
+    case IR_GET:
+        return lazy_of_offset(op->imm) >= 0;
+    case IR_PUT:
+        return lazy_of_offset(op->imm) >= 0 && op->type != IR_I64;
+    default:
+        return false;
+    }
 }
 
 static JitMem env_gpr(int r) { return x64_gs((i32)jit_cfg.gpr_offset[r]); }
@@ -145,6 +175,30 @@ static void analyse(Lower *w, const u8 *dead)
                 w->last_use[args[k]] = i;
                 uses[args[k]]++;
             }
+    }
+    /* A deferred PUT's value stays available until a later PUT of the same
+     * field replaces it or something observes state (it is stored then). */
+    w->hint = arena_alloc(w->arena, nt);
+    memset(w->hint, 16, nt);
+    for (u32 i = 0; i < n; i++) {
+        const IrOp *op = &blk->ops[i];
+        if (w->skip[i] || op->opc != IR_PUT)
+            continue;
+        u32 r = gpr_of_offset((u32)op->imm);
+        if (r < 16 && op->a && w->hint[op->a] == 16)
+            w->hint[op->a] = (u8)r;
+        if (lazy_of_offset(op->imm) < 0 || op->type != IR_I64)
+            continue;
+        for (u32 j = i + 1; j < n; j++) {
+            const IrOp *u = &blk->ops[j];
+            if (w->skip[j])
+                continue;
+            if ((u->opc == IR_PUT && u->imm == op->imm) || observes_state(u)) {
+                if (w->last_use[op->a] < j)
+                    w->last_use[op->a] = j;
+                break;
+            }
+        }
     }
     /* A compare used once by the next EXIT_IF or SELECT is fused into it
      * (cmp+jcc, cmp+cmov); its operands then live until the consumer. */
@@ -228,8 +282,32 @@ static void may_fault_with(Lower *w, u16 home_ok)
     }
     /* The invariant every fault relies on. */
     ue_assert((u16)(home_ok | w->saved) == 0xffff);
-    w->side[w->nside++] = (JitSideEntry){.host_off = (u32)(w->b->p - w->start), .in_env = (u16)~home_ok,
-                                         .guest_pc = w->pc};
+    JitSideEntry e = {.host_off = (u32)(w->b->p - w->start), .in_env = (u16)~home_ok, .guest_pc = w->pc,
+                      .lazy_first = w->nlazy};
+    for (u32 k = 0; k < jit_cfg.nlazy; k++) {
+        u32 t = w->pending[k];
+        if (!t)
+            continue;
+        JitLazyRec rec = {.offset = jit_cfg.lazy_offset[k]};
+        const IrOp *d = &w->blk->ops[w->def[t]];
+        if (d->opc == IR_CONST)
+            rec.kind = JIT_LAZY_CONST, rec.value = d->imm;
+        else if (w->loc[t].kind == LOC_REG)
+            rec.kind = JIT_LAZY_REG, rec.reg = w->loc[t].reg;
+        else
+            rec.kind = JIT_LAZY_SLOT, rec.slot = w->loc[t].slot;
+        if (w->nlazy == w->cap_lazy) {
+            u32 cap = w->cap_lazy ? 2 * w->cap_lazy : 32;
+            JitLazyRec *n = arena_alloc(w->arena, cap * sizeof *n);
+            if (w->nlazy)
+                memcpy(n, w->lazy, w->nlazy * sizeof *n);
+            w->lazy = n;
+            w->cap_lazy = cap;
+        }
+        w->lazy[w->nlazy++] = rec;
+        e.nlazy++;
+    }
+    w->side[w->nside++] = e;
 }
 
 static void may_fault(Lower *w) { may_fault_with(w, w->home_ok); }
@@ -301,6 +379,12 @@ static int alloc_reg(Lower *w, u16 avoid)
             best_cost = c;
         }
     }
+    /* The guest register the value will be PUT to, if that is as cheap:
+     * the value is then already home. */
+    u32 dst = op->dst;
+    if (dst && w->hint[dst] < 16 && w->hint[dst] != X64_RSP && !(avoid & BIT(w->hint[dst])) &&
+        take_cost(w, w->hint[dst]) <= best_cost)
+        best = w->hint[dst];
     evict(w, best);
     return best;
 }
@@ -602,8 +686,45 @@ static void lower_get(Lower *w, const IrOp *op)
     bind(w, op->dst, d);
 }
 
+/* Store the deferred PUTs (before something observes guest state). */
+static void flush_pending(Lower *w)
+{
+    for (u32 k = 0; k < jit_cfg.nlazy; k++) {
+        u32 t = w->pending[k];
+        if (!t)
+            continue;
+        w->pending[k] = 0;
+        JitMem m = x64_gs((i32)jit_cfg.lazy_offset[k]);
+        if (is_const(w, t)) {
+            u64 v = const_of(w, t);
+            if (fits_i32(v)) {
+                x64_store_i32(w->b, 8, m, (i32)v);
+            } else {
+                x64_store_i32(w->b, 4, m, (i32)(u32)v);
+                m.disp += 4;
+                x64_store_i32(w->b, 4, m, (i32)(u32)(v >> 32));
+            }
+        } else if (w->loc[t].kind == LOC_REG) {
+            x64_store(w->b, 8, m, w->loc[t].reg);
+        } else {
+            /* spilled: through a register; none is free for certain, so
+             * borrow RAX around it (its value goes to the red zone-free
+             * thread scratch) */
+            x64_store(w->b, 8, x64_gs(JIT_THREAD(ind_save)), X64_RAX);
+            x64_load(w->b, 8, X64_RAX, slot_mem(w->loc[t].slot, 0));
+            x64_store(w->b, 8, m, X64_RAX);
+            x64_load(w->b, 8, X64_RAX, x64_gs(JIT_THREAD(ind_save)));
+        }
+    }
+}
+
 static void lower_put(Lower *w, const IrOp *op)
 {
+    int lazy = lazy_of_offset(op->imm);
+    if (lazy >= 0 && op->type == IR_I64) {
+        w->pending[lazy] = op->a; /* stored when observed; faults find it in the side table */
+        return;
+    }
     u32 r = gpr_of_offset((u32)op->imm);
     u32 t = op->a;
     if (op->type == IR_V128) {
@@ -727,6 +848,16 @@ static bool lower_binop(Lower *w, const IrOp *op)
     default: return false;
     }
     u16 avoid = reg_mask_of(w, op->b);
+    if (op->opc == IR_ADD && t == IR_I64 && is_const(w, op->b) && fits_i32(const_of(w, op->b))) {
+        int ra = use(w, op->a, 0);
+        if (!(w->last_use[op->a] == w->i && w->hold[ra] == op->a) || ra == X64_RSP) {
+            /* a stays live (or is RSP): lea d, [a + imm] instead of a copy */
+            int d = alloc_reg(w, BIT(ra));
+            x64_lea(w->b, d, x64_mem(ra, (i32)const_of(w, op->b)));
+            bind(w, op->dst, d);
+            return true;
+        }
+    }
     int d = result_reg(w, op->dst, op->a, avoid);
     if (is_const(w, op->b) && fits_i32(const_of(w, op->b)) && (size == 8 || const_of(w, op->b) <= 0x7fffffff))
         x64_alu_ri(w->b, alu, size, d, (i32)const_of(w, op->b));
@@ -1278,6 +1409,8 @@ bool jit_lower(const IrBlock *blk, const u8 *dead, X64Buf *buf, intptr_t rx_delt
         if (w.skip[w.i])
             continue;
         w.needed = syncs(op) ? 0xffff : w.needed_after[w.i];
+        if (observes_state(op))
+            flush_pending(&w);
         lower_op(&w, op);
         free_dead(&w, op);
     }
@@ -1298,5 +1431,7 @@ bool jit_lower(const IrBlock *blk, const u8 *dead, X64Buf *buf, intptr_t rx_delt
     out->size = (u32)(buf->p - start);
     out->nside = w.nside;
     out->side = w.side;
+    out->nlazy = w.nlazy;
+    out->lazy = w.lazy;
     return true;
 }
