@@ -6,7 +6,7 @@
  * flags it raised.  Run natively and under ue (tests/sse/suite.sh): the
  * outputs must be identical.
  *
- *   sse_fp SECTION   SECTION: ss, sd, cmp, unary, packed, cvt
+ *   sse_fp SECTION   SECTION: ss, sd, cmp, unary, packed, cvt, random
  *
  * Each instruction runs in inline assembly between LDMXCSR (the setting
  * under test, flags clear) and STMXCSR, so nothing is folded or moved.
@@ -338,6 +338,69 @@ static void run_cvt(void)
     }
 }
 
+/* Pseudo-random operands, biased towards the interesting exponents (tiny,
+ * huge, near 1, near the integer limits) and special values. */
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static uint64_t rand64(void)
+{
+    static const uint64_t exps[] = {0, 1, 2, 0x3c9, 0x3fe, 0x3ff, 0x400, 0x41d, 0x41e, 0x43d, 0x43e, 0x7fe, 0x7ff};
+    uint64_t r = next(), sel = next();
+    if (sel & 1)
+        r = (r & 0x800fffffffffffffull) | exps[(sel >> 1) % 13] << 52;
+    if ((sel & 0x70) == 0)
+        r &= 0xfff0000000000fffull; /* few fraction bits: exact and halfway cases */
+    return r;
+}
+
+static uint32_t rand32(void)
+{
+    static const uint32_t exps[] = {0, 1, 2, 0x66, 0x7e, 0x7f, 0x80, 0x96, 0x9d, 0x9e, 0xbd, 0xbe, 0xfe, 0xff};
+    uint32_t r = (uint32_t)next(), sel = (uint32_t)next();
+    if (sel & 1)
+        r = (r & 0x807fffffu) | exps[(sel >> 1) % 14] << 23;
+    if ((sel & 0x70) == 0)
+        r &= 0xff80000fu;
+    return r;
+}
+
+static void run_random(void)
+{
+    for (unsigned c = 0; c < NCFG; c++) {
+        cfg = cfgs[c];
+        for (unsigned n = 0; n < 120; n++) {
+            uint32_t m, d32[4];
+            for (unsigned k = 0; k < 4; k++)
+                d32[k] = rand32();
+            V a32, b32, a64 = {rand64(), rand64()}, b64 = {rand64(), rand64()};
+            memcpy(&a32, d32, 16);
+            for (unsigned k = 0; k < 4; k++)
+                d32[k] = rand32();
+            memcpy(&b32, d32, 16);
+            for (unsigned k = 0; k < sizeof ps_ops / sizeof ps_ops[0]; k++)
+                pv(ps_ops[k].name, c, n, 0, ps_ops[k].fn(a32, b32, &m), m);
+            for (unsigned k = 0; k < sizeof pd_ops / sizeof pd_ops[0]; k++)
+                pv(pd_ops[k].name, c, n, 0, pd_ops[k].fn(a64, b64, &m), m);
+            for (unsigned k = 0; k < sizeof cvt_ops / sizeof cvt_ops[0]; k++)
+                pv(cvt_ops[k].name, c, n, 0, cvt_ops[k].fn(a32, k >= 4 && k != 7 ? b64 : b32, &m), m);
+            uint64_t r1 = cvtsd2si64(a64, &m), r2 = cvtss2si32(a32, &m);
+            uint32_t m2;
+            uint64_t r3 = cvttsd2si32(b64, &m2);
+            printf("cvt2si %u %u %llx %llx %llx %04x\n", c, n, (unsigned long long)r1, (unsigned long long)r2,
+                   (unsigned long long)r3, m | m2 << 16);
+            pv("cvtsi2sd64", c, n, 0, cvtsi2sd64(a64, b64.lo, &m), m);
+            pv("cvtsi2ss64", c, n, 0, cvtsi2ss64(a32, b64.hi >> (n & 31), &m), m);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *sec = argc > 1 ? argv[1] : "ss";
@@ -358,6 +421,8 @@ int main(int argc, char **argv)
         run_packed();
     } else if (!strcmp(sec, "cvt")) {
         run_cvt();
+    } else if (!strcmp(sec, "random")) {
+        run_random();
     }
     return 0;
 }

@@ -48,7 +48,7 @@ if build sse_int; then
 fi
 
 if build sse_fp; then
-    for s in ss sd cmp unary packed cvt; do
+    for s in ss sd cmp unary packed cvt random; do
         run_both "sse/fp-$s" -- "$BUILD/sse/sse_fp" $s
     done
 fi
