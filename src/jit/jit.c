@@ -95,6 +95,16 @@ static void emit_routines(void)
     routines_end = jit_cache.used;
 }
 
+/* Empty the indirect-jump table.  An empty entry must not match any
+ * target generated code looks up: a guest pc of 0 (a NULL function pointer)
+ * would otherwise "find" host address 0.  Non-canonical targets fault
+ * before the lookup (the lifter checks), so one is a safe marker. */
+static void ind_table_clear(void)
+{
+    for (u32 i = 0; i < 1u << JIT_IND_BITS; i++)
+        jit_ind_table[i] = (JitIndEntry){.guest_pc = 1ull << 63, .host = 0};
+}
+
 bool jit_init(const JitConfig *cfg)
 {
     jit_cfg = *cfg;
@@ -107,7 +117,8 @@ bool jit_init(const JitConfig *cfg)
         }
         jit_cache.rw = jit_cache.rx = m;
         jit_cache.size = size;
-        jit_ind_table = ue_calloc(1u << JIT_IND_BITS, sizeof *jit_ind_table);
+        jit_ind_table = ue_malloc(sizeof *jit_ind_table << JIT_IND_BITS);
+        ind_table_clear();
         emit_routines();
         return true;
     }
@@ -126,7 +137,8 @@ bool jit_init(const JitConfig *cfg)
     jit_cache.rw = rw;
     jit_cache.rx = rx;
     jit_cache.size = size;
-    jit_ind_table = ue_calloc(1u << JIT_IND_BITS, sizeof *jit_ind_table);
+    jit_ind_table = ue_malloc(sizeof *jit_ind_table << JIT_IND_BITS);
+    ind_table_clear();
     emit_routines();
     return true;
 }
@@ -144,7 +156,7 @@ void jit_flush(void)
         free(jit_cache.blocks[i]);
     jit_cache.nblocks = 0;
     jit_cache.used = routines_end;
-    memset(jit_ind_table, 0, (sizeof *jit_ind_table) << JIT_IND_BITS);
+    ind_table_clear();
 }
 
 void jit_publish(GuestAddr pc, JitCode *to)
