@@ -33,7 +33,7 @@ if ! gcc -O1 -nostdlib -static -ffreestanding -fno-builtin -mno-sse -mno-mmx -mn
         -fno-stack-protector -fno-pie -no-pie -o "$ops" tests/x87/x87ops.c 2>"$TMP/cc.err"; then
     fail "x87/ops" "does not build: $(head -c 200 "$TMP/cc.err")"
 else
-    for mode in bin un mem misc; do
+    for mode in bin un mem misc ptrs; do
         run_both "x87/ops-$mode" "$ops" "$mode"
     done
     for n in 0 1 2 3 4 5 6 7; do # (2>/dev/null: the shell's "Segmentation fault")

@@ -16,6 +16,8 @@
  *   x87ops misc     stack faults, control instructions, FNSTENV/FLDENV,
  *                   FNSAVE/FRSTOR, FXSAVE/FXRSTOR and XSAVE/XRSTOR round
  *                   trips, XGETBV
+ *   x87ops ptrs     which instructions record the last instruction and
+ *                   data pointers and opcode (FNSTENV after each)
  *   x87ops fault N  state instructions that must fault (#GP: SIGSEGV)
  *
  * bin and mem print one FNV-1a hash of the lines per operation and control
@@ -597,6 +599,40 @@ static void test_fault(int n)
     puts_("survived\n");
 }
 
+/* FIP, FOP and FDP as FNSTENV reports them after one instruction that
+ * follows an FLD m80 (which sets all three). */
+#define PTR(name, code)                                                          \
+    __asm__ volatile("fninit\n\tfldt %[a]\n\t" code "\n\tfnstenv %[x]\n\tfninit"  \
+                     : [x] "=m"(X), [m] "+m"(M)                                    \
+                     : [a] "m"(A)                                                  \
+                     : CLOBBERS, "rax");                                           \
+    puts_(name);                                                                   \
+    dump_range(X, 12, 16);                                                         \
+    dump_range(X, 18, 24);                                                         \
+    putc_('\n');
+
+static void test_ptrs(void)
+{
+    A = vals[4];
+    PTR("fld", "")
+    PTR("fnop", "fnop")
+    PTR("fincstp", "fincstp")
+    PTR("fdecstp", "fdecstp")
+    PTR("ffree", "ffree %%st(1)")
+    PTR("ffreep", ".byte 0xdf, 0xc1")
+    PTR("fnclex", "fnclex")
+    PTR("fldcw", "fnstcw %[m]\n\tfldcw %[m]")
+    PTR("fnstsw", "fnstsw %%ax")
+    PTR("fwait", "fwait")
+    PTR("fxch", "fld1\n\tfxch")
+    PTR("fcmov", "fld1\n\tfcmove %%st(1), %%st")
+    PTR("fstp", "fld1\n\tfstp %%st(1)")
+    PTR("fchs", "fchs")
+    PTR("fist", "fistl %[m]")
+    PTR("fcomi", "fld1\n\tfcomip %%st(1), %%st")
+    PTR("fldz", "fldz")
+}
+
 static int streq(const char *a, const char *b)
 {
     while (*a && *a == *b)
@@ -620,6 +656,8 @@ int cmain(long *sp)
         test_mem();
     else if (streq(argv[1], "misc"))
         test_misc();
+    else if (streq(argv[1], "ptrs"))
+        test_ptrs();
     else if (streq(argv[1], "fault") && sp[0] > 2)
         test_fault(argv[2][0] - '0');
     else

@@ -30,8 +30,11 @@
 
 static u32 c64(X86Lift *L, u64 v) { return ir_const(L->b, IR_I64, v); }
 
-/* Record FIP, FOP and (with a memory operand) FDP, as every non-control
- * x87 instruction does; after the instruction's memory accesses. */
+/* Record FIP, FOP and (with a memory operand) FDP, as every x87
+ * instruction does but FNINIT, FNCLEX, FLDCW, FNSTCW, FNSTSW and the
+ * environment saves and loads; after the instruction's memory accesses.
+ * (The manual also lists FNOP, FINCSTP, FDECSTP and FFREE as control
+ * instructions, but the host CPU records them; ue follows the host.) */
 static void note_insn(X86Lift *L, const X86Insn *in)
 {
     IrBuilder *b = L->b;
@@ -265,7 +268,7 @@ static bool reg_d9(X86Lift *L, const X86Insn *in)
     case 0: reg_call(L, &x87_h_fld, X87_REG | i << X87_CTL_I, 0); break;
     case 1: reg_call(L, &x87_h_fxch, i, 0); break;
     case 2:
-        return m == 0xd0; /* FNOP; D1..D7 are invalid */
+        return m == 0xd0; /* FNOP (D1..D7 are invalid) */
     case 3: reg_call(L, &x87_h_fst_st, i, 1); break; /* FSTP1 alias */
     case 4:
         if (m == 0xe2 || m == 0xe3 || m == 0xe6 || m == 0xe7)
@@ -279,8 +282,6 @@ static bool reg_d9(X86Lift *L, const X86Insn *in)
         break;
     default:
         reg_call(L, &x87_h_special, m - 0xe0, 0);
-        if (m == 0xf6 || m == 0xf7)
-            return true; /* FDECSTP/FINCSTP are control instructions */
         break;
     }
     return true;
@@ -318,7 +319,7 @@ static bool reg_other(X86Lift *L, const X86Insn *in)
     case 3 << 3 | 4: return reg_db_control(L, in);
     case 3 << 3 | 5: reg_compare(L, i, X87_CTL_UNORD | X87_CTL_EFLAGS); break;
     case 3 << 3 | 6: reg_compare(L, i, X87_CTL_EFLAGS); break;
-    case 5 << 3 | 0: reg_call(L, &x87_h_ffree, i, 0); return true;
+    case 5 << 3 | 0: reg_call(L, &x87_h_ffree, i, 0); break;
     case 5 << 3 | 1: case 7 << 3 | 1: reg_call(L, &x87_h_fxch, i, 0); break;
     case 5 << 3 | 2: reg_call(L, &x87_h_fst_st, i, 0); break;
     case 5 << 3 | 3: case 7 << 3 | 2: case 7 << 3 | 3: reg_call(L, &x87_h_fst_st, i, 1); break;
@@ -329,7 +330,7 @@ static bool reg_other(X86Lift *L, const X86Insn *in)
             return false;
         reg_compare(L, 1, 2 * X87_CTL_POP); /* FCOMPP */
         break;
-    case 7 << 3 | 0: reg_call(L, &x87_h_ffree, i, 1); return true; /* FFREEP */
+    case 7 << 3 | 0: reg_call(L, &x87_h_ffree, i, 1); break; /* FFREEP */
     case 7 << 3 | 4: /* FNSTSW AX */
         if (in->modrm != 0xe0)
             return false;
@@ -359,8 +360,7 @@ LIFTER(x87)
     if ((in->opc & 7) == 1) {
         if (!reg_d9(L, in))
             return false;
-        if (in->modrm != 0xd0 && in->modrm != 0xf6 && in->modrm != 0xf7)
-            note_insn(L, in);
+        note_insn(L, in);
         return true;
     }
     return reg_other(L, in);
