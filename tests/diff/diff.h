@@ -167,11 +167,15 @@ typedef struct DiffEnv {
     u8 *wcode;    /* the same memory, writable */
     u64 pc;       /* where the instruction under test goes */
     u8 *data;     /* DIFF_DATA_SIZE bytes, below 2 GiB, guard pages around */
+    void *jit_cpu; /* the back ends' guest state (a JitCpu, exec.c) */
     u64 gs_base;  /* the host GS base (and ue's) while testing */
     u8 *mem_in;   /* the data buffer's input image */
     u8 *mem_native; /* ... after the native run */
     bool strict;  /* compare undefined results too */
     u64 flakes;   /* native runs that faulted once and not when run again */
+    bool jit;     /* the JIT back end is available: cases run on it too */
+    u64 jit_declined; /* cases the JIT did not compile (interpreter only) */
+    u64 bad_backend[2]; /* mismatching cases per back end: interp, jit */
     /* host features the native side needs */
     bool host_lzcnt, host_bmi1, host_movbe, host_popcnt, host_sse42;
 } DiffEnv;
@@ -258,7 +262,7 @@ typedef struct DiffOpts {
     u64 cases, seed;
     const char *family, *match;
     unsigned show;
-    bool strict, edges, coverage, list, quiet;
+    bool strict, edges, coverage, list, quiet, no_jit;
 } DiffOpts;
 
 typedef struct DiffFamily {

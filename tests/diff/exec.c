@@ -24,6 +24,7 @@
  * not compared: ue does not model them.
  */
 #include "diff.h"
+#include "jit/jit.h"
 
 #include <setjmp.h>
 #include <signal.h>
@@ -35,7 +36,15 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-enum { MODE_IDLE, MODE_NATIVE, MODE_UE };
+enum { MODE_IDLE, MODE_NATIVE, MODE_UE, MODE_JIT };
+
+/* The JIT reaches its per-thread data at a fixed offset from the guest
+ * state, through the host GS base (jit.h); the exec layer's GuestCpu does
+ * the same. */
+typedef struct JitCpu {
+    X86Regs regs;
+    JitThread jit;
+} JitCpu;
 
 /* Signal plumbing: the handler cannot take a context argument. */
 static struct {
@@ -45,6 +54,7 @@ static struct {
     u64 addr, rip;
     DiffCpu cpu; /* native state at the signal */
     const DiffEnv *env;
+    void *jit_env;
 } sigctx;
 
 static const int greg_of[16] = {
@@ -66,7 +76,14 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
         sigctx.cpu.rflags = (u64)g[REG_EFL];
         sigctx.cpu.rip = rip;
         memcpy(sigctx.cpu.fx, uc->uc_mcontext.fpregs, 512);
+    } else if (sigctx.mode == MODE_JIT) {
+        u64 gprs[16];
+        for (int i = 0; i < 16; i++)
+            gprs[i] = (u64)g[greg_of[i]];
+        if (!jit_fault_state(rip, gprs, sigctx.jit_env))
+            goto unexpected;
     } else if (!(sigctx.mode == MODE_UE && interp_owns_host_pc(rip))) {
+    unexpected:;
         char msg[200];
         int n = snprintf(msg, sizeof msg, "diff: unexpected signal %d at host pc 0x%llx (addr %p, mode %d)\n", sig,
                          (unsigned long long)rip, si->si_addr, sigctx.mode);
@@ -106,16 +123,20 @@ bool diff_env_init(DiffEnv *e)
         code = mmap(NULL, DIFF_CODE_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_32BIT | MAP_POPULATE, fd, 0);
         wcode = mmap(NULL, DIFF_CODE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     }
-    u8 *data = mmap(NULL, DIFF_DATA_SIZE + 2 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-    if (code == MAP_FAILED || wcode == MAP_FAILED || data == MAP_FAILED) {
+    /* [the back ends' guest state][guard][data buffer][guard], below 2 GiB. */
+    size_t cpu_size = UE_ALIGN_UP(sizeof(JitCpu), 4096);
+    u8 *area = mmap(NULL, cpu_size + DIFF_DATA_SIZE + 2 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+                    -1, 0);
+    if (code == MAP_FAILED || wcode == MAP_FAILED || area == MAP_FAILED) {
         perror("diff: mmap");
         return false;
     }
     close(fd);
     e->code = code;
     e->wcode = wcode;
-    e->data = data + 4096;
-    if (mprotect(e->data, DIFF_DATA_SIZE, PROT_READ | PROT_WRITE)) {
+    e->jit_cpu = area;
+    e->data = area + cpu_size + 4096;
+    if (mprotect(area, cpu_size, PROT_READ | PROT_WRITE) || mprotect(e->data, DIFF_DATA_SIZE, PROT_READ | PROT_WRITE)) {
         perror("diff: mprotect");
         return false;
     }
@@ -123,14 +144,21 @@ bool diff_env_init(DiffEnv *e)
     e->pc = (u64)(uintptr_t)e->code + DIFF_CODE_SIZE / 2;
     e->mem_in = ue_malloc(DIFF_DATA_SIZE);
     e->mem_native = ue_malloc(DIFF_DATA_SIZE);
-    /* GS is free on x86-64 Linux (glibc uses FS): point it below the data
-     * buffer so GS-relative operands reach the buffer with 32-bit offsets. */
-    e->gs_base = (u64)(uintptr_t)e->data - 0x10000;
+    host_features(e);
+    JitConfig cfg = {.guest = &x86_guest_info, .thread_offset = offsetof(JitCpu, jit), .code_size = 64u << 20};
+    for (int r = 0; r < 16; r++)
+        cfg.gpr_offset[r] = X86_GPR_OFF(r);
+    e->jit = jit_init(&cfg);
+    /* The host GS base is the JIT's guest state, for good (GS is free on
+     * x86-64 Linux: glibc uses FS; and writing it is slow in this VM).
+     * Native GS-relative operands use it too: the data buffer lies a few
+     * pages above it, within reach of 32-bit offsets. */
+    e->gs_base = (u64)(uintptr_t)e->jit_cpu;
     if (syscall(SYS_arch_prctl, ARCH_SET_GS, e->gs_base)) {
         perror("diff: arch_prctl(ARCH_SET_GS)");
         return false;
     }
-    host_features(e);
+    ((JitCpu *)e->jit_cpu)->jit.env = e->gs_base;
 
     static u8 altstack[1 << 16];
     stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
@@ -210,10 +238,11 @@ static void run_native(DiffEnv *e, const DiffCase *c, DiffResult *res)
     memcpy(e->mem_native, e->data, DIFF_DATA_SIZE);
 }
 
-/* This host (a VM) sometimes faults spuriously the first time it runs code
- * near a page just written: #UD on an INT3, #GP on an ADD.  A native run
- * that ends in a fault other than #BP is therefore run again, and a third
- * time if the two disagree; diff_env counts such flakes. */
+/* An interrupt that arrives while a test runs with a non-canonical RSP
+ * (an instruction may compute one) kills it with SIGSEGV on this host: the
+ * kernel's IRET back to it faults.  A native run that ends in a fault other
+ * than #BP is therefore run again, and a third time if the two disagree;
+ * DiffEnv counts such flakes. */
 static void run_native_confirmed(DiffEnv *e, const DiffCase *c, DiffResult *res)
 {
     run_native(e, c, res);
@@ -285,48 +314,78 @@ static DiffEnd end_of_exit(IrExitKind k)
     }
 }
 
-/* Translate and interpret from e->pc until execution leaves it (REP
- * iterations and LOCK retries come back to the same pc). */
-static void run_ue(DiffEnv *e, const DiffCase *c, DiffResult *res, const char **bad_ir)
+/* One block on a back end: the interpreter, or the JIT (false if it
+ * declines the block).  Faults come back through on_signal. */
+static bool run_block(DiffEnv *e, int backend, IrBlock *blk, X86Regs *r, volatile GuestAddr *cur_pc, IrExitKind *k)
 {
-    static X86Regs r;
-    static Arena arena;
     static IrVal *temps;
     static u32 ntemps;
+    if (backend == MODE_JIT) {
+        bool full;
+        JitCode *code = jit_compile(blk, NULL, &full);
+        if (!code && full) {
+            jit_flush();
+            code = jit_compile(blk, NULL, &full);
+        }
+        if (!code)
+            return false;
+        sigctx.jit_env = r;
+        sigctx.mode = MODE_JIT;
+        *k = jit_run(code);
+        sigctx.mode = MODE_IDLE;
+        return true;
+    }
+    if (blk->ntemps > ntemps) {
+        ntemps = blk->ntemps * 2;
+        free(temps);
+        temps = ue_calloc(ntemps, sizeof *temps);
+    }
+    sigctx.mode = MODE_UE;
+    *k = interp_run(blk, r, temps, &x86_guest_info, cur_pc);
+    sigctx.mode = MODE_IDLE;
+    return true;
+}
+
+/* Translate and run from e->pc on a back end until execution leaves it
+ * (REP iterations and LOCK retries come back to the same pc).  False if
+ * the JIT declined a block (nothing to compare). */
+static bool run_ue(DiffEnv *e, int backend, const DiffCase *c, DiffResult *res, const char **bad_ir)
+{
+    static Arena arena;
+    X86Regs *r = &((JitCpu *)e->jit_cpu)->regs;
     X86TranslateOpts opts = {.single_step = true};
     volatile GuestAddr cur_pc = e->pc;
     IrBlock *volatile blk = NULL;
+    volatile bool ran = true;
     *bad_ir = NULL;
     memcpy(e->data, e->mem_in, DIFF_DATA_SIZE);
-    cpu_to_regs(e, &c->in, &r);
+    cpu_to_regs(e, &c->in, r);
     for (unsigned iter = 0;; iter++) {
-        u64 pc = r.rip;
+        u64 pc = r->rip;
         blk = x86_translate(&opts, &arena, pc, (const u8 *)(uintptr_t)pc, (size_t)((u64)(uintptr_t)e->code + DIFF_CODE_SIZE - pc));
         u32 bad;
         const char *why = ir_verify(blk, &x86_guest_info, &bad);
         if (why && !*bad_ir)
             *bad_ir = why;
-        if (blk->ntemps > ntemps) {
-            ntemps = blk->ntemps * 2;
-            free(temps);
-            temps = ue_calloc(ntemps, sizeof *temps);
-        }
         if (sigsetjmp(sigctx.jb, 0)) {
             res->end = sigctx.code == SI_KERNEL ? END_GP : sigctx.sig == SIGBUS ? END_BUS : END_PF;
             res->addr = sigctx.addr;
-            r.rip = res->pc = cur_pc;
+            if (backend == MODE_UE)
+                r->rip = cur_pc;
+            res->pc = r->rip;
             break;
         }
-        sigctx.mode = MODE_UE;
-        IrExitKind k = interp_run(blk, &r, temps, &x86_guest_info, &cur_pc);
-        sigctx.mode = MODE_IDLE;
+        IrExitKind k = IR_EXIT_JUMP;
+        ran = run_block(e, backend, blk, r, &cur_pc, &k);
         ir_block_free(blk);
         blk = NULL;
         arena_reset(&arena);
-        if (k == IR_EXIT_JUMP && r.rip == e->pc && iter < 100000)
+        if (!ran)
+            break;
+        if (k == IR_EXIT_JUMP && r->rip == e->pc && iter < 100000)
             continue;
         res->end = end_of_exit(k);
-        res->pc = r.rip;
+        res->pc = r->rip;
         res->addr = 0;
         break;
     }
@@ -334,7 +393,8 @@ static void run_ue(DiffEnv *e, const DiffCase *c, DiffResult *res, const char **
         ir_block_free(blk);
         arena_reset(&arena);
     }
-    regs_to_cpu(&r, &c->in, &res->cpu);
+    regs_to_cpu(r, &c->in, &res->cpu);
+    return ran;
 }
 
 /* ---- undefined results (SDM "Flags Affected" of each instruction) ---- */
@@ -484,6 +544,8 @@ static void compare_mem(const DiffEnv *e, Report *rp, const DiffMask *m)
 {
     const u8 *nat = e->mem_native, *ue = e->data;
     unsigned shown = 0;
+    if (!memcmp(nat, ue, DIFF_DATA_SIZE))
+        return;
     for (unsigned i = 0; i < DIFF_DATA_SIZE; i++) {
         u64 a = (u64)(uintptr_t)e->data + i;
         if (nat[i] == ue[i] || (a >= m->mem_addr && a < m->mem_addr + m->mem_len))
@@ -558,23 +620,38 @@ static void print_case(const DiffEnv *e, const DiffCase *c, FILE *fd)
 
 bool diff_run_case(DiffEnv *e, const DiffCase *c, FILE *fd)
 {
+    static const struct { int mode; const char *name; } backends[] = {{MODE_UE, "interp"}, {MODE_JIT, "jit"}};
     DiffResult nat, ue;
-    const char *bad_ir;
+    DiffMask m;
+    Report rp = {.n = 0};
     place_code(e, c);
     run_native_confirmed(e, c, &nat);
-    run_ue(e, c, &ue, &bad_ir);
-    clear_code(e, c);
-
-    DiffMask m;
     diff_undef(e, c, &m);
     if (e->strict)
         memset(&m, 0, sizeof m);
-    Report rp = {.n = 0};
-    if (bad_ir) {
-        addf(&rp, "    ir_verify: %s\n", bad_ir);
-        rp.count++;
+    for (unsigned i = 0; i < UE_ARRAY_LEN(backends); i++) {
+        if (backends[i].mode == MODE_JIT && !e->jit)
+            continue;
+        const char *bad_ir;
+        unsigned before = rp.count;
+        size_t at = rp.n;
+        addf(&rp, "    -- %s\n", backends[i].name);
+        if (!run_ue(e, backends[i].mode, c, &ue, &bad_ir)) {
+            e->jit_declined++;
+            rp.n = at;
+            continue;
+        }
+        if (bad_ir) {
+            addf(&rp, "    ir_verify: %s\n", bad_ir);
+            rp.count++;
+        }
+        compare(e, &nat, &ue, &m, &rp);
+        if (rp.count == before)
+            rp.n = at; /* this back end agrees: no heading */
+        else
+            e->bad_backend[i]++;
     }
-    compare(e, &nat, &ue, &m, &rp);
+    clear_code(e, c);
     if (!rp.count)
         return true;
     if (fd) {

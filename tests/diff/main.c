@@ -24,7 +24,7 @@ static const DiffTable *const tables[] = {&diff_table_int, &diff_table_x87, NULL
 static void usage(void)
 {
     fprintf(stderr, "usage: diffcpu [--cases N] [--seed S] [--family a,b] [--match STR] [--strict] [--no-edges]\n"
-                    "               [--show N] [--coverage] [--list] [--quiet]\n");
+                    "               [--no-jit] [--show N] [--coverage] [--list] [--quiet]\n");
     exit(2);
 }
 
@@ -60,6 +60,8 @@ static void parse_args(int argc, char **argv, DiffOpts *o)
             o->match = v, i++;
         else if (!strcmp(a, "--show") && v)
             o->show = (unsigned)strtoul(v, NULL, 0), i++;
+        else if (!strcmp(a, "--no-jit"))
+            o->no_jit = true;
         else if (!strcmp(a, "--strict"))
             o->strict = true;
         else if (!strcmp(a, "--no-edges"))
@@ -175,6 +177,7 @@ int main(int argc, char **argv)
     if (!diff_env_init(&env))
         return 2;
     env.strict = o.strict;
+    env.jit &= !o.no_jit;
     DiffForm *forms;
     u32 nforms = diff_forms(tables, &forms);
     DiffRun run = {.env = &env, .opts = &o};
@@ -210,8 +213,10 @@ int main(int argc, char **argv)
     u64 bad = 0;
     for (u32 i = 0; i < run.nfam; i++)
         bad += run.fam[i].mismatches;
-    printf("diffcpu: %llu cases in %.1f s (%.1f us/case), %llu mismatches, %llu host flakes, seed %llu\n",
+    printf("diffcpu: %llu cases in %.1f s (%.1f us/case), %llu mismatches (interp %llu, jit %llu; jit declined %llu), "
+           "%llu host flakes, seed %llu\n",
            (unsigned long long)run.cases, secs, run.cases ? secs * 1e6 / (double)run.cases : 0.0,
-           (unsigned long long)bad, (unsigned long long)env.flakes, (unsigned long long)o.seed);
+           (unsigned long long)bad, (unsigned long long)env.bad_backend[0], (unsigned long long)env.bad_backend[1],
+           (unsigned long long)env.jit_declined, (unsigned long long)env.flakes, (unsigned long long)o.seed);
     return bad ? 1 : 0;
 }

@@ -1,10 +1,11 @@
 # tests/diff: the differential tester (tests/diff/diffcpu, built by `make
 # tests`): every integer instruction form ue implements, run natively and
-# through ue's lifter + interpreter on all edge-value pairs and
-# DIFF_CASES (default 200) random inputs each; one PASS/FAIL line per
-# instruction family, a failure followed by its first mismatching case.
-# Then the regression programs in tests/diff/regress/: multi-instruction
-# blocks that once crashed or miscompiled ue, run natively and under ue.
+# through ue's lifter and both back ends (interpreter, JIT) on all
+# edge-value pairs and DIFF_CASES (default 200) random inputs each; one
+# PASS/FAIL line per instruction family, a failure followed by its first
+# mismatching case.  Then the regression programs in tests/diff/regress/:
+# multi-instruction blocks that once crashed or miscompiled ue, run
+# natively and under ue on both back ends.
 . tests/lib.sh
 bin="$UE_BUILD_DIR/tests/diff/diffcpu"
 if [ ! -x "$bin" ]; then
@@ -30,4 +31,5 @@ for src in tests/diff/regress/*.S; do
         continue
     fi
     compare_native "diff/regress/$name" --no-stderr -- "$exe"
+    UE_OPTS=--backend=jit compare_native "diff/regress/$name/jit" --no-stderr -- "$exe"
 done
