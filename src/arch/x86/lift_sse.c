@@ -247,6 +247,25 @@ SSE_FORM(logic_or) { return logic(L, in, IR_OR, mem); }
 SSE_FORM(logic_xor) { return logic(L, in, IR_XOR, mem); }
 SSE_FORM(logic_andn) { return logic(L, in, IR_ANDN, mem); } /* ~dst & src */
 
+/* PUNPCKLQDQ/UNPCKLPD: {dst.lo, src.lo}; PUNPCKHQDQ/UNPCKHPD: {dst.hi,
+ * src.hi}.  Two lane ops: no helper needed. */
+SSE_FORM(unpcklq)
+{
+    IrBuilder *b = L->b;
+    u32 src = ir_trunc(b, IR_I64, sse_get_W(L, in, mem));
+    sse_put_xmm(L, in->reg, ir_insert(b, sse_get_xmm(L, in->reg), src, 8));
+    return true;
+}
+
+SSE_FORM(unpckhq)
+{
+    IrBuilder *b = L->b;
+    u32 src = ir_extract(b, IR_I64, sse_get_W(L, in, mem), 8);
+    u32 lo = ir_zext(b, IR_V128, ir_extract(b, IR_I64, sse_get_xmm(L, in->reg), 8));
+    sse_put_xmm(L, in->reg, ir_insert(b, lo, src, 8));
+    return true;
+}
+
 /* ---- generic MMX forms ---- */
 
 /* Lane-local ops: the 128-bit helper on zero-extended operands computes the

@@ -113,11 +113,9 @@ LANES(packusdw, 8, w, sat16u(i < 4 ? a.sd[i] : b.sd[i - 4]))
 LANES(punpcklbw, 16, b, (i & 1) ? b.b[i / 2] : a.b[i / 2])
 LANES(punpcklwd, 8, w, (i & 1) ? b.w[i / 2] : a.w[i / 2])
 LANES(punpckldq, 4, d, (i & 1) ? b.d[i / 2] : a.d[i / 2])
-LANES(punpcklqdq, 2, q, (i & 1) ? b.q[0] : a.q[0])
 LANES(punpckhbw, 16, b, (i & 1) ? b.b[8 + i / 2] : a.b[8 + i / 2])
 LANES(punpckhwd, 8, w, (i & 1) ? b.w[4 + i / 2] : a.w[4 + i / 2])
 LANES(punpckhdq, 4, d, (i & 1) ? b.d[2 + i / 2] : a.d[2 + i / 2])
-LANES(punpckhqdq, 2, q, (i & 1) ? b.q[1] : a.q[1])
 
 /* ---- horizontal: adjacent pairs of the destination, then the source ---- */
 #define PAIR(v, F, i, n) ((i) < (n) ? a.F[2 * (i)] v a.F[2 * (i) + 1] : b.F[2 * (i) - 2 * (n)] v b.F[2 * (i) - 2 * (n) + 1])

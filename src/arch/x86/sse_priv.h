@@ -176,9 +176,9 @@ static inline u64 fp_round_shift(u64 mant, unsigned shift, bool neg, unsigned rc
     X(packsswb, IRH_V_V, 0, 2) X(packssdw, IRH_V_V, 0, 2)                    \
     X(packuswb, IRH_V_V, 0, 2) X(packusdw, IRH_V_V, 0, 2)                    \
     X(punpcklbw, IRH_V_V, 0, 2) X(punpcklwd, IRH_V_V, 0, 2)                  \
-    X(punpckldq, IRH_V_V, 0, 2) X(punpcklqdq, IRH_V_V, 0, 2)                 \
+    X(punpckldq, IRH_V_V, 0, 2)                                             \
     X(punpckhbw, IRH_V_V, 0, 2) X(punpckhwd, IRH_V_V, 0, 2)                  \
-    X(punpckhdq, IRH_V_V, 0, 2) X(punpckhqdq, IRH_V_V, 0, 2)                 \
+    X(punpckhdq, IRH_V_V, 0, 2)                                             \
     X(phaddw, IRH_V_V, 0, 2) X(phaddd, IRH_V_V, 0, 2)                        \
     X(phaddsw, IRH_V_V, 0, 2) X(phsubw, IRH_V_V, 0, 2)                       \
     X(phsubd, IRH_V_V, 0, 2) X(phsubsw, IRH_V_V, 0, 2)                       \
@@ -302,7 +302,7 @@ u32 sse_call(X86Lift *L, const IrHelper *h, IrType ret, u32 a, u32 b, u32 c);
 
 #define SSE_FORMS(X)                                                         \
     X(vv) X(uv) X(vvi) X(uvi) X(vv0) X(logic_and) X(logic_or) X(logic_xor)   \
-    X(logic_andn) X(mmx_vv) X(mmx_uv) X(mmx_cat) X(mmx_hi) X(mmx_uvi)        \
+    X(logic_andn) X(unpcklq) X(unpckhq) X(mmx_vv) X(mmx_uv) X(mmx_cat) X(mmx_hi) X(mmx_uvi)        \
     X(mmx_palignr) X(mmx_logic) X(shift_imm) X(mmx_shift_imm) X(emms)        \
     X(movu_load) X(movu_store) X(mova_load) X(mova_store) X(movnt)           \
     X(movss_load) X(movsd_load) X(movss_store) X(movsd_store)               \
