@@ -9,8 +9,6 @@
 #              printf/strtold, libm functions, rounding modes, fenv; built
 #              dynamic -O2 (lazy binding saves state with FXSAVE/XSAVE) and
 #              static -O0 (different x87 code from the compiler).
-#              Interpreter only while the JIT cannot start glibc programs
-#              (then: run_both).
 . tests/lib.sh
 mkdir -p "$BUILD/x87"
 
@@ -66,6 +64,6 @@ for variant in "dyn -O2" "static -O0 -static"; do
         continue
     fi
     for mode in lazy arith conv libm round env; do
-        compare_native "x87/ldbl-$name-$mode" -- "$bin" "$mode"
+        run_both "x87/ldbl-$name-$mode" "$bin" "$mode"
     done
 done
