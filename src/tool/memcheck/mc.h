@@ -95,7 +95,31 @@ void mc_heap_totals(u64 *allocs, u64 *frees, u64 *bytes);
 
 /* ---- function redirection (mc_redirect.c) ---- */
 
+/* What a redirected entry point becomes: a tag and an index. */
+enum {
+    MC_RT_HEAP = 0x000,     /* an allocator function (mc_redirect.def) */
+    MC_RT_STRING = 0x100,   /* a string function's replacement (mc_string.def) */
+    MC_RT_RESOLVER = 0x200, /* an IFUNC resolver: returns the replacement's slot */
+    MC_RT_TAG = 0xf00,
+};
+
 bool mc_redirect(GuestProcess *p, GuestAddr pc, IrBuilder *b);
+/* Translate pc as `what` (MC_RT_* | index) from now on. */
+void mc_redirect_add(GuestAddr pc, u16 what);
+
+/* ---- string functions (mc_string.c) ---- */
+
+/* Map the replacement page and register its slots. */
+bool mc_string_init(GuestProcess *p);
+/* Redirect the string functions an object defines (the C library). */
+typedef struct DbgObject DbgObject;
+void mc_string_object(DbgObject *o);
+/* The IR of replacement id at pc (a slot or the function itself), and of
+ * an IFUNC resolver returning its slot. */
+void mc_string_emit(IrBuilder *b, GuestAddr pc, u32 id);
+void mc_string_emit_resolver(IrBuilder *b, GuestAddr pc, u32 id);
+/* A replacement already reported the access that is about to fault. */
+extern __thread bool mc_fault_reported;
 
 /* ---- errors (mc_errors.c) ---- */
 
@@ -104,6 +128,7 @@ u32 mc_stack_here(GuestCpu *cpu, GuestAddr pc);
 void mc_report_access(GuestCpu *cpu, GuestAddr pc, GuestAddr addr, unsigned size, bool write);
 void mc_report_free(GuestCpu *cpu, GuestAddr pc, GuestAddr addr, const char *fn, const McBlock *b, bool mismatch);
 void mc_report_fishy(GuestCpu *cpu, GuestAddr pc, const char *fn, const char *arg, i64 value);
+/* n == 0: the function takes no length (strcpy): "fn(dst, src)". */
 void mc_report_overlap(GuestCpu *cpu, GuestAddr pc, const char *fn, GuestAddr dst, GuestAddr src, u64 n);
 /* Errors reported so far (repeats included, suppressed ones not). */
 u32 mc_error_count(void);

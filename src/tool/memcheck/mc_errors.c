@@ -150,8 +150,12 @@ void mc_report_overlap(GuestCpu *cpu, GuestAddr pc, const char *fn, GuestAddr ds
 {
     char what[160];
     DbgError e = {0};
-    snprintf(what, sizeof what, "Source and destination overlap in %s(0x%llx, 0x%llx, %llu)", fn,
-             (unsigned long long)dst, (unsigned long long)src, (unsigned long long)n);
+    if (n)
+        snprintf(what, sizeof what, "Source and destination overlap in %s(0x%llx, 0x%llx, %llu)", fn,
+                 (unsigned long long)dst, (unsigned long long)src, (unsigned long long)n);
+    else
+        snprintf(what, sizeof what, "Source and destination overlap in %s(0x%llx, 0x%llx)", fn,
+                 (unsigned long long)dst, (unsigned long long)src);
     e.kind = "Overlap";
     e.what = what;
     e.supp_kind = "Overlap";

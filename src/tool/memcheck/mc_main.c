@@ -146,7 +146,7 @@ static bool mc_init(GuestProcess *p, const char *const *argv)
         ue_log("memcheck: cannot reserve shadow memory: %s", strerror(-e));
         return false;
     }
-    if (!mc_heap_init())
+    if (!mc_heap_init() || !mc_string_init(p))
         return false;
     if (cfg.xml && !cfg.xml_file) {
         ue_log("--xml=yes needs --xml-file=FILE");
@@ -222,8 +222,10 @@ static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
     bool write;
     GuestAddr pc = cpu->regs.rip;
     u64 avail = mem_exec_avail(&mc_proc->mem, pc);
-    if ((sig == SIGSEGV || sig == SIGBUS) && avail &&
-        x86_insn_access(pc, (const u8 *)(uintptr_t)pc, UE_MIN(avail, 15), &size, &write))
+    if (mc_fault_reported)
+        mc_fault_reported = false; /* a replaced function reported it, at its entry */
+    else if ((sig == SIGSEGV || sig == SIGBUS) && avail &&
+             x86_insn_access(pc, (const u8 *)(uintptr_t)pc, UE_MIN(avail, 15), &size, &write))
         mc_report_access(cpu, pc, addr, size, write);
     const char *abbr = sigabbrev_np(sig);
     snprintf(sig_line, sizeof sig_line, "Process terminating with default action of signal %d (SIG%s)", sig,

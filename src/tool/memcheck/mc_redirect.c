@@ -38,20 +38,21 @@ static const char *const fn_symbols[MC_NFNS + 1] = {
 #undef FN
 };
 
-/* The redirected entry points: a small open-addressed set. */
+/* The redirected entry points: a small open-addressed map pc -> what
+ * (MC_RT_* | index). */
 static struct {
     pthread_mutex_t lock;
     GuestAddr *pc;
-    u8 *fn;
+    u16 *fn;
     u32 mask, n;
 } R = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void add(GuestAddr pc, McFn fn)
+static void add(GuestAddr pc, u16 what)
 {
     if (2 * (R.n + 1) > R.mask + 1 || !R.pc) {
         u32 mask = R.pc ? 2 * R.mask + 1 : 255;
         GuestAddr *pcs = ue_calloc(mask + 1, sizeof *pcs);
-        u8 *fns = ue_calloc(mask + 1, 1);
+        u16 *fns = ue_calloc(mask + 1, sizeof *fns);
         for (u32 i = 0; R.pc && i <= R.mask; i++) {
             if (!R.pc[i])
                 continue;
@@ -73,7 +74,14 @@ static void add(GuestAddr pc, McFn fn)
     if (!R.pc[j])
         R.n++;
     R.pc[j] = pc;
-    R.fn[j] = (u8)fn;
+    R.fn[j] = what;
+}
+
+void mc_redirect_add(GuestAddr pc, u16 what)
+{
+    pthread_mutex_lock(&R.lock);
+    add(pc, what);
+    pthread_mutex_unlock(&R.lock);
 }
 
 static int lookup(GuestAddr pc)
@@ -90,7 +98,7 @@ static void found(void *ctx, u32 i, const DbgSym *sym)
 {
     (void)ctx;
     if (!sym->ifunc)
-        add(sym->addr, (McFn)i);
+        add(sym->addr, (u16)(MC_RT_HEAP | i));
 }
 
 static void ignore(void *ctx, u32 i, const DbgSym *sym)
@@ -120,6 +128,7 @@ void mc_object_hook(void *ctx, DbgObject *o)
     pthread_mutex_lock(&R.lock);
     dbg_find_functions(o, fn_symbols, MC_NFNS, found, NULL);
     pthread_mutex_unlock(&R.lock);
+    mc_string_object(o);
 }
 
 /* ---- the replacements (helpers called from redirected blocks) ---- */
@@ -229,10 +238,16 @@ bool mc_redirect(GuestProcess *p, GuestAddr pc, IrBuilder *b)
 {
     (void)p;
     pthread_mutex_lock(&R.lock);
-    int fn = lookup(pc);
+    int what = lookup(pc);
     pthread_mutex_unlock(&R.lock);
-    if (fn < 0)
+    if (what < 0)
         return false;
+    switch (what & MC_RT_TAG) {
+    case MC_RT_STRING: mc_string_emit(b, pc, (u32)what & 0xff); return true;
+    case MC_RT_RESOLVER: mc_string_emit_resolver(b, pc, (u32)what & 0xff); return true;
+    default: break;
+    }
+    u32 fn = (u32)what & 0xff;
     ir_imark(b, pc, 1);
     ir_put(b, X86_OFF(rip), ir_const(b, IR_I64, pc));
     u32 rdi = ir_get(b, IR_I64, X86_GPR_OFF(X86_RDI));
