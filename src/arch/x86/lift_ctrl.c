@@ -162,6 +162,8 @@ LIFTER(priv)
         if (!ok)
             return false;
     }
+    if (in->map == X86_MAP_0F && in->opc == 0x00 && OPX(in) >= 6)
+        return false; /* Grp6 /6 (JMPE, IA-64 only) and /7 are #UD */
     x86_end_jump(L, in->pc, IR_EXIT_PRIV);
     return true;
 }
