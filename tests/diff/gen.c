@@ -377,10 +377,30 @@ static void random_fx(DiffRng *r, u8 *fx)
 typedef struct Plan {
     u8 rex;
     bool rex_present, gs, modrm;
+    u8 rep_noise;     /* an F2/F3 the instruction ignores, or 0 */
+    bool size_noise;  /* a 66h the instruction ignores */
     int enc_e, enc_g; /* register numbers as encoded (4..7 may be AH..BH) */
     Addr a;
     u32 pinned;       /* GPRs holding the memory operand's address */
 } Plan;
+
+/* Prefixes an instruction ignores, now and then, so the forms with them
+ * (which the decoder accepts) are tested too: F2/F3 on one-byte opcodes
+ * other than strings, branches (BND) and NOP (PAUSE); 66h and REX.W on the
+ * one-byte opcodes that have no operand size (in the 0F maps 66h, F2 and
+ * F3 select other instructions). */
+static void plan_noise(DiffRng *r, const DiffForm *f, Plan *p, bool *w)
+{
+    const DiffRow *row = f->row;
+    bool single = row->map == 0 && row->sizes == SZ_D && !(row->flags & (RF_D64 | RF_F64 | RF_REXW));
+    if (row->map == 0 && !row->pfx && !f->rep && !f->lock && !(row->flags & (RF_STRING | RF_BRANCH)) &&
+        row->opc != 0x90 && diff_below(r, 12) == 0)
+        p->rep_noise = (diff_rand(r) & 1) ? 0xf3 : 0xf2;
+    if (single && diff_below(r, 8) == 0)
+        p->size_noise = true;
+    if (single && diff_below(r, 8) == 0)
+        *w = true;
+}
 
 static void plan_regs(DiffRng *r, DiffCase *c, Plan *p)
 {
@@ -391,6 +411,7 @@ static void plan_regs(DiffRng *r, DiffCase *c, Plan *p)
     bool w = (row->flags & RF_REXW) || f->noise == 0x48;
     if (f->size == 8)
         w = !(row->flags & (RF_D64 | RF_F64)) || (diff_rand(r) & 3) == 0; /* D64/F64: W is noise */
+    plan_noise(r, f, p, &w);
     want_rex |= w;
     unsigned nregs = bytereg && !want_rex ? 8 : 16;
     p->modrm = row->layout == LY_E || row->layout == LY_EG;
@@ -430,7 +451,7 @@ static void put_prefixes(DiffRng *r, const DiffCase *c, const Plan *p, Enc *en)
         pre[np++] = 0x65;
     if (c->addr32)
         pre[np++] = 0x67;
-    if (f->size == 2 || f->noise == 0x66)
+    if (f->size == 2 || f->noise == 0x66 || p->size_noise)
         pre[np++] = 0x66;
     for (unsigned i = np; i > 1; i--) { /* legacy prefixes come in any order */
         unsigned j = (unsigned)diff_below(r, i);
@@ -444,6 +465,8 @@ static void put_prefixes(DiffRng *r, const DiffCase *c, const Plan *p, Enc *en)
         put(en, f->rep, 1);
     else if (f->row->pfx)
         put(en, f->row->pfx, 1);
+    else if (p->rep_noise)
+        put(en, p->rep_noise, 1);
     if (p->rex_present)
         put(en, p->rex, 1);
 }
