@@ -21,6 +21,7 @@
 
 #include <dwarf.h>
 #include <libiberty/demangle.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 char *dbg_demangle(const char *name)
@@ -63,6 +64,20 @@ static const char *die_raw_name(Dwarf_Die *d)
     return s;
 }
 
+/* A source path from the line table, which may be relative to the CU's
+ * compilation directory (a file compiled as "gcc -g src/x.c"): joined
+ * with DW_AT_comp_dir, as addr2line and gdb show it. */
+static const char *full_path(Dwarf_Die *cu, const char *path)
+{
+    Dwarf_Attribute a;
+    const char *dir = path && path[0] != '/' ? dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &a)) : NULL;
+    if (!dir)
+        return dbg_intern(path);
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", dir, path);
+    return dbg_intern(buf);
+}
+
 /* Where the inlined subroutine `inl` was called from, into f. */
 static void call_site(Dwarf_Die *cu, Dwarf_Die *inl, DbgFrame *f)
 {
@@ -72,7 +87,7 @@ static void call_site(Dwarf_Die *cu, Dwarf_Die *inl, DbgFrame *f)
     size_t nfiles;
     if (dwarf_formudata(dwarf_attr(inl, DW_AT_call_file, &a), &file) == 0 &&
         dwarf_getsrcfiles(cu, &files, &nfiles) == 0 && file < nfiles)
-        f->file = dbg_intern(dwarf_filesrc(files, file, NULL, NULL));
+        f->file = full_path(cu, dwarf_filesrc(files, file, NULL, NULL));
     if (dwarf_formudata(dwarf_attr(inl, DW_AT_call_line, &a), &line) == 0)
         f->line = (u32)line;
     if (dwarf_formudata(dwarf_attr(inl, DW_AT_call_column, &a), &col) == 0)
@@ -86,7 +101,7 @@ static void line_of(Dwarf_Die *cu, Dwarf_Addr addr, DbgFrame *f)
     if (!l)
         return;
     int line = 0, col = 0;
-    f->file = dbg_intern(dwarf_linesrc(l, NULL, NULL));
+    f->file = full_path(cu, dwarf_linesrc(l, NULL, NULL));
     if (dwarf_lineno(l, &line) == 0 && line > 0)
         f->line = (u32)line;
     if (dwarf_linecol(l, &col) == 0 && col > 0)
@@ -100,10 +115,19 @@ static u32 dwarf_frames(Dwfl_Module *m, GuestAddr pc, DbgFrame *out, u32 max)
 {
     Dwarf_Addr bias;
     Dwarf_Die *cu = dwfl_module_addrdie(m, pc, &bias);
-    if (!cu)
+    /* libdwfl maps an address in a gap between CUs (crt1's _start) to the
+     * CU before it: only a CU whose ranges hold pc describes it. */
+    if (!cu || dwarf_haspc(cu, pc - bias) <= 0)
         return 0;
-    Dwarf_Die *scopes = NULL;
-    int ns = dwarf_getscopes(cu, pc - bias, &scopes);
+    /* dwarf_getscopes gives the innermost scope, but past an inlined
+     * instance it continues with the scopes of the abstract definition;
+     * dwarf_getscopes_die gives the concrete nesting: the inlined
+     * instances, then the subprogram they were inlined into. */
+    Dwarf_Die *inner = NULL, *scopes = NULL;
+    int ns = dwarf_getscopes(cu, pc - bias, &inner);
+    if (ns > 0)
+        ns = dwarf_getscopes_die(&inner[0], &scopes);
+    free(inner);
     u32 n = 0;
     Dwarf_Die *callee = NULL;
     for (int i = 0; i < ns && n < max; i++) {
@@ -155,7 +179,15 @@ static u32 symbolize_locked(GuestAddr pc, DbgFrame *out, u32 max)
     const char *name = dwfl_module_addrinfo(m, pc, &off, &sym, NULL, NULL, NULL);
     DbgFrame *outer = &out[n - 1];
     if (name && !outer->inlined) {
-        /* The ELF symbol names the function the code belongs to. */
+        /* The ELF symbol names the function the code belongs to; .symtab
+         * keeps versions in names ("__libc_start_main@@GLIBC_2.34"),
+         * reports and suppressions use the name alone. */
+        char buf[512];
+        const char *at = strchr(name, '@');
+        if (at && at > name && (size_t)(at - name) < sizeof buf) {
+            snprintf(buf, sizeof buf, "%.*s", (int)(at - name), name);
+            name = buf;
+        }
         outer->fn_raw = dbg_intern(name);
         outer->fn = pretty_name(name);
         outer->fn_off = off;

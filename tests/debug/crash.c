@@ -1,0 +1,42 @@
+/* crash.c — dies of SIGSEGV five calls deep, through a static inline
+ * function, a function called through a pointer and a recursive one;
+ * tests/debug unwinds it (dbgtool bt) and compares with gdb. */
+#include <stdio.h>
+#include <stdlib.h>
+
+volatile int *volatile target;
+
+static inline __attribute__((always_inline)) void store(int v)
+{
+    *target = v; /* the fault */
+}
+
+__attribute__((noinline)) void leaf(int v)
+{
+    store(v * 3);
+    __asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) int recurse(int n, void (*fn)(int))
+{
+    if (n == 0) {
+        fn(n + 7);
+        return 1;
+    }
+    return recurse(n - 1, fn) + 1;
+}
+
+__attribute__((noinline)) int middle(int argc)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%d", argc);
+    return recurse(argc + 2, leaf) + buf[0];
+}
+
+int main(int argc, char **argv)
+{
+    (void)argv;
+    int r = middle(argc);
+    printf("%d\n", r);
+    return 0;
+}
