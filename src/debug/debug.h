@@ -71,7 +71,8 @@ GuestAddr dbg_object_bias(const DbgObject *o);
 void dbg_object_range(const DbgObject *o, GuestAddr *lo, GuestAddr *hi);
 
 /* Called for every newly registered object, outside the debug lock (so it
- * may call dbg_find_functions).  One hook: a later call replaces it. */
+ * may call dbg_find_functions), and at once for each object already
+ * registered.  One hook: a later call replaces it. */
 typedef void (*DbgObjectHook)(void *ctx, DbgObject *o);
 void dbg_set_object_hook(DbgObjectHook fn, void *ctx);
 
@@ -177,6 +178,10 @@ typedef struct DbgError {
     const char *leak_kind; /* "definite", "indirect", "possible", "reachable"; NULL if no leak */
     u64 leaked_bytes, leaked_blocks; /* leaks: XML <leakedbytes>/<leakedblocks> */
     bool unique;           /* never merge with an identical earlier error (leak records) */
+    /* Leak records (memcheck's --show-leak-kinds / --errors-for-leak-kinds):
+     * no_count prints without counting it as an error, no_print counts
+     * without printing.  Suppressions apply either way. */
+    bool no_count, no_print;
     int tid;               /* guest thread id, 0 = 1 */
 } DbgError;
 
@@ -203,8 +208,9 @@ DbgReporter *dbg_reporter_new(const DbgReportConfig *cfg);
 int dbg_reporter_add_suppressions(DbgReporter *r, const char *path, char *err, size_t errlen);
 /* The header: text "==PID== Memcheck, ..." lines, the XML document's start. */
 void dbg_report_preamble(DbgReporter *r, const char *const *lines, u32 nlines);
-/* Report e: suppressed (returns 0), a repeat of an earlier error (counted,
- * returns 1), or printed to every output (returns 2). */
+/* Report e: suppressed (returns 0), a repeat of an earlier error or one
+ * not printed (counted, returns 1), or printed to every output (returns
+ * 2).  See no_count / no_print. */
 int dbg_report_error(DbgReporter *r, const DbgError *e);
 /* Errors printed + repeats (not suppressed), and the contexts they form. */
 void dbg_report_counts(const DbgReporter *r, u64 *errors, u64 *contexts, u64 *suppressed, u64 *supp_contexts);

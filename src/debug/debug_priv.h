@@ -22,6 +22,11 @@ struct DbgObject {
     bool loaded;
     Dwfl *dwfl;          /* NULL if libdwfl could not read the file */
     Dwfl_Module *mod;
+    /* Function symbols by address, one name per address (the alias
+     * reports prefer), built on first use (symbolize.c). */
+    struct DbgAlias *alias;
+    u32 nalias;
+    bool alias_done;
     DbgObject *next;     /* registry list, newest first */
 };
 

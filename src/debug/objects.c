@@ -135,6 +135,11 @@ static DbgObject *register_object(const char *path, GuestAddr bias, const GElf_P
     u64 lo, hi;
     load_span(ph, n, &lo, &hi);
     bool fresh;
+    /* Reports name objects by their real path (ld.so's PT_INTERP name and
+     * a relative program path are symlinks or relative). */
+    char real[4096];
+    if (realpath(path, real))
+        path = real;
     DbgObject *o = add_object(path, bias, bias + lo, bias + hi, &fresh);
     DbgObjectHook fn = object_hook;
     if (fresh && fn)
@@ -199,10 +204,20 @@ void dbg_object_range(const DbgObject *o, GuestAddr *lo, GuestAddr *hi)
 
 void dbg_set_object_hook(DbgObjectHook fn, void *ctx)
 {
+    /* Objects registered before the hook (the program and ld.so, if the
+     * tool starts after the loader) are announced now, oldest first. */
+    DbgObject **live = NULL;
+    u32 n = 0, cap = 0;
     pthread_mutex_lock(&dbg_lock);
     object_hook = fn;
     object_hook_ctx = ctx;
+    for (DbgObject *o = objects; o; o = o->next)
+        if (o->live)
+            VEC_PUSH(live, n, cap, o);
     pthread_mutex_unlock(&dbg_lock);
+    while (fn && n > 0)
+        fn(ctx, live[--n]);
+    free(live);
 }
 
 void dbg_set_debuginfo_path(const char *dirs)
@@ -227,6 +242,7 @@ void dbg_reset(void)
         if (o->dwfl)
             dwfl_end(o->dwfl);
         free(o->path);
+        free(o->alias);
         free(o);
     }
     dbg_intern_reset();

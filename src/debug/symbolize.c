@@ -20,6 +20,7 @@
 #include "debug/debug_priv.h"
 
 #include <dwarf.h>
+#include <gelf.h>
 #include <libiberty/demangle.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,85 @@ static u32 dwarf_frames(Dwfl_Module *m, GuestAddr pc, DbgFrame *out, u32 max)
     return n;
 }
 
+/* ---------------------------------------------------------- aliases */
+
+/* glibc gives one function several names (malloc, __libc_malloc; memcpy
+ * and its versions); libdwfl returns whichever its table holds first.
+ * Reports use the one Valgrind would: fewest leading underscores, then
+ * global over weak over local, then the shortest. */
+typedef struct DbgAlias {
+    GuestAddr addr;
+    const char *name; /* interned, without @version */
+    int rank;         /* lower is preferred */
+} DbgAlias;
+
+static int alias_rank(const char *name, int bind)
+{
+    int u = 0;
+    while (name[u] == '_')
+        u++;
+    int b = bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2;
+    return u << 20 | b << 16 | (int)UE_MIN(strlen(name), 0xffffu);
+}
+
+static int alias_cmp(const void *a, const void *b)
+{
+    const DbgAlias *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    return x->rank != y->rank ? (x->rank < y->rank ? -1 : 1) : strcmp(x->name, y->name);
+}
+
+static const char *strip_version(const char *name, char *buf, size_t len)
+{
+    const char *at = strchr(name, '@');
+    if (!at || at == name || (size_t)(at - name) >= len)
+        return name;
+    snprintf(buf, len, "%.*s", (int)(at - name), name);
+    return buf;
+}
+
+static void build_aliases(DbgObject *o, Dwfl_Module *m)
+{
+    o->alias_done = true;
+    u32 n = 0, cap = 0;
+    int nsym = dwfl_module_getsymtab(m);
+    for (int i = 1; i < nsym; i++) {
+        GElf_Sym sym;
+        GElf_Addr addr;
+        const char *name = dwfl_module_getsym_info(m, i, &sym, &addr, NULL, NULL, NULL);
+        int type = GELF_ST_TYPE(sym.st_info);
+        if (!name || !*name || sym.st_shndx == SHN_UNDEF || (type != STT_FUNC && type != STT_GNU_IFUNC))
+            continue;
+        char buf[512];
+        name = dbg_intern(strip_version(name, buf, sizeof buf));
+        DbgAlias a = {addr, name, alias_rank(name, GELF_ST_BIND(sym.st_info))};
+        VEC_PUSH(o->alias, n, cap, a);
+    }
+    qsort(o->alias, n, sizeof *o->alias, alias_cmp);
+    u32 k = 0; /* keep the best name of each address */
+    for (u32 i = 0; i < n; i++)
+        if (k == 0 || o->alias[k - 1].addr != o->alias[i].addr)
+            o->alias[k++] = o->alias[i];
+    o->nalias = k;
+}
+
+/* The preferred name of the function starting at addr, or NULL. */
+static const char *alias_at(DbgObject *o, Dwfl_Module *m, GuestAddr addr)
+{
+    if (!o->alias_done)
+        build_aliases(o, m);
+    u32 lo = 0, hi = o->nalias;
+    while (lo < hi) {
+        u32 mid = (lo + hi) / 2;
+        if (o->alias[mid].addr < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < o->nalias && o->alias[lo].addr == addr ? o->alias[lo].name : NULL;
+}
+
 /* Under dbg_lock. */
 static u32 symbolize_locked(GuestAddr pc, DbgFrame *out, u32 max)
 {
@@ -183,11 +263,8 @@ static u32 symbolize_locked(GuestAddr pc, DbgFrame *out, u32 max)
          * keeps versions in names ("__libc_start_main@@GLIBC_2.34"),
          * reports and suppressions use the name alone. */
         char buf[512];
-        const char *at = strchr(name, '@');
-        if (at && at > name && (size_t)(at - name) < sizeof buf) {
-            snprintf(buf, sizeof buf, "%.*s", (int)(at - name), name);
-            name = buf;
-        }
+        const char *best = alias_at(o, m, pc - off);
+        name = best ? best : strip_version(name, buf, sizeof buf);
         outer->fn_raw = dbg_intern(name);
         outer->fn = pretty_name(name);
         outer->fn_off = off;

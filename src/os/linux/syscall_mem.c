@@ -59,8 +59,10 @@ i64 sys_munmap(GuestCpu *cpu, const u64 *a)
 {
     (void)cpu;
     int r = mem_unmap(&lx_proc.gp.mem, a[0], a[1]);
-    if (r == 0)
+    if (r == 0) {
         drop_code(a[0], a[1]);
+        dbg_forget_range(a[0], UE_ALIGN_UP(a[1], MEM_PAGE)); /* dlclose: its symbols go too */
+    }
     if (r == 0 && tool() && tool()->on_unmap)
         tool()->on_unmap(a[0], UE_ALIGN_UP(a[1], MEM_PAGE));
     return r;
