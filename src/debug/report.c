@@ -39,6 +39,7 @@ struct DbgReporter {
     DbgErrCopy **errs;     /* contexts, in order of first report */
     u32 nerrs, cap_errs;
     u64 nerrors, nsuppressed, nsupp_contexts;
+    u64 nhidden;           /* counted errors not printed (no_print) */
     struct timespec start;
     bool xml_started;
 };
@@ -312,11 +313,33 @@ static void print_text(DbgReporter *r, const DbgError *e)
     fprintf(t, "%s\n", r->prefix);
 }
 
+/* An error shown but not counted (a leak record of a kind that is not an
+ * error): printed, not kept. */
+static void print_uncounted(DbgReporter *r, const DbgError *e)
+{
+    DbgErrCopy *c = copy_error(e, error_hash(e), r->nerrs);
+    if (r->text) {
+        print_text(r, e);
+        fflush(r->text);
+    }
+    if (r->xml) {
+        dbg_xml_error(r->xml, c, r->cfg.num_callers, r->cfg.show_below_main, NULL);
+        fflush(r->xml);
+    }
+    free_copy(c);
+}
+
 int dbg_report_error(DbgReporter *r, const DbgError *e)
 {
     if (dbg_supp_match(r->supp, r->cfg.tool, e, r->cfg.num_callers)) {
-        r->nsuppressed++;
+        if (!e->no_count)
+            r->nsuppressed++;
         return 0;
+    }
+    if (e->no_count) {
+        if (!e->no_print)
+            print_uncounted(r, e);
+        return e->no_print ? 1 : 2;
     }
     u64 h = error_hash(e);
     r->nerrors++;
@@ -327,6 +350,10 @@ int dbg_report_error(DbgReporter *r, const DbgError *e)
                 return 1;
             }
         }
+    }
+    if (e->no_print) {
+        r->nhidden++; /* a context of its own, never shown */
+        return 1;
     }
     DbgErrCopy *c = copy_error(e, h, r->nerrs);
     VEC_PUSH(r->errs, r->nerrs, r->cap_errs, c);
@@ -350,7 +377,7 @@ int dbg_report_error(DbgReporter *r, const DbgError *e)
 void dbg_report_counts(const DbgReporter *r, u64 *errors, u64 *contexts, u64 *suppressed, u64 *supp_contexts)
 {
     *errors = r->nerrors;
-    *contexts = r->nerrs;
+    *contexts = r->nerrs + r->nhidden;
     *suppressed = r->nsuppressed;
     *supp_contexts = dbg_supp_each_used(r->supp, NULL, NULL);
 }

@@ -128,6 +128,8 @@ u32 mc_stack_here(GuestCpu *cpu, GuestAddr pc);
 void mc_report_access(GuestCpu *cpu, GuestAddr pc, GuestAddr addr, unsigned size, bool write);
 void mc_report_free(GuestCpu *cpu, GuestAddr pc, GuestAddr addr, const char *fn, const McBlock *b, bool mismatch);
 void mc_report_fishy(GuestCpu *cpu, GuestAddr pc, const char *fn, const char *arg, i64 value);
+/* "Invalid alignment value: N" + why (" (should be power of 2)"). */
+void mc_report_bad_align(GuestCpu *cpu, GuestAddr pc, u64 align, const char *why);
 /* n == 0: the function takes no length (strcpy): "fn(dst, src)". */
 void mc_report_overlap(GuestCpu *cpu, GuestAddr pc, const char *fn, GuestAddr dst, GuestAddr src, u64 n);
 /* Errors reported so far (repeats included, suppressed ones not). */

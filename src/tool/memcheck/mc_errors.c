@@ -139,9 +139,27 @@ void mc_report_fishy(GuestCpu *cpu, GuestAddr pc, const char *fn, const char *ar
     DbgError e = {0};
     snprintf(what, sizeof what, "Argument '%s' of function %s has a fishy (possibly negative) value: %lld", arg, fn,
              (long long)value);
+    char supp_aux[96];
+    snprintf(supp_aux, sizeof supp_aux, "%s(%s)", fn, arg); /* the suppression's extra line */
     e.kind = "FishyValue";
     e.what = what;
     e.supp_kind = "FishyValue";
+    e.supp_aux = supp_aux;
+    set_stack(&e, mc_stack_here(cpu, pc));
+    report(&e);
+}
+
+/* Valgrind 3.22's wording (3.19 has no such check): memalign and
+ * aligned_alloc say " (should be power of 2)", posix_memalign
+ * " (should be non-zero, a power of 2 and a multiple of sizeof(void*))". */
+void mc_report_bad_align(GuestCpu *cpu, GuestAddr pc, u64 align, const char *why)
+{
+    char what[160];
+    DbgError e = {0};
+    snprintf(what, sizeof what, "Invalid alignment value: %llu%s", (unsigned long long)align, why);
+    e.kind = "InvalidAlignment";
+    e.what = what;
+    e.supp_kind = "BadAlign";
     set_stack(&e, mc_stack_here(cpu, pc));
     report(&e);
 }

@@ -240,6 +240,9 @@ void mc_heap_free(GuestCpu *cpu, GuestAddr p, McAllocKind kind, const char *fn)
     GuestAddr pc = cpu->regs.rip;
     if (!p)
         return;
+    pthread_mutex_lock(&H.lock);
+    H.frees++; /* memcheck counts every free of a non-NULL pointer, bad ones too */
+    pthread_mutex_unlock(&H.lock);
     McBlock *b = mc_heap_find(p);
     if (!b || b->state != MC_BLOCK_LIVE || b->payload != p) {
         mc_report_free(cpu, pc, p, fn, b && b->payload <= p + 64 ? b : NULL, false);
@@ -250,7 +253,6 @@ void mc_heap_free(GuestCpu *cpu, GuestAddr p, McAllocKind kind, const char *fn)
     b->free_stack = mc_stack_here(cpu, pc);
     pthread_mutex_lock(&H.lock);
     b->state = MC_BLOCK_FREED;
-    H.frees++;
     mc_shadow_poison(b->payload, b->size ? b->size : 1, MC_SH_FREED);
     quarantine_push(b);
     pthread_mutex_unlock(&H.lock);

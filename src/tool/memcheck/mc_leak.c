@@ -181,11 +181,19 @@ typedef struct Record {
     u64 bytes, indirect, blocks;
 } Record;
 
+/* memcheck's order: total bytes, then reachable < possible < indirect <
+ * definite, then the number of blocks, then the older allocation stack. */
 static int by_bytes(const void *x, const void *y)
 {
     const Record *a = x, *b = y;
     u64 ta = a->bytes + a->indirect, tb = b->bytes + b->indirect;
-    return ta < tb ? -1 : ta > tb ? 1 : (a->kind > b->kind) - (a->kind < b->kind);
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind > b->kind ? -1 : 1;
+    if (a->blocks != b->blocks)
+        return a->blocks < b->blocks ? -1 : 1;
+    return (a->stack > b->stack) - (a->stack < b->stack);
 }
 
 static u32 kind_of(u32 state)
@@ -225,30 +233,37 @@ static u32 build_records(Scan *s, Record **out)
     return n;
 }
 
-static u32 report_records(Record *rec, u32 n)
+/* Hand every loss record to the reporter, which applies suppressions:
+ * printed if its kind is shown (--leak-check=full only), an error if its
+ * kind is in --errors-for-leak-kinds.  Suppressed records move their bytes
+ * and blocks to supp[]. */
+static u32 report_records(Record *rec, u32 n, bool full, u64 supp[2])
 {
-    u32 errors = 0, shown = 0;
-    for (u32 i = 0; i < n; i++)
-        if (mc_opts.show_leak_kinds & (1u << rec[i].kind))
-            shown++;
-    for (u32 i = 0, k = 0; i < n; i++) {
+    u32 errors = 0;
+    for (u32 i = 0; i < n; i++) {
         Record *r = &rec[i];
-        if (!(mc_opts.show_leak_kinds & (1u << r->kind)))
-            continue;
         char what[200];
         char c1[32], c2[32], c3[32], c4[32], c5[32], c6[32];
         if (r->indirect)
             snprintf(what, sizeof what, "%s (%s direct, %s indirect) bytes in %s blocks are %s in loss record %s of %s",
                      commas(r->bytes + r->indirect, c1), commas(r->bytes, c2), commas(r->indirect, c3),
-                     commas(r->blocks, c4), kind_words[r->kind], commas(++k, c5), commas(shown, c6));
+                     commas(r->blocks, c4), kind_words[r->kind], commas(i + 1, c5), commas(n, c6));
         else
             snprintf(what, sizeof what, "%s bytes in %s blocks are %s in loss record %s of %s", commas(r->bytes, c1),
-                     commas(r->blocks, c2), kind_words[r->kind], commas(++k, c3), commas(shown, c4));
+                     commas(r->blocks, c2), kind_words[r->kind], commas(i + 1, c3), commas(n, c4));
         DbgError e = {.kind = kind_xml[r->kind], .what = what, .supp_kind = "Leak", .leak_kind = kind_short[r->kind],
                       .leaked_bytes = r->bytes + r->indirect, .leaked_blocks = r->blocks, .unique = true};
         e.pcs = dbg_depot_get(r->stack, &e.npcs);
-        if (dbg_report_error(mc_reporter, &e) && (mc_opts.errors_for_leak_kinds & (1u << r->kind)))
+        e.no_print = !full || !(mc_opts.show_leak_kinds & (1u << r->kind));
+        e.no_count = !full || !(mc_opts.errors_for_leak_kinds & (1u << r->kind));
+        int res = dbg_report_error(mc_reporter, &e);
+        if (res == 0) {
+            supp[0] += r->bytes;
+            supp[1] += r->blocks;
+            r->blocks = r->bytes = 0; /* out of the summary's kinds */
+        } else if (!e.no_count) {
             errors++;
+        }
     }
     return errors;
 }
@@ -281,9 +296,8 @@ u32 mc_leak_check(GuestProcess *p)
     find_cliques(&s);
     Record *rec;
     u32 nrec = build_records(&s, &rec);
-    u32 errors = 0;
-    if (mc_opts.leak_check == MC_LEAK_FULL)
-        errors = report_records(rec, nrec);
+    u64 supp[2] = {0, 0};
+    u32 errors = report_records(rec, nrec, mc_opts.leak_check == MC_LEAK_FULL, supp);
     u64 bytes_of[4] = {0}, blocks_of[4] = {0};
     for (u32 i = 0; i < nrec; i++) {
         bytes_of[rec[i].kind] += rec[i].bytes;
@@ -295,7 +309,7 @@ u32 mc_leak_check(GuestProcess *p)
     for (int k = 0; k < 4; k++)
         dbg_report_line(mc_reporter, "%s: %s bytes in %s blocks", labels[k], commas(bytes_of[k], c1),
                         commas(blocks_of[k], c2));
-    dbg_report_line(mc_reporter, "        suppressed: 0 bytes in 0 blocks");
+    dbg_report_line(mc_reporter, "        suppressed: %s bytes in %s blocks", commas(supp[0], c1), commas(supp[1], c2));
     if (mc_opts.leak_check != MC_LEAK_FULL)
         dbg_report_line(mc_reporter, "Rerun with --leak-check=full to see details of leaked memory");
     else if (bytes_of[MC_LEAK_REACHABLE] && !(mc_opts.show_leak_kinds & (1u << MC_LEAK_REACHABLE)))

@@ -164,7 +164,54 @@ static GuestAddr do_realloc(GuestCpu *cpu, GuestAddr p, u64 size, const char *fn
     return n;
 }
 
-static bool bad_alignment(u64 al) { return al == 0 || (al & (al - 1)) || al % sizeof(void *); }
+static bool pow2(u64 x) { return x && !(x & (x - 1)); }
+
+/* memalign and aligned_alloc as glibc 2.36 has them: an alignment that is
+ * not a power of two is reported (Valgrind 3.22's check and wording) and
+ * rounded up to one; 16 or less is malloc's own. */
+static GuestAddr do_memalign(GuestCpu *cpu, const char *fn, u64 align, u64 size)
+{
+    if (!pow2(align))
+        mc_report_bad_align(cpu, cpu->regs.rip, align, " (should be power of 2)");
+    if (align > (1ull << 63) || fishy(cpu, fn, "size", size))
+        return 0;
+    u64 a = 16;
+    while (a < align)
+        a <<= 1;
+    return mc_heap_alloc(cpu, size, a, MC_ALLOC_MALLOC, false);
+}
+
+/* posix_memalign: EINVAL, and a report, unless the alignment is a power
+ * of two multiple of sizeof(void *). */
+static u64 do_posix_memalign(GuestCpu *cpu, GuestAddr out, u64 align, u64 size)
+{
+    if (!pow2(align) || align % sizeof(void *)) {
+        mc_report_bad_align(cpu, cpu->regs.rip, align,
+                            " (should be non-zero, a power of 2 and a multiple of sizeof(void*))");
+        return EINVAL;
+    }
+    GuestAddr p = fishy(cpu, "posix_memalign", "size", size) ? 0 : mc_heap_alloc(cpu, size, align, MC_ALLOC_MALLOC, false);
+    if (!p)
+        return ENOMEM;
+    if (!mem_range_ok(&mc_proc->mem, out, 8, PROT_WRITE)) {
+        mc_report_access(cpu, cpu->regs.rip, out, 8, true);
+        return EINVAL;
+    }
+    *(u64 *)(uintptr_t)out = p;
+    return 0;
+}
+
+/* calloc: a product that overflows fails quietly (glibc: NULL), as in
+ * memcheck, before the fishy-argument checks. */
+static GuestAddr do_calloc(GuestCpu *cpu, u64 n, u64 size)
+{
+    unsigned __int128 total = (unsigned __int128)n * size;
+    if (total >> 64)
+        return 0;
+    if (fishy(cpu, "calloc", "nmemb", n) || fishy(cpu, "calloc", "size", size) || (total >> 63))
+        return 0;
+    return mc_heap_alloc(cpu, (u64)total, 16, MC_ALLOC_MALLOC, true);
+}
 
 /* One entry for every replacement: fn selects, a/b/c are rdi/rsi/rdx. */
 static u64 h_heap(void *env, u64 which, u64 a, u64 b)
@@ -182,17 +229,10 @@ static u64 h_heap(void *env, u64 which, u64 a, u64 b)
         ALLOC("operator new[]", MC_ALLOC_NEW_ARRAY, a, b, false);
     case MC_FN_VALLOC: ALLOC("valloc", MC_ALLOC_MALLOC, a, 4096, false);
     case MC_FN_PVALLOC: ALLOC("pvalloc", MC_ALLOC_MALLOC, UE_ALIGN_UP(a, 4096), 4096, false);
-    case MC_FN_MEMALIGN: ALLOC("memalign", MC_ALLOC_MALLOC, b, a, false);
-    case MC_FN_ALIGNED_ALLOC: ALLOC("aligned_alloc", MC_ALLOC_MALLOC, b, a, false);
 #undef ALLOC
-    case MC_FN_CALLOC: {
-        if (fishy(cpu, "calloc", "nmemb", a) || fishy(cpu, "calloc", "size", b))
-            return 0;
-        unsigned __int128 total = (unsigned __int128)a * b;
-        if (total >> 63)
-            return 0; /* overflow: NULL, as glibc */
-        return mc_heap_alloc(cpu, (u64)total, 16, MC_ALLOC_MALLOC, true);
-    }
+    case MC_FN_MEMALIGN: return do_memalign(cpu, "memalign", a, b);
+    case MC_FN_ALIGNED_ALLOC: return do_memalign(cpu, "aligned_alloc", a, b);
+    case MC_FN_CALLOC: return do_calloc(cpu, a, b);
     case MC_FN_REALLOC: return do_realloc(cpu, a, b, "realloc");
     case MC_FN_REALLOCARRAY: {
         unsigned __int128 total = (unsigned __int128)b * c;
@@ -200,19 +240,7 @@ static u64 h_heap(void *env, u64 which, u64 a, u64 b)
             return 0;
         return do_realloc(cpu, a, (u64)total, "reallocarray");
     }
-    case MC_FN_POSIX_MEMALIGN: {
-        if (bad_alignment(b))
-            return EINVAL;
-        GuestAddr p = fishy(cpu, "posix_memalign", "size", c) ? 0 : mc_heap_alloc(cpu, c, b, MC_ALLOC_MALLOC, false);
-        if (!p)
-            return ENOMEM;
-        if (!mem_range_ok(&mc_proc->mem, a, 8, PROT_WRITE)) {
-            mc_report_access(cpu, cpu->regs.rip, a, 8, true);
-            return EINVAL;
-        }
-        *(u64 *)(uintptr_t)a = p;
-        return 0;
-    }
+    case MC_FN_POSIX_MEMALIGN: return do_posix_memalign(cpu, a, b, c);
     case MC_FN_FREE: mc_heap_free(cpu, a, MC_ALLOC_MALLOC, "free"); return 0;
     case MC_FN_DELETE: case MC_FN_DELETE_SIZED: case MC_FN_DELETE_ALIGNED: case MC_FN_DELETE_SIZED_ALIGNED:
     case MC_FN_DELETE_NOTHROW: case MC_FN_DELETE_ALIGNED_NOTHROW:
