@@ -184,8 +184,11 @@ typedef struct DiffEnv {
 typedef struct DiffCase {
     const DiffForm *f;
     u64 pc;
-    u8 code[16];
+    u8 code[32];        /* one instruction, or a pair (diff_gen_pair) */
     u8 len;
+    u8 ninsn;           /* 1, or 2 for a pair: translated as one block */
+    u64 extra_undef;    /* flags the pair's second instruction leaves undefined */
+    const char *pair;   /* the second instruction's kind, for reports */
     int e_reg, g_reg;   /* GPRs of the register operands (-1: none) */
     bool e_high, g_high; /* ... and they are AH..BH (bits 8..15 of e_reg/g_reg) */
     bool has_mem;
@@ -248,9 +251,22 @@ const u64 *diff_edges(unsigned size, unsigned *n);
  * count); every pair of them is one edge case. */
 const u64 *diff_e_edges(const DiffForm *f, unsigned *n);
 const u64 *diff_src_edges(const DiffForm *f, unsigned *n);
+/* A branch target in the code buffer at lo..hi bytes from e->pc + len
+ * (the end of the case's bytes), avoiding the case and its exit stub. */
+u64 diff_pick_target(const DiffEnv *e, DiffRng *r, unsigned len, i64 lo, i64 hi);
 /* Build case c of form f.  With edge != NULL, the E operand gets edge[0]
  * and the source (G or the immediate) edge[1]. */
 void diff_gen_case(DiffEnv *e, const DiffForm *f, DiffRng *r, const u64 *edge, DiffCase *c);
+/* Pairs: a flag-producing form followed, in the same block, by an
+ * instruction that reads or partly keeps the flags (SETcc, Jcc, ADC...),
+ * so the lifter's known-producer conditions and the JIT's fused flags run.
+ * False if no case without undefined inputs to the consumer was found. */
+enum { PAIR_SETCC, PAIR_CMOVCC, PAIR_JCC8, PAIR_JCC32, PAIR_ADC, PAIR_SBB, PAIR_INC, PAIR_DEC, PAIR_CMC, PAIR_LAHF,
+       PAIR_RCL, PAIR_RCR, PAIR_SHL, PAIR_BT, PAIR_NKINDS };
+extern const char *const diff_pair_names[PAIR_NKINDS];
+bool diff_gen_pair(DiffEnv *e, const DiffForm *producer, unsigned kind, DiffRng *r, DiffCase *c);
+/* Whether a form can start a pair (it produces flags and falls through). */
+bool diff_pair_producer(const DiffForm *f);
 /* All forms of the table rows; returns the count (forms in *out, malloc'd). */
 u32 diff_forms(const DiffTable *const *tables, DiffForm **out);
 /* False if the host CPU lacks what the form needs (it is then skipped). */
@@ -263,6 +279,7 @@ typedef struct DiffOpts {
     const char *family, *match;
     unsigned show;
     bool strict, edges, coverage, list, quiet, no_jit;
+    u64 pairs;      /* cases per pair kind */
 } DiffOpts;
 
 typedef struct DiffFamily {

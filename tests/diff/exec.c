@@ -353,7 +353,7 @@ static bool run_ue(DiffEnv *e, int backend, const DiffCase *c, DiffResult *res, 
 {
     static Arena arena;
     X86Regs *r = &((JitCpu *)e->jit_cpu)->regs;
-    X86TranslateOpts opts = {.single_step = true};
+    X86TranslateOpts opts = {.single_step = c->ninsn < 2, .max_insns = c->ninsn};
     volatile GuestAddr cur_pc = e->pc;
     IrBlock *volatile blk = NULL;
     volatile bool ran = true;
@@ -362,7 +362,9 @@ static bool run_ue(DiffEnv *e, int backend, const DiffCase *c, DiffResult *res, 
     cpu_to_regs(e, &c->in, r);
     for (unsigned iter = 0;; iter++) {
         u64 pc = r->rip;
-        blk = x86_translate(&opts, &arena, pc, (const u8 *)(uintptr_t)pc, (size_t)((u64)(uintptr_t)e->code + DIFF_CODE_SIZE - pc));
+        /* Only the case's own bytes: the exit stub after them is not guest
+         * code (the block ends with a jump to e->pc + c->len). */
+        blk = x86_translate(&opts, &arena, pc, (const u8 *)(uintptr_t)pc, (size_t)(e->pc + c->len - pc));
         u32 bad;
         const char *why = ir_verify(blk, &x86_guest_info, &bad);
         if (why && !*bad_ir)
@@ -382,7 +384,7 @@ static bool run_ue(DiffEnv *e, int backend, const DiffCase *c, DiffResult *res, 
         arena_reset(&arena);
         if (!ran)
             break;
-        if (k == IR_EXIT_JUMP && r->rip == e->pc && iter < 100000)
+        if (k == IR_EXIT_JUMP && r->rip >= e->pc && r->rip < e->pc + c->len && iter < 100000)
             continue;
         res->end = end_of_exit(k);
         res->pc = r->rip;
@@ -435,31 +437,32 @@ void diff_undef(const DiffEnv *e, const DiffCase *c, DiffMask *m)
     const DiffRow *row = c->f->row;
     unsigned bits = 8 * c->f->size, cnt;
     memset(m, 0, sizeof *m);
+    m->flags = c->extra_undef;
     switch (row->undef) {
-    case UD_AF: m->flags = X86_AF; break;
-    case UD_MUL: m->flags = X86_SF | X86_ZF | X86_AF | X86_PF; break;
-    case UD_DIV: m->flags = X86_ARITH_FLAGS; break;
-    case UD_BT: case UD_CNT: m->flags = X86_OF | X86_SF | X86_AF | X86_PF; break;
+    case UD_AF: m->flags |= X86_AF; break;
+    case UD_MUL: m->flags |= X86_SF | X86_ZF | X86_AF | X86_PF; break;
+    case UD_DIV: m->flags |= X86_ARITH_FLAGS; break;
+    case UD_BT: case UD_CNT: m->flags |= X86_OF | X86_SF | X86_AF | X86_PF; break;
     case UD_SHIFT:
         cnt = count_of(c);
         if (cnt == 0)
             break;
-        m->flags = X86_AF | (cnt != 1 ? X86_OF : 0);
+        m->flags |= X86_AF | (cnt != 1 ? X86_OF : 0);
         if (cnt >= bits && row->ext != 7) /* SHL/SHR; SAR's CF stays defined */
             m->flags |= X86_CF;
         break;
     case UD_ROT:
         cnt = count_of(c);
         if (cnt > 1)
-            m->flags = X86_OF;
+            m->flags |= X86_OF;
         break;
     case UD_SHD:
         cnt = count_of(c);
         if (cnt == 0)
             break;
-        m->flags = X86_AF | (cnt != 1 ? X86_OF : 0);
+        m->flags |= X86_AF | (cnt != 1 ? X86_OF : 0);
         if (cnt > bits) { /* 16-bit operands only: result and flags undefined */
-            m->flags = X86_ARITH_FLAGS;
+            m->flags |= X86_ARITH_FLAGS;
             if (c->has_mem) {
                 m->mem_addr = c->ea;
                 m->mem_len = c->f->size;
@@ -469,7 +472,7 @@ void diff_undef(const DiffEnv *e, const DiffCase *c, DiffMask *m)
         }
         break;
     case UD_BSX:
-        m->flags = X86_CF | X86_OF | X86_SF | X86_AF | X86_PF;
+        m->flags |= X86_CF | X86_OF | X86_SF | X86_AF | X86_PF;
         if (input_E(e, c) == 0)
             m->gpr_bits[c->g_reg] = ~0ull;
         break;
@@ -594,12 +597,18 @@ static void compare(const DiffEnv *e, const DiffResult *n, const DiffResult *u, 
 
 static void print_case(const DiffEnv *e, const DiffCase *c, FILE *fd)
 {
-    char text[128];
-    x86_disasm(e->pc, c->code, c->len, text, sizeof text);
-    fprintf(fd, "    form   %s\n    insn  ", c->f->name);
-    for (unsigned i = 0; i < c->len; i++)
-        fprintf(fd, " %02x", c->code[i]);
-    fprintf(fd, "   %s   (at 0x%llx)\n", text, (unsigned long long)e->pc);
+    fprintf(fd, "    form   %s%s%s\n", c->f->name, c->pair ? " + " : "", c->pair ? c->pair : "");
+    for (unsigned off = 0; off < c->len;) {
+        char text[128];
+        X86Insn in;
+        unsigned n = x86_decode(&in, c->code + off, c->len - off, e->pc + off) == X86_DECODE_OK ? in.len : c->len - off;
+        x86_disasm(e->pc + off, c->code + off, n, text, sizeof text);
+        fprintf(fd, "    insn  ");
+        for (unsigned i = 0; i < n; i++)
+            fprintf(fd, " %02x", c->code[off + i]);
+        fprintf(fd, "   %s   (at 0x%llx)\n", text, (unsigned long long)(e->pc + off));
+        off += n;
+    }
     for (int i = 0; i < 16; i++)
         fprintf(fd, "%s%s=%016llx", i % 4 ? "  " : "    in     ", gpr_names[i], (unsigned long long)c->in.gpr[i]),
             (void)(i % 4 == 3 ? fputc('\n', fd) : 0);

@@ -274,10 +274,10 @@ static u64 choose_ea(const DiffEnv *e, DiffRng *r, const DiffForm *f)
     return data_addr(e, off);
 }
 
-/* A branch target in the code buffer at rel from the next pc (lo..hi),
- * never on the instruction or on the exit stub after it (which would run
- * something else natively), or exactly the next pc. */
-static u64 pick_target(const DiffEnv *e, DiffRng *r, unsigned len, i64 lo, i64 hi)
+/* A branch target in the code buffer at lo..hi from e->pc + len, never on
+ * the case's bytes [e->pc, e->pc + len) or on the exit stub after them
+ * (which would run something else natively), or exactly e->pc + len. */
+u64 diff_pick_target(const DiffEnv *e, DiffRng *r, unsigned len, i64 lo, i64 hi)
 {
     u64 next = e->pc + len, start = (u64)(uintptr_t)e->code;
     for (;;) {
@@ -495,7 +495,7 @@ static void put_imm(DiffEnv *e, DiffRng *r, DiffCase *c, const Plan *p, Enc *en,
         return;
     if (row->layout == LY_REL) {
         bool near = ib == 1 || (diff_rand(r) & 1);
-        u64 t = pick_target(e, r, en->n + ib, near ? -128 : -30000, near ? 127 : 30000);
+        u64 t = diff_pick_target(e, r, en->n + ib, near ? -128 : -30000, near ? 127 : 30000);
         v = t - (e->pc + en->n + ib);
     } else if (row->imm == IMM_MOFFS) {
         v = c->ea - (p->gs ? e->gs_base : 0);
@@ -678,10 +678,10 @@ static void shape_row(DiffEnv *e, DiffRng *r, DiffCase *c, const Plan *p, const 
     case SH_BTOFF: shape_btoff(r, c, p); break;
     case SH_TARGET: /* CALL RSP keeps RSP in the data buffer (it pushes) */
         if (c->has_mem || c->e_reg != X86_RSP)
-            set_E(e, c, pick_target(e, r, c->len, -30000, 30000), p->pinned);
+            set_E(e, c, diff_pick_target(e, r, c->len, -30000, 30000), p->pinned);
         break;
     case SH_RET: {
-        u64 t = pick_target(e, r, c->len, -30000, 30000);
+        u64 t = diff_pick_target(e, r, c->len, -30000, 30000);
         mem_write(e, rsp, &t, 8);
         break;
     }
@@ -735,6 +735,7 @@ void diff_gen_case(DiffEnv *e, const DiffForm *f, DiffRng *r, const u64 *edge, D
     const DiffRow *row = f->row;
     memset(c, 0, sizeof *c);
     c->f = f;
+    c->ninsn = 1;
     c->pc = e->pc;
     c->has_mem = f->mem || row->imm == IMM_MOFFS;
     c->addr32 = (c->has_mem && diff_below(r, 8) == 0) || ((row->flags & RF_ADDR32) && diff_below(r, 4) == 0);

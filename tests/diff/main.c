@@ -1,11 +1,13 @@
 /*
  * main.c — diffcpu, the differential tester's driver (tests/diff/diff.h).
  *
- *   diffcpu [--cases N] [--seed S] [--family a,b] [--match STR] [--strict]
- *           [--no-edges] [--show N] [--coverage] [--list]
+ *   diffcpu [--cases N] [--pairs N] [--seed S] [--family a,b] [--match STR]
+ *           [--strict] [--no-edges] [--no-jit] [--show N] [--coverage] [--list]
  *
  * For every form of every table row the host supports: all edge-value
- * pairs of (E operand, source operand), then N random cases.  Prints one
+ * pairs of (E operand, source operand), then N random cases; then --pairs
+ * cases of each flags producer + consumer pair kind (pairs.c).  Every case
+ * runs natively, on the interpreter and, when it starts, on the JIT.  Prints one
  * line per instruction family, "PASS diff/<family> ..." or "FAIL
  * diff/<family>: ...", the latter followed by the first mismatching case
  * (inputs, both results, the differing fields).  --coverage prints the
@@ -24,7 +26,7 @@ static const DiffTable *const tables[] = {&diff_table_int, &diff_table_x87, NULL
 static void usage(void)
 {
     fprintf(stderr, "usage: diffcpu [--cases N] [--seed S] [--family a,b] [--match STR] [--strict] [--no-edges]\n"
-                    "               [--no-jit] [--show N] [--coverage] [--list] [--quiet]\n");
+                    "               [--no-jit] [--pairs N] [--show N] [--coverage] [--list] [--quiet]\n");
     exit(2);
 }
 
@@ -60,6 +62,8 @@ static void parse_args(int argc, char **argv, DiffOpts *o)
             o->match = v, i++;
         else if (!strcmp(a, "--show") && v)
             o->show = (unsigned)strtoul(v, NULL, 0), i++;
+        else if (!strcmp(a, "--pairs") && v)
+            o->pairs = strtoull(v, NULL, 0), i++;
         else if (!strcmp(a, "--no-jit"))
             o->no_jit = true;
         else if (!strcmp(a, "--strict"))
@@ -139,6 +143,36 @@ static void run_form(DiffRun *run, DiffFamily *fam, const DiffForm *f, DiffRng *
     }
 }
 
+static DiffFamily *family_of(DiffRun *run, const char *name);
+
+/* N cases of each pair kind, the producer drawn from every form that can
+ * start one (pairs.c). */
+static void run_pairs(DiffRun *run, const DiffForm *forms, u32 nforms)
+{
+    const DiffOpts *o = run->opts;
+    u32 *prod = ue_malloc(nforms * sizeof *prod), np = 0;
+    for (u32 i = 0; i < nforms; i++)
+        if (diff_pair_producer(&forms[i]) && diff_host_supports(run->env, &forms[i]) &&
+            (!o->match || strstr(forms[i].name, o->match)))
+            prod[np++] = i;
+    for (unsigned kind = 0; np && kind < PAIR_NKINDS; kind++) {
+        static char names[PAIR_NKINDS][32];
+        snprintf(names[kind], sizeof names[kind], "pair/%s", diff_pair_names[kind]);
+        if (o->family && !in_list(o->family, names[kind]) && !in_list(o->family, "pair"))
+            continue;
+        DiffFamily *fam = family_of(run, names[kind]);
+        fam->forms = np;
+        DiffRng rng = {o->seed * 0x9e3779b97f4a7c15ull + kind * 0x94d049bb133111ebull + 7};
+        DiffCase c;
+        for (u64 k = 0; k < o->pairs; k++) {
+            const DiffForm *f = &forms[prod[diff_below(&rng, np)]];
+            if (diff_gen_pair(run->env, f, kind, &rng, &c))
+                run_one(run, fam, f, &c);
+        }
+    }
+    free(prod);
+}
+
 static DiffFamily *family_of(DiffRun *run, const char *name)
 {
     for (u32 i = 0; i < run->nfam; i++)
@@ -203,6 +237,8 @@ int main(int argc, char **argv)
     }
     if (o.list)
         return 0;
+    if (o.pairs)
+        run_pairs(&run, forms, nforms);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (o.coverage) {
