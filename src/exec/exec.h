@@ -77,6 +77,12 @@ typedef struct ToolHooks {
     void (*on_protect)(GuestAddr addr, u64 len, int prot);
     /* A synchronous guest fault is about to become a signal. */
     void (*on_fault)(GuestCpu *cpu, int sig, int code, GuestAddr addr);
+    /* The guest asked to exit (exit_group, or exit of its last thread)
+     * with status: return true after pointing cpu at guest code to run
+     * first (the system call then returns to the dispatcher; that code
+     * calls exit_group again).  memcheck runs the C and C++ runtimes'
+     * freeres functions, as Valgrind does. */
+    bool (*on_exit_group)(GuestCpu *cpu, int status);
     /* A client request (include/ue/client.h): true if handled. */
     bool (*client_request)(GuestCpu *cpu, const u64 *args, u64 *result);
     /* The process exits with status: returns the status ue exits with. */

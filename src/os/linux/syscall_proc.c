@@ -16,16 +16,26 @@
 #include <signal.h>
 #include <unistd.h>
 
+/* A tool may run guest code before the process ends (exec.h,
+ * on_exit_group): the call then returns, to that code. */
+static bool tool_before_exit(GuestCpu *cpu, int status)
+{
+    const ToolHooks *t = lx_proc.gp.tool;
+    return t && t->on_exit_group && t->on_exit_group(cpu, status);
+}
+
 i64 sys_exit(GuestCpu *cpu, const u64 *a)
 {
-    (void)cpu;
     /* One guest thread: its exit is the process's. */
+    if (tool_before_exit(cpu, (int)(a[0] & 0xff)))
+        return 0;
     lx_exit_group((int)(a[0] & 0xff));
 }
 
 i64 sys_exit_group(GuestCpu *cpu, const u64 *a)
 {
-    (void)cpu;
+    if (tool_before_exit(cpu, (int)(a[0] & 0xff)))
+        return 0;
     lx_exit_group((int)(a[0] & 0xff));
 }
 

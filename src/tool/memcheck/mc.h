@@ -100,6 +100,7 @@ enum {
     MC_RT_HEAP = 0x000,     /* an allocator function (mc_redirect.def) */
     MC_RT_STRING = 0x100,   /* a string function's replacement (mc_string.def) */
     MC_RT_RESOLVER = 0x200, /* an IFUNC resolver: returns the replacement's slot */
+    MC_RT_FREERES = 0x300,  /* the exit path's stub (mc_main.c) */
     MC_RT_TAG = 0xf00,
 };
 
@@ -111,6 +112,10 @@ void mc_redirect_add(GuestAddr pc, u16 what);
 
 /* Map the replacement page and register its slots. */
 bool mc_string_init(GuestProcess *p);
+/* The address of slot i (16 bytes) of the replacement page; the string
+ * functions use the low ones, MC_SLOT_FREERES is the exit path's. */
+enum { MC_SLOT_FREERES = 255 };
+GuestAddr mc_slot_addr(u32 i);
 /* Redirect the string functions an object defines (the C library). */
 typedef struct DbgObject DbgObject;
 void mc_string_object(DbgObject *o);
@@ -134,6 +139,13 @@ void mc_report_bad_align(GuestCpu *cpu, GuestAddr pc, u64 align, const char *why
 void mc_report_overlap(GuestCpu *cpu, GuestAddr pc, const char *fn, GuestAddr dst, GuestAddr src, u64 n);
 /* Errors reported so far (repeats included, suppressed ones not). */
 u32 mc_error_count(void);
+
+/* ---- the end of the run (mc_main.c) ---- */
+
+/* Note the freeres functions an object defines. */
+void mc_freeres_object(DbgObject *o);
+/* The IR of the exit path's stub. */
+void mc_freeres_emit(IrBuilder *b, GuestAddr pc);
 
 /* ---- leaks (mc_leak.c) ---- */
 

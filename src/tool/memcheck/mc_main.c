@@ -38,6 +38,15 @@ static struct {
 
 void mc_object_hook(void *ctx, DbgObject *o);
 
+/* The freeres functions and whether to run them (see "freeres" below). */
+static struct {
+    GuestAddr fns[2]; /* __gnu_cxx::__freeres, __libc_freeres (Valgrind's order) */
+    bool run[2];      /* --run-cxx-freeres, --run-libc-freeres */
+    u32 next;
+    int status;
+    bool started;
+} FR = {.run = {true, true}};
+
 /* "definite,possible", "all", "none" -> a McLeakKind bit set, or -1. */
 static int leak_kinds(const char *s)
 {
@@ -113,6 +122,12 @@ static int mc_option(const char *arg)
         if (*end || n < 1 || n > 500)
             return bad("--num-callers", v);
         mc_opts.num_callers = (u32)n;
+    } else if (OPT("--run-libc-freeres")) {
+        if (!yes_no(v, &FR.run[1]))
+            return bad("--run-libc-freeres", v);
+    } else if (OPT("--run-cxx-freeres")) {
+        if (!yes_no(v, &FR.run[0]))
+            return bad("--run-cxx-freeres", v);
     } else if (OPT("--partial-loads-ok")) {
         if (!yes_no(v, &mc_opts.partial_loads_ok))
             return bad("--partial-loads-ok", v);
@@ -148,6 +163,7 @@ static bool mc_init(GuestProcess *p, const char *const *argv)
     }
     if (!mc_heap_init() || !mc_string_init(p))
         return false;
+    mc_redirect_add(mc_slot_addr(MC_SLOT_FREERES), MC_RT_FREERES);
     if (cfg.xml && !cfg.xml_file) {
         ue_log("--xml=yes needs --xml-file=FILE");
         return false;
@@ -250,6 +266,94 @@ static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
     }
 }
 
+/* ---- freeres: the runtimes free their own memory at exit ----
+ *
+ * glibc keeps buffers for the life of the process (stdio's, the locale's,
+ * the dynamic linker's) and libstdc++ an emergency pool for exceptions;
+ * each has a function that frees them, for tools like this one:
+ * __libc_freeres and __gnu_cxx::__freeres.  As Valgrind does
+ * (--run-libc-freeres, --run-cxx-freeres), memcheck runs them before the
+ * leak check, so that they are not reported as still reachable.
+ *
+ * Only after a normal exit(): freeres flushes stdio (_IO_cleanup), and a
+ * program that calls _exit() with output still buffered must not print
+ * it, natively it would not.  The first exit_group, when its caller is
+ * exit()'s __run_exit_handlers, becomes a run through the stub slot:
+ *
+ *   stub:  f = the next freeres function, or 0
+ *          f == 0: rax = exit_group, rdi = status; syscall
+ *          else:   push stub; jump to f      (f returns to the stub)
+ */
+
+static void found_freeres(void *ctx, u32 i, const DbgSym *sym)
+{
+    (void)ctx;
+    if (!sym->ifunc && !FR.fns[i])
+        FR.fns[i] = sym->addr;
+}
+
+void mc_freeres_object(DbgObject *o)
+{
+    static const char *const names[] = {"_ZN9__gnu_cxx9__freeresEv", "__libc_freeres"};
+    dbg_find_functions(o, names, 2, found_freeres, NULL);
+}
+
+/* Is exit()'s __run_exit_handlers among cpu's callers? */
+static bool called_by_exit(GuestCpu *cpu)
+{
+    GuestAddr pcs[16];
+    u32 n = dbg_unwind_cpu(cpu, pcs, UE_ARRAY_LEN(pcs));
+    for (u32 i = 0; i < n; i++) {
+        DbgFrame f[8];
+        u32 k = dbg_symbolize(pcs[i], f, UE_ARRAY_LEN(f));
+        if (f[k - 1].fn_raw && !strcmp(f[k - 1].fn_raw, "__run_exit_handlers"))
+            return true;
+    }
+    return false;
+}
+
+static bool mc_on_exit_group(GuestCpu *cpu, int status)
+{
+    if (FR.started || !((FR.run[0] && FR.fns[0]) || (FR.run[1] && FR.fns[1])) || !called_by_exit(cpu))
+        return false;
+    FR.started = true;
+    FR.status = status;
+    /* Below the red zone, 16-aligned: the stub's push makes the callee's
+     * entry RSP 8 mod 16, as a call would. */
+    cpu->regs.gpr[X86_RSP] = UE_ALIGN_DOWN(cpu->regs.gpr[X86_RSP] - 128, 16);
+    cpu->regs.rip = mc_slot_addr(MC_SLOT_FREERES);
+    return true;
+}
+
+/* The next freeres function to run, or 0 when all have run. */
+static u64 h_freeres_next(void *env, u64 a, u64 b, u64 c)
+{
+    (void)env, (void)a, (void)b, (void)c;
+    while (FR.next < 2) {
+        u32 i = FR.next++;
+        if (FR.run[i] && FR.fns[i])
+            return FR.fns[i];
+    }
+    return 0;
+}
+
+static const IrHelper mc_h_freeres_next = {.name = "mc_freeres_next", .fn = (void *)h_freeres_next,
+                                           .sig = IRH_I_I, .nargs = 0};
+
+void mc_freeres_emit(IrBuilder *b, GuestAddr pc)
+{
+    ir_imark(b, pc, 1);
+    ir_put(b, X86_OFF(rip), ir_const(b, IR_I64, pc));
+    u32 f = ir_call(b, &mc_h_freeres_next, IR_I64, 0, 0, 0);
+    ir_put(b, X86_GPR_OFF(X86_RAX), ir_const(b, IR_I64, 231)); /* exit_group */
+    ir_put(b, X86_GPR_OFF(X86_RDI), ir_const(b, IR_I64, (u64)FR.status));
+    ir_exit_if(b, ir_cmp(b, IR_CMPEQ, f, ir_const(b, IR_I64, 0)), pc, IR_EXIT_SYSCALL);
+    u32 sp = ir_sub(b, ir_get(b, IR_I64, X86_GPR_OFF(X86_RSP)), ir_const(b, IR_I64, 8));
+    ir_store(b, sp, ir_const(b, IR_I64, pc));
+    ir_put(b, X86_GPR_OFF(X86_RSP), sp);
+    ir_exit_ind(b, f, IR_EXIT_CALL);
+}
+
 static int mc_on_exit(GuestProcess *p, int status)
 {
     u32 leak_errors = mc_leak_check(p);
@@ -272,6 +376,8 @@ const Tool mc_tool = {
             "    --freelist-vol=N                 bytes of freed blocks kept unusable [20000000]\n"
             "    --num-callers=N                  frames shown per stack [12]\n"
             "    --partial-loads-ok=yes|no        allow aligned loads partly outside a block [yes]\n"
+            "    --run-libc-freeres=yes|no        free glibc's own memory at exit() [yes]\n"
+            "    --run-cxx-freeres=yes|no         free libstdc++'s own memory at exit() [yes]\n"
             "    --suppressions=FILE              suppress errors described in FILE (repeatable)\n"
             "    --gen-suppressions=no|all        print a suppression for each error [no]\n"
             "    --xml=yes --xml-file=FILE        also write Valgrind's XML (protocol 4) to FILE\n"
@@ -285,6 +391,7 @@ const Tool mc_tool = {
             .on_unmap = mc_on_unmap,
             .on_protect = mc_on_protect,
             .on_fault = mc_on_fault,
+            .on_exit_group = mc_on_exit_group,
             .on_exit = mc_on_exit,
         },
 };

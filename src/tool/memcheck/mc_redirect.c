@@ -129,6 +129,7 @@ void mc_object_hook(void *ctx, DbgObject *o)
     dbg_find_functions(o, fn_symbols, MC_NFNS, found, NULL);
     pthread_mutex_unlock(&R.lock);
     mc_string_object(o);
+    mc_freeres_object(o);
 }
 
 /* ---- the replacements (helpers called from redirected blocks) ---- */
@@ -273,6 +274,7 @@ bool mc_redirect(GuestProcess *p, GuestAddr pc, IrBuilder *b)
     switch (what & MC_RT_TAG) {
     case MC_RT_STRING: mc_string_emit(b, pc, (u32)what & 0xff); return true;
     case MC_RT_RESOLVER: mc_string_emit_resolver(b, pc, (u32)what & 0xff); return true;
+    case MC_RT_FREERES: mc_freeres_emit(b, pc); return true;
     default: break;
     }
     u32 fn = (u32)what & 0xff;

@@ -106,7 +106,9 @@ static struct {
 
 __thread bool mc_fault_reported;
 
-static GuestAddr slot_of(u32 id) { return S.page + (GuestAddr)id * SLOT; }
+GuestAddr mc_slot_addr(u32 i) { return S.page + (GuestAddr)i * SLOT; }
+
+static GuestAddr slot_of(u32 id) { return mc_slot_addr(id); }
 
 bool mc_string_init(GuestProcess *p)
 {
