@@ -197,15 +197,23 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
         return blk->native;
     CodeCache *c = &p->cache;
     pthread_mutex_lock(&c->lock);
-    u8 *dead = ue_malloc(blk->nops); /* (the arena is reused by successor translation) */
-    ir_dead_exit_puts(blk, successor, p, dead);
+    /* (not in the arena: successor translation reuses it) */
+    IrExitFacts facts = {ue_malloc(blk->nops), ue_malloc(blk->nops * sizeof(u64))};
+    if (p->log & EXEC_LOG_NOCHAIN) {
+        /* block-by-block comparison with the interpreter wants exact state */
+        memset(facts.dead_put, 0, blk->nops);
+        memset(facts.exit_kills, 0, blk->nops * sizeof(u64));
+    } else {
+        ir_exit_facts(blk, successor, p, &facts);
+    }
     bool full;
-    JitCode *code = jit_compile(blk, dead, &full);
+    JitCode *code = jit_compile(blk, &facts, &full);
     if (!code && full) {
         drop_native(c);
-        code = jit_compile(blk, dead, &full);
+        code = jit_compile(blk, &facts, &full);
     }
-    free(dead);
+    free(facts.dead_put);
+    free(facts.exit_kills);
     if (code)
         c->stats.compiled++;
     else
@@ -256,4 +264,6 @@ void exec_print_stats(GuestProcess *p)
            "%llu invalidations, %llu JIT flushes",
            (unsigned long long)s->translated, (unsigned long long)s->compiled, (unsigned long long)s->declined,
            (unsigned long long)s->invalidations, (unsigned long long)s->flushes);
+    ue_log("stats: %llu dispatches (%llu for system calls)", (unsigned long long)s->dispatches,
+           (unsigned long long)s->syscalls);
 }

@@ -50,6 +50,7 @@ enum {
 
 typedef struct ExecStats {
     u64 translated, compiled, declined, flushes, invalidations;
+    u64 dispatches, syscalls; /* returns to the dispatcher; of those, system calls */
 } ExecStats;
 
 typedef struct CodeCache {

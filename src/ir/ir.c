@@ -248,6 +248,16 @@ u32 ir_binop(IrBuilder *b, IrOpcode op, IrType type, u32 x, u32 y)
             if (d->opc == IR_AND && ir_is_const(b, d->b, &m) && (m & (w - 1)) == w - 1)
                 return ir_binop(b, op, type, x, d->a);
         }
+        if ((op == IR_ADD || op == IR_SUB) && yc) {
+            /* (x + c1) + c2 -> x + (c1 + c2): stack pointer updates of
+             * successive pushes and pops then share one base. */
+            const IrOp *d = &b->ops[b->temp_def[x]];
+            u64 c1;
+            if ((d->opc == IR_ADD || d->opc == IR_SUB) && ir_is_const(b, d->b, &c1)) {
+                u64 k = (d->opc == IR_ADD ? c1 : 0 - c1) + (op == IR_ADD ? yv : 0 - yv);
+                return ir_binop(b, IR_ADD, type, d->a, ir_const(b, type, k));
+            }
+        }
         if ((op == IR_XOR || op == IR_SUB) && x == y)
             return ir_const(b, type, 0); /* xor r,r: zero, whatever r was */
         if (op == IR_XOR && type == IR_I1 && yc && yv == 1) {

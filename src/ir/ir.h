@@ -196,10 +196,17 @@ void ir_begin(IrBuilder *b, Arena *arena, const IrGuestInfo *guest, GuestAddr gu
 typedef bool (*IrSuccFn)(void *ctx, GuestAddr pc, u64 *kills);
 /* The block's kills summary (opt_deadput.c; ir_finish stores it). */
 u64 ir_kills(const IrBlock *blk);
-/* Mark (dead[i] = 1) the PUTs before blk's exits that every statically
- * known successor overwrites before anything can observe them
- * (opt_deadput.c).  dead has blk->nops entries. */
-void ir_dead_exit_puts(const IrBlock *blk, IrSuccFn succ, void *ctx, u8 *dead);
+/* What a block's statically known successors tell about its exits
+ * (opt_deadput.c), for a back end's code generation. */
+typedef struct IrExitFacts {
+    u8 *dead_put;    /* per op: a PUT every successor overwrites before
+                      * anything can observe it */
+    u64 *exit_kills; /* per op: for EXIT/EXIT_IF to a known block, that
+                      * block's kills (state it overwrites before observing
+                      * any); 0 for other ops */
+} IrExitFacts;
+/* Fill f (arrays of blk->nops entries, allocated by the caller). */
+void ir_exit_facts(const IrBlock *blk, IrSuccFn succ, void *ctx, IrExitFacts *f);
 /* Drop ops whose results are unused and that have no effect (opt_dce.c). */
 void ir_dce(IrBuilder *b);
 /* Copy the block out of the arena (free with ir_block_free). */

@@ -60,24 +60,33 @@ u64 ir_kills(const IrBlock *s)
     return kills;
 }
 
-void ir_dead_exit_puts(const IrBlock *blk, IrSuccFn succ, void *ctx, u8 *dead)
+void ir_exit_facts(const IrBlock *blk, IrSuccFn succ, void *ctx, IrExitFacts *f)
 {
-    memset(dead, 0, blk->nops);
-    /* The block must leave only through constant-target exits after its
-     * last observing op; find where that tail starts. */
+    memset(f->dead_put, 0, blk->nops);
+    memset(f->exit_kills, 0, blk->nops * sizeof *f->exit_kills);
+    /* Every plain jump to a known block: its kills.  (System calls and
+     * traps hand the state to the OS layer, which observes all of it.) */
+    for (u32 i = 0; i < blk->nops; i++) {
+        const IrOp *op = &blk->ops[i];
+        if (op->opc != IR_EXIT && op->opc != IR_EXIT_IF)
+            continue;
+        IrExitKind k = (IrExitKind)op->aux;
+        u64 kills;
+        if ((k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET) && succ(ctx, op->imm, &kills))
+            f->exit_kills[i] = kills;
+    }
+    /* PUTs in the tail before the exits are dead if every exit's target
+     * kills them.  The tail ends at the last op that can observe state. */
     u32 tail = blk->nops;
     u64 killed_by_all = ~0ull;
     u32 ntargets = 0;
     while (tail > 0) {
         const IrOp *op = &blk->ops[tail - 1];
         if (op->opc == IR_EXIT || op->opc == IR_EXIT_IF) {
-            /* Only plain control transfers lead straight to the successor;
-             * system calls and traps hand the state to the OS layer. */
             IrExitKind k = (IrExitKind)op->aux;
-            u64 kills;
-            if ((k != IR_EXIT_JUMP && k != IR_EXIT_CALL && k != IR_EXIT_RET) || !succ(ctx, op->imm, &kills))
+            if ((k != IR_EXIT_JUMP && k != IR_EXIT_CALL && k != IR_EXIT_RET) || !f->exit_kills[tail - 1])
                 return;
-            killed_by_all &= kills;
+            killed_by_all &= f->exit_kills[tail - 1];
             ntargets++;
         } else if (op->opc == IR_EXIT_IND) {
             return;
@@ -93,6 +102,6 @@ void ir_dead_exit_puts(const IrBlock *blk, IrSuccFn succ, void *ctx, u8 *dead)
         if (op->opc != IR_PUT)
             continue;
         u64 w = words(op->imm, ir_type_bits((IrType)op->type) / 8, false);
-        dead[i] = w && w != ~0ull && (w & ~killed_by_all) == 0;
+        f->dead_put[i] = w && w != ~0ull && (w & ~killed_by_all) == 0;
     }
 }

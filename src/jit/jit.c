@@ -166,7 +166,7 @@ void jit_publish(GuestAddr pc, JitCode *to)
     e->guest_pc = pc;
 }
 
-JitCode *jit_compile(const IrBlock *blk, const u8 *dead, bool *full)
+JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, bool *full)
 {
     *full = false;
     size_t room = jit_cache.size - jit_cache.used;
@@ -178,7 +178,7 @@ JitCode *jit_compile(const IrBlock *blk, const u8 *dead, bool *full)
     X64Buf b = {.p = jit_cache.rw + jit_cache.used, .end = jit_cache.rw + jit_cache.size};
     JitCode tmp;
     arena_reset(&jit_arena);
-    if (!jit_lower(blk, dead, &b, rx_delta(), &tmp, &jit_arena)) {
+    if (!jit_lower(blk, facts, &b, rx_delta(), &tmp, &jit_arena)) {
         if (b.full)
             *full = true;
         return NULL;

@@ -55,11 +55,11 @@ typedef struct JitCode JitCode;
 /* Set up the code cache and trampolines.  Returns false (with a message
  * logged) if the host cannot run the JIT. */
 bool jit_init(const JitConfig *cfg);
-/* Compile blk, skipping the PUTs marked in dead (may be NULL; see
- * ir_dead_exit_puts).  Returns NULL if the block uses something the JIT
+/* Compile blk, using what its successors tell (facts, may be NULL; see
+ * ir_exit_facts): dead PUTs are skipped, dead guest registers not restored.  Returns NULL if the block uses something the JIT
  * does not lower yet (the caller interprets it) or, with *full set, if the
  * code cache is full (the caller flushes it with jit_flush and retries). */
-JitCode *jit_compile(const IrBlock *blk, const u8 *dead, bool *full);
+JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, bool *full);
 /* Drop every compiled block (at a safe point: no thread inside the cache). */
 void jit_flush(void);
 /* Run compiled code; the caller's GS base must be the env.  Returns the exit

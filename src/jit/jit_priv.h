@@ -67,6 +67,7 @@ extern JitConfig jit_cfg;
 
 /* Lower blk into buf (an RW view at rx_delta from its RX address).  Returns
  * false if the block uses something not lowered yet. */
-bool jit_lower(const IrBlock *blk, const u8 *dead, X64Buf *buf, intptr_t rx_delta, JitCode *out, Arena *arena);
+bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, X64Buf *buf, intptr_t rx_delta, JitCode *out,
+               Arena *arena);
 
 #endif

@@ -63,6 +63,7 @@ typedef struct Lower {
     u32 nlazy, cap_lazy;
     u32 pending[4];      /* deferred PUT of lazy state field k: its temp (0: none) */
     u8 *hint;            /* per temp: the guest GPR it will be PUT to (16: none) */
+    const u64 *exit_kills; /* per op (EXIT/EXIT_IF): the target's kills, or NULL */
     Arena *arena;
     bool fail;
 } Lower;
@@ -146,6 +147,21 @@ static void find_skipped(Lower *w, const u8 *dead)
         }
         used[op->a] = used[op->b] = used[op->c] = 1;
     }
+}
+
+/* Guest GPRs an exit's target overwrites before reading them: their values
+ * need not be home when the exit is taken. */
+static u16 exit_dead_gprs(const Lower *w, u32 i)
+{
+    if (!w->exit_kills || !w->exit_kills[i])
+        return 0;
+    u16 dead = 0;
+    for (int r = 0; r < 16; r++) {
+        u32 off = jit_cfg.gpr_offset[r];
+        if (off % 8 == 0 && off / 8 < 64 && (w->exit_kills[i] >> (off / 8) & 1))
+            dead |= BIT(r);
+    }
+    return dead & (u16)~BIT(X64_RSP);
 }
 
 static void analyse(Lower *w, const u8 *dead)
@@ -238,7 +254,10 @@ static void analyse(Lower *w, const u8 *dead)
             if (w->skip[j])
                 continue;
             bool is_addr = (u->opc == IR_LOAD || u->opc == IR_STORE || u->opc == IR_CAS) && u->a == op->dst;
-            bool other = u->b == op->dst || u->c == op->dst || (u->a == op->dst && !is_addr);
+            /* a PUT to a guest register's home becomes "lea home, [base+c]" */
+            bool is_home_put = u->opc == IR_PUT && u->a == op->dst && u->type == IR_I64 &&
+                               gpr_of_offset((u32)u->imm) < 16 && lazy_of_offset(u->imm) < 0;
+            bool other = u->b == op->dst || u->c == op->dst || (u->a == op->dst && !is_addr && !is_home_put);
             if (other)
                 only_addr = false;
         }
@@ -260,6 +279,10 @@ static void analyse(Lower *w, const u8 *dead)
             needed &= (u16)~BIT(r);
         else if (op->opc == IR_GET && r < 16)
             needed |= BIT(r);
+        else if (op->opc == IR_EXIT)
+            needed = (u16)~exit_dead_gprs(w, i);
+        else if (op->opc == IR_EXIT_IF)
+            needed |= (u16)~exit_dead_gprs(w, i);
         else if (syncs(op))
             needed = 0xffff;
     }
@@ -537,10 +560,10 @@ static X64Cond emit_cmp(Lower *w, const IrOp *c, u16 avoid)
 
 /* Put every guest GPR back in its home (before leaving the block).  Temps
  * the exit still needs must be read before this. */
-static void restore_homes(Lower *w)
+static void restore_homes(Lower *w, u16 dead)
 {
     for (int r = 0; r < 16; r++) {
-        if (w->home_ok & BIT(r))
+        if ((w->home_ok & BIT(r)) || (dead & BIT(r)))
             continue;
         ue_assert(w->saved & BIT(r));
         x64_load(w->b, 8, r, env_gpr(r));
@@ -561,6 +584,13 @@ static void emit_exit_stub(Lower *w, GuestAddr target, IrExitKind kind, bool cha
 {
     X64Buf *b = w->b;
     u64 link = 0;
+    u8 *to_stub = NULL;
+    if (chainable && target <= w->pc) {
+        /* A backward jump (a loop): leave when the thread is asked to stop,
+         * so signals and exits are seen within one loop iteration. */
+        x64_alu_mi(b, X64_CMP, 8, x64_gs(JIT_THREAD(interrupt)), 0); /* cmp gs:[interrupt], 0 */
+        to_stub = x64_jcc32(b, X64_CC_NE);                            /* jne stub */
+    }
     if (chainable) {
         u8 *field = x64_jmp32(b, true);      /* jmp next (later: the target block) */
         if (!field)
@@ -568,6 +598,8 @@ static void emit_exit_stub(Lower *w, GuestAddr target, IrExitKind kind, bool cha
         x64_patch_rel32(field, (uintptr_t)field + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
         link = (u64)((uintptr_t)field + (uintptr_t)w->rx_delta);
     }
+    if (to_stub)
+        x64_patch_rel32(to_stub, (uintptr_t)to_stub + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
     store_pc_imm(w, target);
     x64_store_i32(b, 4, x64_gs(JIT_THREAD(exit_kind)), kind);
     x64_store_i32(b, 4, x64_gs(JIT_THREAD(exit_link)), (i32)(u32)link);
@@ -581,7 +613,7 @@ static bool chainable_kind(IrExitKind k) { return k == IR_EXIT_JUMP || k == IR_E
 
 static void lower_exit(Lower *w, const IrOp *op)
 {
-    restore_homes(w);
+    restore_homes(w, exit_dead_gprs(w, w->i));
     emit_exit_stub(w, op->imm, (IrExitKind)op->aux, chainable_kind((IrExitKind)op->aux));
 }
 
@@ -597,6 +629,8 @@ static void emit_ind_lookup(Lower *w)
 {
     X64Buf *b = w->b;
     i32 pc = (i32)jit_cfg.guest->pc_offset;
+    x64_alu_mi(b, X64_CMP, 8, x64_gs(JIT_THREAD(interrupt)), 0);   /* cmp gs:[interrupt], 0 */
+    u8 *stop = x64_jcc32(b, X64_CC_NE);                            /* jne (leave) */
     x64_store(b, 8, x64_gs(JIT_THREAD(ind_save)), X64_RAX);        /* mov gs:[save0], rax */
     x64_store(b, 8, x64_gs(JIT_THREAD(ind_save) + 8), X64_RCX);    /* mov gs:[save1], rcx */
     x64_load(b, 8, X64_RAX, x64_gs(pc));                           /* mov rax, gs:[pc] */
@@ -620,13 +654,15 @@ static void emit_ind_lookup(Lower *w)
         x64_patch_rel32(miss, (uintptr_t)miss + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
     x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(ind_save)));         /* miss: restore rax */
     x64_load(b, 8, X64_RCX, x64_gs(JIT_THREAD(ind_save) + 8));     /*       restore rcx */
+    if (stop)
+        x64_patch_rel32(stop, (uintptr_t)stop + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
 }
 
 static void lower_exit_ind(Lower *w, const IrOp *op)
 {
     int r = use(w, op->a, 0);
     x64_store(w->b, 8, x64_gs((i32)jit_cfg.guest->pc_offset), r);
-    restore_homes(w);
+    restore_homes(w, 0);
     IrExitKind k = (IrExitKind)op->aux;
     if (k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET)
         emit_ind_lookup(w);
@@ -653,7 +689,7 @@ static void lower_exit_if(Lower *w, const IrOp *op)
     if (!skip)
         return;
     u16 home_ok = w->home_ok;
-    restore_homes(w);
+    restore_homes(w, exit_dead_gprs(w, w->i));
     emit_exit_stub(w, op->imm, (IrExitKind)op->aux, chainable_kind((IrExitKind)op->aux));
     w->home_ok = home_ok; /* the fall-through path still has the registers as they were */
     x64_patch_rel32(skip, (uintptr_t)skip + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
@@ -730,6 +766,30 @@ static void lower_put(Lower *w, const IrOp *op)
     if (op->type == IR_V128) {
         x64_movdqu_load(w->b, 0, slot_mem(w->loc[t].slot, 0));
         x64_movdqu_store(w->b, x64_gs((i32)op->imm), 0);
+        return;
+    }
+    if (r < 16 && op->type == IR_I64 && w->defer[w->def[t]] == DEFER_ADDR) {
+        /* base + constant, never materialised: lea straight into the home
+         * (moving out a live temp the home holds first). */
+        const IrOp *d = &w->blk->ops[w->def[t]];
+        int base = use(w, d->a, 0);
+        if (base == (int)r && temp_live_after(w, d->a)) {
+            int nr = alloc_reg(w, BIT(r));
+            x64_mov_rr(w->b, 8, nr, (int)r);
+            w->hold[r] = 0;
+            bind(w, d->a, nr);
+            base = nr;
+        } else if (w->hold[r] && w->hold[r] != d->a && temp_live_after(w, w->hold[r])) {
+            u32 other = w->hold[r];
+            int nr = alloc_reg(w, (u16)(BIT(r) | BIT(base)));
+            x64_mov_rr(w->b, 8, nr, (int)r);
+            bind(w, other, nr);
+        }
+        x64_lea(w->b, (int)r, x64_mem(base, (i32)const_of(w, d->b)));
+        if (w->hold[r] == d->a)
+            w->hold[r] = 0;
+        w->home_ok |= BIT(r);
+        w->saved &= (u16)~BIT(r);
         return;
     }
     if (r < 16 && op->type == IR_I64) {
@@ -1392,18 +1452,20 @@ static void lower_op(Lower *w, const IrOp *op)
     }
 }
 
-bool jit_lower(const IrBlock *blk, const u8 *dead, X64Buf *buf, intptr_t rx_delta, JitCode *out, Arena *arena)
+bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, X64Buf *buf, intptr_t rx_delta, JitCode *out,
+               Arena *arena)
 {
-    Lower w = {.b = buf, .start = buf->p, .rx_delta = rx_delta, .blk = blk, .arena = arena};
+    const u8 *dead = facts ? facts->dead_put : NULL;
+    Lower w = {.b = buf, .start = buf->p, .rx_delta = rx_delta, .blk = blk, .arena = arena,
+               .exit_kills = facts ? facts->exit_kills : NULL};
     w.home_ok = 0xffff;
     w.pc = blk->guest_pc;
     analyse(&w, dead);
     u8 *start = buf->p;
 
-    /* Block entry: leave at once if someone asked the thread to stop. */
-    x64_alu_mi(buf, X64_CMP, 8, x64_gs(JIT_THREAD(interrupt)), 0);
-    u8 *to_stop = x64_jcc32(buf, X64_CC_NE);
-
+    /* No check of the interrupt flag at block entry: backward jumps and
+     * indirect jumps check it (emit_exit_stub, emit_ind_lookup), which
+     * bounds the time any loop of generated code runs without looking. */
     for (w.i = 0; w.i < blk->nops && !w.fail && !buf->full; w.i++) {
         const IrOp *op = &blk->ops[w.i];
         if (w.skip[w.i])
@@ -1413,16 +1475,6 @@ bool jit_lower(const IrBlock *blk, const u8 *dead, X64Buf *buf, intptr_t rx_delt
             flush_pending(&w);
         lower_op(&w, op);
         free_dead(&w, op);
-    }
-    /* The interrupt exit, out of line. */
-    if (to_stop && !buf->full) {
-        x64_patch_rel32(to_stop, (uintptr_t)to_stop + (uintptr_t)rx_delta, (uintptr_t)buf->p + (uintptr_t)rx_delta);
-        store_pc_imm(&w, blk->guest_pc);
-        x64_store_i32(buf, 4, x64_gs(JIT_THREAD(exit_kind)), IR_EXIT_CPU);
-        x64_store_i32(buf, 8, x64_gs(JIT_THREAD(exit_link)), 0);
-        u8 *f = x64_jmp32(buf, false);
-        if (f)
-            x64_patch_rel32(f, (uintptr_t)f + (uintptr_t)rx_delta, jit_cache.exit_routine);
     }
     if (w.fail || buf->full)
         return false;
