@@ -79,25 +79,31 @@ build/tests/progs/longdouble: tests/progs/longdouble.c
 
 # ---- differential tests (tests/diff): the host CPU is the oracle ----
 #   make isa-coverage   forms implemented / tested / mismatched, per family
-#   make diff-long      >= 10 million random cases (DIFF_LONG_CASES per form)
+#   make diff-long      >= 10 million random cases (DIFF_LONG_CASES per form,
+#                       DIFF_LONG_PAIRS per pair kind; DIFF_SEED, default: the time)
 DIFF_SRC := $(wildcard tests/diff/*.c)
 DIFF_OBJ := $(DIFF_SRC:%.c=$(B)/%.o) $(B)/tests/diff/native.o
 DIFFCPU := $(B)/tests/diff/diffcpu
-DIFF_LONG_CASES ?= 20000
+DIFF_LONG_CASES ?= 4500
+DIFF_LONG_PAIRS ?= 100000
 
 $(B)/tests/diff/native.o: tests/diff/native.S
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ $<
 $(DIFFCPU): $(DIFF_OBJ) $(LIB_CORE)
 	$(CC) $(LDFLAGS) -o $@ $(DIFF_OBJ) $(LIB_CORE) $(LDLIBS) -lm
--include $(wildcard $(B)/tests/diff/*.d)
+# decheck: ue's decoder and lifter against Zydis on real binaries
+DECHECK := $(B)/tests/diff/decheck/decheck
+$(DECHECK): $(B)/tests/diff/decheck/decheck.o $(LIB_CORE)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_CORE) $(LDLIBS) -lm
+-include $(wildcard $(B)/tests/diff/*.d $(B)/tests/diff/decheck/*.d)
 
 isa-coverage: $(DIFFCPU)
 	@$(DIFFCPU) --coverage --cases 50
 diff-long: $(DIFFCPU)
-	$(DIFFCPU) --cases $(DIFF_LONG_CASES) --seed $$(date +%s) --quiet
+	$(DIFFCPU) --cases $(DIFF_LONG_CASES) --pairs $(DIFF_LONG_PAIRS) --seed $${DIFF_SEED:-$$(date +%s)} --quiet --show 3
 
-tests: $(UNIT_BIN) $(PROGS_BIN) $(DIFFCPU)
+tests: $(UNIT_BIN) $(PROGS_BIN) $(DIFFCPU) $(DECHECK)
 
 check: $(UE) tests
 	@UE_BUILD_DIR=$(B) tests/run_all.sh $(UE)

@@ -35,3 +35,17 @@ for src in tests/diff/regress/*.S; do
     compare_native "diff/regress/$name" --no-stderr -- "$exe"
     UE_OPTS=--backend=jit compare_native "diff/regress/$name/jit" --no-stderr -- "$exe"
 done
+
+# The decoder and lifter against Zydis: instruction lengths on every
+# instruction of three Debian binaries and on random bytes, and the share
+# of their instructions ue decodes and lifts (printed, for the record).
+dbin="$UE_BUILD_DIR/tests/diff/decheck/decheck"
+if [ ! -x "$dbin" ]; then
+    fail "diff/decheck" "not built: run 'make tests' (or make check) first"
+else
+    files=""
+    for f in /usr/lib/x86_64-linux-gnu/libc.so.6 /usr/bin/python3.11 /bin/busybox; do
+        [ -r "$f" ] && files="$files $f"
+    done
+    timeout 300 "$dbin" --random "${DECHECK_RANDOM:-1000000}" $files
+fi
