@@ -38,9 +38,10 @@ UE := $(if $(filter rel,$(MODE)),build/ue,$(B)/ue)
 .PHONY: all check bench clean tests fuzz-elf isa-coverage diff-long
 all: $(UE)
 
+# Linked beside and renamed, so a running ue (a test) never sees a half-written file.
 $(UE): $(OBJ_CORE) $(OBJ_MAIN)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv -f $@.tmp $@
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)

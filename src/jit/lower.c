@@ -1039,12 +1039,27 @@ static void lower_rdx_rax(Lower *w, const IrOp *op)
         bind(w, op->dst, X64_RDX);
         return;
     }
-    if (sign)
-        x64_cqo(w->b);                 /* rdx = sign of rax */
-    else
-        x64_mov_ri(w->b, X64_RDX, 0);
-    x64_div1(w->b, 8, sign, rb);       /* rax = quotient, rdx = remainder */
     bool rem = op->opc == IR_REMU || op->opc == IR_REMS;
+    u8 *minus_one = NULL, *done = NULL;
+    if (sign) {
+        /* MIN / -1 overflows: the host would raise #DE where the IR says
+         * the quotient wraps (x / -1 = -x, x % -1 = 0).  Divide by -1 apart. */
+        x64_alu_ri(w->b, X64_CMP, 8, rb, -1);   /* cmp rb, -1 */
+        minus_one = x64_jcc32(w->b, X64_CC_E);  /* je minus_one */
+        x64_cqo(w->b);                          /* rdx = sign of rax */
+    } else {
+        x64_mov_ri(w->b, X64_RDX, 0);
+    }
+    x64_div1(w->b, 8, sign, rb);                /* rax = quotient, rdx = remainder */
+    if (minus_one) {
+        done = x64_jmp32(w->b, false);          /* jmp done */
+        x64_patch_rel32(minus_one, (uintptr_t)minus_one + (uintptr_t)w->rx_delta,
+                        (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
+        x64_unary(w->b, 8, true, X64_RAX);      /* minus_one: neg rax */
+        x64_mov_ri(w->b, X64_RDX, 0);           /*            rdx = 0 */
+        if (done)
+            x64_patch_rel32(done, (uintptr_t)done + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
+    }
     bind(w, op->dst, rem ? X64_RDX : X64_RAX);
 }
 
