@@ -34,6 +34,10 @@ typedef struct ExecHooks {
      * si_code, <= 0).  Returns if the guest ignores it.  NULL: the
      * signal's default action. */
     void (*signal)(GuestCpu *cpu, int sig, int code);
+    /* exec_interrupt was called for cpu: the thread is between blocks, its
+     * guest state exact (e.g. deliver pending signals, exit the thread).
+     * NULL: ignored. */
+    void (*interrupted)(GuestCpu *cpu);
 } ExecHooks;
 
 /* -d flags, as qemu-user names them. */
@@ -126,6 +130,12 @@ GuestCpu *exec_new_cpu(GuestProcess *p);
 /* Run guest code on cpu until an OS hook ends the thread or process (the
  * hooks exit; this function does not return). */
 UE_NORETURN void exec_run(GuestCpu *cpu);
+/* Ask cpu's thread to leave guest code soon and call hooks.interrupted
+ * from its dispatcher.  Async-signal-safe; callable from any thread.
+ * Generated code looks at the request on backward and indirect jumps, the
+ * interpreter between blocks; a thread blocked in a system call sees it
+ * when the call returns. */
+void exec_interrupt(GuestCpu *cpu);
 /* Drop translations of guest code in [addr, addr+len). */
 void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len);
 /* Print the translation statistics (-d stats) to ue's log. */

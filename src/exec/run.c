@@ -134,6 +134,11 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
     signal(sig, SIG_DFL); /* returning re-executes the access and dies of it */
 }
 
+void exec_interrupt(GuestCpu *cpu)
+{
+    __atomic_store_n(&cpu->jit.interrupt, 1, __ATOMIC_SEQ_CST);
+}
+
 void exec_install_fault_handler(void)
 {
     /* Faults in generated code happen on the guest's stack (host RSP is the
@@ -212,6 +217,13 @@ void exec_run(GuestCpu *cpu)
     if (p->backend == EXEC_JIT)
         jit_set_thread_base(&cpu->regs);
     for (;;) {
+        if (UE_UNLIKELY(cpu->jit.interrupt)) {
+            __atomic_store_n(&cpu->jit.interrupt, 0, __ATOMIC_SEQ_CST);
+            blk = NULL;
+            link = 0;
+            if (p->hooks.interrupted)
+                p->hooks.interrupted(cpu);
+        }
         GuestAddr pc = cpu->regs.rip;
         p->cache.stats.dispatches++;
         if (!blk || blk->guest_pc != pc) {
