@@ -24,6 +24,7 @@ def clean_name(s):
     """Function names of both sides in one form: clones and the ELF/DWARF
     name differences removed."""
     s = re.sub(r" \[clone [^\]]*\]", "", s)
+    s = re.sub(r"^__GI_", "", s)  # glibc's internal alias (gdb names frames by DWARF)
     s = re.sub(r"\.(constprop|isra|part|cold|lto_priv)\.?\d*", "", s)
     return s
 
@@ -87,12 +88,21 @@ def cmd_bt(gdbf, dbgf):
     # the call had not been entered yet); addr2line and ue show both.
     while len(d) > 1 and d[1][0] == "0" and core_name(d[0][2]) != core_name(g[0][1]):
         d = d[1:]
+    # gdb's tail-call frames are guesses from DW_TAG_call_site, not frames
+    # on the stack.
+    g = [f for f in g if f[3] != "tailcall"]
+    after_signal = False
     for i, (gf, df) in enumerate(zip(g, d)):
         gpc, gname, gloc, gkind = int(gf[0], 16), gf[1], gf[2], gf[3]
         idx, dpc, dname, dloc = int(df[0]), int(df[1], 16), df[2], df[3]
-        want = dpc if idx == 0 else dpc + 1  # gdb shows return addresses
+        # gdb shows return addresses, ue return address - 1; the pc a
+        # signal interrupted is exact on both sides.
+        want = dpc if idx == 0 or after_signal else dpc + 1
         if gpc != want:
             fail("frame %d: gdb pc 0x%x, dbgtool 0x%x (+1 for callers)" % (i, gpc, dpc))
+        after_signal = gkind == "sigtramp" or (after_signal and gkind == "inline")
+        if gkind == "sigtramp":
+            continue  # gdb: <signal handler called>; ue: glibc's __restore_rt
         if core_name(gname) != core_name(dname):
             fail("frame %d: gdb says %r, dbgtool %r" % (i, gname, dname))
         if gloc != dloc and not (gloc.startswith("??") and dloc.startswith("??")):

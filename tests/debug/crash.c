@@ -1,6 +1,9 @@
 /* crash.c — dies of SIGSEGV five calls deep, through a static inline
  * function, a function called through a pointer and a recursive one;
- * tests/debug unwinds it (dbgtool bt) and compares with gdb. */
+ * tests/debug unwinds it (dbgtool bt) and compares with gdb.  With an
+ * argument ("sig"), the fault happens in a SIGUSR1 handler, so the stack
+ * goes through the kernel's signal frame (glibc's __restore_rt). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -26,10 +29,19 @@ __attribute__((noinline)) int recurse(int n, void (*fn)(int))
     return recurse(n - 1, fn) + 1;
 }
 
+static void on_usr1(int sig)
+{
+    recurse(sig & 1, leaf);
+}
+
 __attribute__((noinline)) int middle(int argc)
 {
     char buf[64];
     snprintf(buf, sizeof buf, "%d", argc);
+    if (argc > 1) {
+        signal(SIGUSR1, on_usr1);
+        raise(SIGUSR1);
+    }
     return recurse(argc + 2, leaf) + buf[0];
 }
 

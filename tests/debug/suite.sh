@@ -109,18 +109,22 @@ fi
 
 # Unwinding: gdb's frames at the SIGSEGV vs dbgtool's.
 bt_test() {
-    local name=$1
-    timeout 120 gdb -batch -nx -q -x $D/gdb_frames.py --args "$BIN/$name" >"$TMP/gdb" 2>&1
-    timeout 60 "$DBGTOOL" bt "$BIN/$name" >"$TMP/dbg" 2>&1
+    local name=$1 tag=$1${2:+-$2}
+    timeout 120 gdb -batch -nx -q -x $D/gdb_frames.py --args "$BIN/$name" $2 >"$TMP/gdb" 2>&1
+    timeout 60 "$DBGTOOL" bt "$BIN/$name" $2 >"$TMP/dbg" 2>&1
     local why
     if why=$(python3 $D/check.py bt "$TMP/gdb" "$TMP/dbg"); then
-        pass "debug/bt-$name"
+        pass "debug/bt-$tag"
     else
-        fail "debug/bt-$name" "$why"
+        fail "debug/bt-$tag" "$why"
     fi
 }
 for n in c_O0 c_O2 c_static c_static_pie c_fp cxx_O2 cxx_O0; do
     [ -x "$BIN/$n" ] && bt_test $n
+done
+# Through a signal frame (the fault is in a SIGUSR1 handler).
+for n in c_O2 c_static; do
+    [ -x "$BIN/$n" ] && bt_test $n sig
 done
 
 # Demangling: every mangled symbol of the C++ programs, as c++filt says.
@@ -193,7 +197,8 @@ supp_test() {
 if [ -x "$BIN/c_nopie" ]; then
     supp_test frames 'suppressed: 2 from 1' '# comment\n{\n  exact\n  Memcheck:Addr4\n  fun:store\n  fun:leaf\n  fun:recurse\n}\n'
     supp_test dots 'suppressed: 2 from 1' '{\n  dots\n  Memcheck,Other:Addr8,Addr4\n  fun:st?re\n  ...\n  fun:middle\n  obj:*/c_nopie\n}\n'
-    supp_test src 'suppressed: 2 from 1' '{\n  src\n  Memcheck:Addr4\n  src:crash.c:11\n}\n'
+    fault_line=$(grep -n '/\* the fault \*/' $D/crash.c | cut -d: -f1)
+    supp_test src 'suppressed: 2 from 1' "{\n  src\n  Memcheck:Addr4\n  src:crash.c:$fault_line\n}\n"
     supp_test nomatch 'ERROR SUMMARY: 2 errors from 1 contexts \(suppressed: 0 from 0\)' '{\n  other\n  Memcheck:Addr4\n  fun:leaf\n}\n{\n kind\n Memcheck:Free\n fun:store\n}\n'
     supp_test bad 'supp:5: expected fun:' '{\n  bad\n  Memcheck:Addr4\n  fun:x\n  nonsense\n}\n'
 fi
