@@ -72,8 +72,8 @@ extern GuestProcess *mc_proc;
 void mc_shadow_unpoison(GuestAddr a, u64 len);
 void mc_shadow_poison(GuestAddr a, u64 len, u8 code);
 /* First unaddressable byte of [a, a+len), or 0 if all are addressable;
- * *code gets its shadow code. */
-GuestAddr mc_shadow_first_bad(GuestAddr a, u64 len, u8 *code);
+ * *code gets its shadow code.  For a write, write-only pages are fine. */
+GuestAddr mc_shadow_first_bad(GuestAddr a, u64 len, bool write, u8 *code);
 
 /* ---- instrumentation (mc_instrument.c) ---- */
 

@@ -33,7 +33,7 @@ static u64 h_check(void *env, u64 addr, u64 packed)
     bool write = packed & 1;
     GuestAddr pc = packed >> 16;
     u8 code = 0;
-    GuestAddr bad = mc_shadow_first_bad(addr, size, &code);
+    GuestAddr bad = mc_shadow_first_bad(addr, size, write, &code);
     if (!bad)
         return 0; /* a partially addressable granule, but this access is fine */
     /* partial-loads-ok: an aligned load of which some bytes are addressable

@@ -31,14 +31,20 @@ void mc_shadow_poison(GuestAddr a, u64 len, u8 code)
     memset(mem_a_shadow(start), code, (end - start) / 8);
 }
 
-GuestAddr mc_shadow_first_bad(GuestAddr a, u64 len, u8 *code)
+GuestAddr mc_shadow_first_bad(GuestAddr a, u64 len, bool write, u8 *code)
 {
-    for (GuestAddr p = a; p < a + len; p++) {
+    GuestAddr end = a + len;
+    for (GuestAddr p = a; p < end;) {
         i8 v = (i8)*mem_a_shadow(p);
-        if (v == 0)
+        /* A whole addressable granule (the common case): skip it. */
+        if (v == 0 || (write && (u8)v == MC_SH_NOREAD)) {
+            p = UE_ALIGN_DOWN(p, 8) + 8;
             continue;
-        if (v > 0 && (i8)(p & 7) < v)
+        }
+        if (v > 0 && (i8)(p & 7) < v) {
+            p++;
             continue;
+        }
         *code = (u8)v;
         return p;
     }

@@ -198,7 +198,7 @@ static bool ok(Acc *a, GuestAddr p, u64 n, bool write)
     bool *done = write ? &a->wrep : &a->rrep;
     u8 code;
     GuestAddr bad;
-    if (!*done && n && (bad = mc_shadow_first_bad(p, n, &code)) != 0) {
+    if (!*done && n && (bad = mc_shadow_first_bad(p, n, write, &code)) != 0) {
         *done = true;
         mc_report_access(a->cpu, a->pc, bad, 1, write);
     }
