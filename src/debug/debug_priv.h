@@ -34,6 +34,10 @@ struct DbgObject {
  * strings.  Never held while calling out (hooks). */
 extern pthread_mutex_t dbg_lock;
 
+/* Bumped (under dbg_lock) whenever an object is registered or forgotten:
+ * caches keyed by address compare it. */
+extern u32 dbg_obj_gen;
+
 /* Under dbg_lock: the live object containing a, else the most recently
  * forgotten one that did (stacks recorded before a dlclose). */
 DbgObject *dbg_obj_find(GuestAddr a, bool live_only);

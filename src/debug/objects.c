@@ -37,6 +37,7 @@
 pthread_mutex_t dbg_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static DbgObject *objects;          /* newest first */
+u32 dbg_obj_gen = 1;
 static DbgObjectHook object_hook;
 static void *object_hook_ctx;
 static char *debuginfo_path;        /* "EXTRA:/usr/lib/debug" for libdwfl */
@@ -102,8 +103,10 @@ DbgObject *dbg_obj_find(GuestAddr a, bool live_only)
 static void forget_locked(GuestAddr lo, GuestAddr hi)
 {
     for (DbgObject *o = objects; o; o = o->next)
-        if (o->live && o->lo < hi && lo < o->hi)
+        if (o->live && o->lo < hi && lo < o->hi) {
             o->live = false;
+            dbg_obj_gen++;
+        }
 }
 
 /* Add path at bias spanning [lo, hi), or find it; *fresh says which. */
@@ -125,6 +128,7 @@ static DbgObject *add_object(const char *path, GuestAddr bias, GuestAddr lo, Gue
     o->live = true;
     o->next = objects;
     objects = o;
+    dbg_obj_gen++;
     *fresh = true;
     pthread_mutex_unlock(&dbg_lock);
     return o;

@@ -15,6 +15,14 @@
  * (saved rbp at [rbp], return address at [rbp+8]), accepted only if the
  * return address lies in a known object and the stack grows up.
  *
+ * Rule cache: the checker unwinds at every malloc and free, so the rules
+ * of a pc are compiled once into a small record (CFA = register + offset,
+ * each register "same", "undefined" or "saved at CFA + offset") kept in a
+ * direct-mapped cache keyed by pc; pcs whose rules are anything else
+ * (DWARF expressions: PLT entries, realigned stacks, signal frames) are
+ * marked "slow" and evaluated through libdw each time.  The cache is
+ * dropped whenever an object is registered or forgotten.
+ *
  * Registers are numbered as DWARF does on x86-64: 0 rax, 1 rdx, 2 rcx,
  * 3 rbx, 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 the return address.
  *
@@ -242,11 +250,129 @@ static bool caller_reg(const UnwCtx *u, Dwarf_Frame *frame, const UnwRegs *s, u6
     return true;
 }
 
-/* Unwind one frame by CFI.  Returns 1 on success, 0 at the outermost frame
- * (return address undefined), -1 if there is no usable CFI. */
-static int step_cfi(const UnwCtx *u, DbgObject *o, GuestAddr lookup, const UnwRegs *s, UnwRegs *next)
+/* ------------------------------------------------------- rule cache */
+
+enum { RULE_EMPTY, RULE_SIMPLE, RULE_SLOW, RULE_NONE };
+enum { CACHE_BITS = 12 };
+
+typedef struct UnwRule {
+    GuestAddr pc;
+    u32 gen;
+    u8 kind;            /* RULE_* */
+    u8 cfa_reg;
+    bool signal;
+    u8 nat;             /* registers saved in the frame */
+    u32 undef;          /* mask of registers the caller cannot have back */
+    i32 cfa_off;
+    u8 at_reg[NREGS];   /* saved register i is at CFA + at_off[i] */
+    i32 at_off[NREGS];
+} UnwRule;
+
+static UnwRule *rule_cache; /* under dbg_lock */
+
+/* The offset N of a "saved at CFA + N" rule as libdw spells it (CFA;
+ * CFA, plus_uconst N; CFA, consts N, plus), or false. */
+static bool cfa_offset_rule(const Dwarf_Op *ops, size_t n, i32 *off)
 {
-    Dwfl_Module *m = dbg_obj_load(o);
+    if (n < 1 || n > 3 || ops[0].atom != DW_OP_call_frame_cfa)
+        return false;
+    i64 v = 0;
+    if (n == 2 && ops[1].atom == DW_OP_plus_uconst)
+        v = (i64)ops[1].number;
+    else if (n == 3 && (ops[1].atom == DW_OP_consts || ops[1].atom == DW_OP_constu) && ops[2].atom == DW_OP_plus)
+        v = (i64)ops[1].number;
+    else if (n != 1)
+        return false;
+    *off = (i32)v;
+    return v == *off;
+}
+
+/* Compile frame's rules into r; RULE_SLOW if they are not all simple. */
+static void compile_rule(Dwarf_Frame *frame, UnwRule *r)
+{
+    Dwarf_Op *ops, mem[3];
+    size_t n;
+    r->kind = RULE_SLOW;
+    int ra = dwarf_frame_info(frame, NULL, NULL, &r->signal);
+    if (r->signal || ra != REG_RA || dwarf_frame_cfa(frame, &ops, &n) != 0 || n != 1)
+        return;
+    if (ops[0].atom >= DW_OP_breg0 && ops[0].atom < DW_OP_breg0 + 16)
+        r->cfa_reg = ops[0].atom - DW_OP_breg0;
+    else if (ops[0].atom == DW_OP_bregx && ops[0].number < 16)
+        r->cfa_reg = (u8)ops[0].number;
+    else
+        return;
+    r->cfa_off = (i32)ops[0].number2;
+    if (ops[0].atom != DW_OP_bregx)
+        r->cfa_off = (i32)ops[0].number;
+    for (int reg = 0; reg < NREGS; reg++) {
+        if (reg == REG_RSP)
+            continue;
+        if (dwarf_frame_register(frame, reg, mem, &ops, &n) != 0)
+            return;
+        if (n == 0 && ops)
+            r->undef |= 1u << reg;
+        else if (n != 0 && cfa_offset_rule(ops, n, &r->at_off[r->nat]))
+            r->at_reg[r->nat++] = (u8)reg;
+        else if (n != 0)
+            return;
+    }
+    r->kind = RULE_SIMPLE;
+}
+
+/* The cached rule of pc, compiled on a miss. */
+static UnwRule *rule_of(GuestAddr pc)
+{
+    if (!rule_cache)
+        rule_cache = ue_calloc((size_t)1 << CACHE_BITS, sizeof *rule_cache);
+    UnwRule *r = &rule_cache[ue_hash64(pc) & ((1u << CACHE_BITS) - 1)];
+    if (r->kind != RULE_EMPTY && r->pc == pc && r->gen == dbg_obj_gen)
+        return r;
+    memset(r, 0, sizeof *r);
+    r->pc = pc;
+    r->gen = dbg_obj_gen;
+    r->kind = RULE_NONE;
+    DbgObject *o = dbg_obj_find(pc, true);
+    Dwfl_Module *m = o ? dbg_obj_load(o) : NULL;
+    Dwarf_Addr bias;
+    Dwarf_Frame *frame = NULL;
+    if (m && cfi_for(m, pc, &bias, &frame)) {
+        compile_rule(frame, r);
+        free(frame);
+    }
+    return r;
+}
+
+/* Unwind one frame by a simple rule (see rule_of). */
+static int apply_rule(const UnwCtx *u, const UnwRule *r, const UnwRegs *s, UnwRegs *next)
+{
+    u64 base;
+    if (!get_reg(s, r->cfa_reg, &base))
+        return -1;
+    u64 cfa = base + (u64)(i64)r->cfa_off;
+    *next = *s; /* "same value" for every register not named below */
+    next->signal = false;
+    /* The return address is only ever known from where it was saved. */
+    next->valid &= ~(r->undef | 1u << REG_RA);
+    for (u32 i = 0; i < r->nat; i++) {
+        u32 reg = r->at_reg[i];
+        if (read64(u, cfa + (u64)(i64)r->at_off[i], &next->r[reg]))
+            next->valid |= 1u << reg;
+        else
+            next->valid &= ~(1u << reg);
+    }
+    next->r[REG_RSP] = cfa;
+    next->valid |= 1u << REG_RSP;
+    return (next->valid & (1u << REG_RA)) && next->r[REG_RA] ? 1 : 0;
+}
+
+/* Unwind one frame by CFI evaluated through libdw (the slow rules).
+ * Returns 1 on success, 0 at the outermost frame (return address
+ * undefined), -1 if there is no usable CFI. */
+static int step_cfi_slow(const UnwCtx *u, GuestAddr lookup, const UnwRegs *s, UnwRegs *next)
+{
+    DbgObject *o = dbg_obj_find(lookup, true);
+    Dwfl_Module *m = o ? dbg_obj_load(o) : NULL;
     Dwarf_Addr bias;
     Dwarf_Frame *frame = NULL;
     if (!m || !cfi_for(m, lookup, &bias, &frame))
@@ -276,6 +402,17 @@ out:
     return ret;
 }
 
+/* Unwind one frame by CFI: 1 done, 0 outermost frame, -1 no CFI. */
+static int step_cfi(const UnwCtx *u, GuestAddr lookup, const UnwRegs *s, UnwRegs *next)
+{
+    const UnwRule *r = rule_of(lookup);
+    if (r->kind == RULE_NONE)
+        return -1;
+    if (r->kind == RULE_SIMPLE)
+        return apply_rule(u, r, s, next);
+    return step_cfi_slow(u, lookup, s, next);
+}
+
 /* Unwind one frame through the saved frame pointer. */
 static bool step_fp(const UnwCtx *u, const UnwRegs *s, UnwRegs *next)
 {
@@ -302,8 +439,7 @@ static u32 unwind_locked(const UnwCtx *u, UnwRegs s, GuestAddr *pcs, u32 max)
         u64 lookup = exact ? pc : pc - 1;
         pcs[n++] = lookup;
         UnwRegs next;
-        DbgObject *o = dbg_obj_find(lookup, true);
-        int r = o ? step_cfi(u, o, lookup, &s, &next) : -1;
+        int r = step_cfi(u, lookup, &s, &next);
         if (r == 0)
             break;
         if (r < 0 && !step_fp(u, &s, &next))
@@ -335,7 +471,33 @@ u32 dbg_unwind(const X86Regs *regs, DbgReadFn read, void *ctx, GuestAddr *pcs, u
     return n;
 }
 
+/* A reader that remembers the last readable region it checked: an unwind
+ * reads a handful of words from one stack region, so one region lookup
+ * serves them all.  (Another thread unmapping the stack meanwhile is the
+ * same race as between any check and the read after it.) */
+typedef struct GuestReader {
+    MemSpace *m;
+    GuestAddr lo, hi;
+} GuestReader;
+
+static bool read_cached(void *ctx, GuestAddr a, void *buf, size_t n)
+{
+    GuestReader *g = ctx;
+    if (a < g->lo || a + n > g->hi || a + n < a) {
+        MemRegion reg;
+        if (!mem_region_at(g->m, a, &reg) || reg.start > a || !(reg.prot & PROT_READ))
+            return false;
+        g->lo = reg.start;
+        g->hi = reg.end;
+        if (a + n > g->hi || a + n < a)
+            return dbg_read_guest(g->m, a, buf, n);
+    }
+    memcpy(buf, (const void *)(uintptr_t)a, n);
+    return true;
+}
+
 u32 dbg_unwind_cpu(GuestCpu *cpu, GuestAddr *pcs, u32 max)
 {
-    return dbg_unwind(&cpu->regs, dbg_read_guest, &cpu->proc->mem, pcs, max);
+    GuestReader g = {&cpu->proc->mem, 0, 0};
+    return dbg_unwind(&cpu->regs, read_cached, &g, pcs, max);
 }
