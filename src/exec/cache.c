@@ -6,10 +6,12 @@
  * removes every block that overlaps the range and rebuilds the table (no
  * tombstones); it happens on munmap/mprotect/mremap of code, which is rare.
  *
- * Blocks are freed at invalidation.  That is safe while guest threads do not
- * run concurrently with invalidation; the JIT issue brings deferred freeing
- * (DESIGN.md: "retired code is freed only after every thread passed the
- * dispatcher").
+ * Threads.  Lookups take no lock: a table is filled by atomic stores into
+ * empty slots and replaced (never resized in place); a replaced table is
+ * retired and freed when the world next stops (DESIGN.md: "retired code is
+ * freed only after every thread passed the dispatcher").  Blocks and native
+ * code are freed only with the world stopped (exec_invalidate,
+ * cache_flush_native), so no thread can be running them.
  */
 #include "exec/exec_priv.h"
 
@@ -19,43 +21,56 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+static CacheTable *new_table(u32 mask)
+{
+    CacheTable *t = ue_calloc(1, sizeof *t + (size_t)(mask + 1) * sizeof(IrBlock *));
+    t->mask = mask;
+    return t;
+}
+
 void cache_init(CodeCache *c)
 {
     memset(c, 0, sizeof *c);
     pthread_mutex_init(&c->lock, NULL);
-    c->mask = 4095;
-    c->table = ue_calloc(c->mask + 1, sizeof *c->table);
+    c->table = new_table(4095);
 }
 
 static u32 slot_of(GuestAddr pc) { return (u32)ue_hash64(pc); }
 
-static void table_insert(CodeCache *c, IrBlock *blk)
+static void table_insert(CacheTable *t, IrBlock *blk)
 {
-    u32 i = slot_of(blk->guest_pc) & c->mask;
-    while (c->table[i])
-        i = (i + 1) & c->mask;
-    c->table[i] = blk;
-    c->count++;
+    u32 i = slot_of(blk->guest_pc) & t->mask;
+    while (t->slot[i])
+        i = (i + 1) & t->mask;
+    __atomic_store_n(&t->slot[i], blk, __ATOMIC_RELEASE);
 }
 
+/* A fresh table of the live blocks replaces the current one, which is
+ * retired (another thread may still be probing it). */
 static void rebuild(CodeCache *c, u32 mask)
 {
-    free(c->table);
-    c->mask = mask;
-    c->count = 0;
-    c->table = ue_calloc(mask + 1, sizeof *c->table);
+    CacheTable *t = new_table(mask);
     for (u32 i = 0; i < c->nall; i++)
-        table_insert(c, c->all[i]);
+        table_insert(t, c->all[i]);
+    VEC_PUSH(c->retired, c->nretired, c->cap_retired, (void *)c->table);
+    __atomic_store_n(&c->table, t, __ATOMIC_RELEASE);
+    c->count = c->nall;
+}
+
+void cache_free_retired(CodeCache *c)
+{
+    for (u32 i = 0; i < c->nretired; i++)
+        free(c->retired[i]);
+    c->nretired = 0;
 }
 
 IrBlock *cache_lookup(CodeCache *c, GuestAddr pc)
 {
-    u32 i = slot_of(pc) & c->mask;
-    for (;;) {
-        IrBlock *blk = c->table[i];
+    CacheTable *t = __atomic_load_n(&c->table, __ATOMIC_ACQUIRE);
+    for (u32 i = slot_of(pc) & t->mask;; i = (i + 1) & t->mask) {
+        IrBlock *blk = __atomic_load_n(&t->slot[i], __ATOMIC_ACQUIRE);
         if (!blk || blk->guest_pc == pc)
             return blk;
-        i = (i + 1) & c->mask;
     }
 }
 
@@ -126,9 +141,12 @@ static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
     if (p->log & (EXEC_LOG_IN_ASM | EXEC_LOG_OP))
         log_block(p, blk);
     VEC_PUSH(c->all, c->nall, c->cap_all, blk);
-    if (2 * (c->count + 1) > c->mask + 1)
-        rebuild(c, 2 * c->mask + 1);
-    table_insert(c, blk);
+    if (2 * (c->count + 1) > c->table->mask + 1)
+        rebuild(c, 2 * c->table->mask + 1);
+    else {
+        table_insert(c->table, blk);
+        c->count++;
+    }
     return blk;
 }
 
@@ -158,8 +176,16 @@ static void drop_native(CodeCache *c)
         c->all[kept++] = blk;
     }
     c->nall = kept;
-    rebuild(c, c->mask);
+    rebuild(c, c->table->mask);
     jit_flush();
+    c->flush_wanted = false;
+}
+
+void cache_flush_native(CodeCache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    drop_native(c);
+    pthread_mutex_unlock(&c->lock);
 }
 
 /* perf(1) reads /tmp/perf-PID.map to name JIT code: one line per block,
@@ -209,8 +235,13 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
     bool full;
     JitCode *code = jit_compile(blk, &facts, &full);
     if (!code && full) {
-        drop_native(c);
-        code = jit_compile(blk, &facts, &full);
+        /* Flushing needs every thread out of generated code: the
+         * dispatcher stops the world and comes back. */
+        c->flush_wanted = true;
+        free(facts.dead_put);
+        free(facts.exit_kills);
+        pthread_mutex_unlock(&c->lock);
+        return NULL;
     }
     free(facts.dead_put);
     free(facts.exit_kills);
@@ -233,6 +264,7 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
 void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len)
 {
     CodeCache *c = &p->cache;
+    exec_stop_world(p);
     pthread_mutex_lock(&c->lock);
     u32 kept = 0;
     bool native_dropped = false;
@@ -247,14 +279,16 @@ void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len)
     }
     if (kept != c->nall) {
         c->nall = kept;
-        rebuild(c, c->mask);
+        rebuild(c, c->table->mask);
         c->stats.invalidations++;
     }
     /* Other blocks may be chained to the dropped code: start the JIT cache
      * afresh (unchaining block by block comes later). */
     if (native_dropped)
         drop_native(c);
+    cache_free_retired(c);
     pthread_mutex_unlock(&c->lock);
+    exec_resume_world(p);
 }
 
 void exec_print_stats(GuestProcess *p)

@@ -57,14 +57,24 @@ typedef struct ExecStats {
     u64 dispatches, syscalls; /* returns to the dispatcher; of those, system calls */
 } ExecStats;
 
+/* The lookup table: open addressing on guest pc.  Replaced, never resized
+ * in place, so threads probe it without a lock. */
+typedef struct CacheTable {
+    u32 mask;
+    IrBlock *slot[];
+} CacheTable;
+
 typedef struct CodeCache {
     pthread_mutex_t lock;
-    IrBlock **table; /* open addressing on guest pc */
-    u32 mask, count;
+    CacheTable *volatile table;
+    u32 count;
     IrBlock **all;   /* every live block, for invalidation */
     u32 nall, cap_all;
     Arena arena;     /* translation scratch */
     ExecStats stats;
+    void **retired;  /* replaced tables, freed when the world next stops */
+    u32 nretired, cap_retired;
+    volatile bool flush_wanted; /* the JIT cache is full: flush at a safe point */
 } CodeCache;
 
 /* What a tool (src/tool/) plugs into the core: the core and the OS layer
@@ -103,6 +113,14 @@ struct GuestProcess {
     ExecHooks hooks;
     ExecBackend backend;
     const ToolHooks *tool;   /* NULL: no tool */
+    /* Threads.  A thread holds `world` for reading while it runs guest
+     * code or touches translations; freeing translations or flushing
+     * generated code takes it for writing ("stopping the world"), after
+     * asking every thread to come back to its dispatcher. */
+    pthread_rwlock_t world;
+    pthread_mutex_t cpus_lock;
+    GuestCpu **cpus;
+    u32 ncpus, cap_cpus;
     u32 log;         /* EXEC_LOG_* */
     bool verify_ir;  /* run ir_verify on every block */
 };
@@ -126,7 +144,19 @@ struct GuestCpu {
  * the caller; p->backend chosen).  Falls back to the interpreter, with a
  * message, if the JIT cannot start. */
 void exec_init(GuestProcess *p, ExecHooks hooks);
+/* A new guest thread's CPU (registers as a new process's; the caller sets
+ * them), registered with the process.  Run it with exec_run on the host
+ * thread that will carry it. */
 GuestCpu *exec_new_cpu(GuestProcess *p);
+/* The thread of cpu is ending (it must not be running guest code, e.g. it
+ * is inside a system call hook): unregister and free what the exec layer
+ * holds for it.  The caller then ends the host thread. */
+void exec_cpu_release(GuestCpu *cpu);
+/* Stop every other guest thread at its dispatcher (they finish the block
+ * they run) and hold them there until exec_resume_world.  The caller must
+ * not be running guest code (system call hooks qualify). */
+void exec_stop_world(GuestProcess *p);
+void exec_resume_world(GuestProcess *p);
 /* Run guest code on cpu until an OS hook ends the thread or process (the
  * hooks exit; this function does not return). */
 UE_NORETURN void exec_run(GuestCpu *cpu);
@@ -142,6 +172,9 @@ void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len);
 void exec_print_stats(GuestProcess *p);
 /* The GuestCpu running on this host thread (NULL outside guest threads). */
 GuestCpu *exec_current(void);
+/* Per host thread set-up exec_run does itself (ue's signal stack); for
+ * threads that handle host signals before running guest code. */
+void exec_thread_setup(void);
 /* Install the host SIGSEGV/SIGBUS handler that turns faults in guest
  * accesses into guest faults (and reports faults in ue itself). */
 void exec_install_fault_handler(void);

@@ -29,6 +29,14 @@ void exec_init(GuestProcess *p, ExecHooks hooks)
 {
     cache_init(&p->cache);
     p->hooks = hooks;
+    /* Writers first: a flush must not wait behind threads that keep
+     * re-entering guest code. */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&p->world, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    pthread_mutex_init(&p->cpus_lock, NULL);
     if (!p->xopts.max_insns)
         p->xopts.max_insns = 128;
     if (p->backend == EXEC_JIT) {
@@ -55,8 +63,41 @@ GuestCpu *exec_new_cpu(GuestProcess *p)
     memset(cpu, 0, sizeof *cpu);
     x86_regs_init(&cpu->regs);
     cpu->proc = p;
+    pthread_mutex_lock(&p->cpus_lock);
+    VEC_PUSH(p->cpus, p->ncpus, p->cap_cpus, cpu);
+    pthread_mutex_unlock(&p->cpus_lock);
     return cpu;
 }
+
+void exec_cpu_release(GuestCpu *cpu)
+{
+    GuestProcess *p = cpu->proc;
+    pthread_mutex_lock(&p->cpus_lock);
+    for (u32 i = 0; i < p->ncpus; i++) {
+        if (p->cpus[i] == cpu) {
+            p->cpus[i] = p->cpus[--p->ncpus];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&p->cpus_lock);
+    if (current == cpu)
+        current = NULL;
+    free(cpu->temps);
+    /* the GuestCpu itself stays: a late signal may still name it */
+}
+
+void exec_stop_world(GuestProcess *p)
+{
+    pthread_mutex_lock(&p->cpus_lock);
+    for (u32 i = 0; i < p->ncpus; i++)
+        if (p->cpus[i] != current)
+            exec_interrupt(p->cpus[i]);
+    pthread_mutex_unlock(&p->cpus_lock);
+    pthread_rwlock_wrlock(&p->world);
+    cache_free_retired(&p->cache);
+}
+
+void exec_resume_world(GuestProcess *p) { pthread_rwlock_unlock(&p->world); }
 
 void exec_disasm_at(GuestAddr pc, char *buf, size_t len)
 {
@@ -139,13 +180,21 @@ void exec_interrupt(GuestCpu *cpu)
     __atomic_store_n(&cpu->jit.interrupt, 1, __ATOMIC_SEQ_CST);
 }
 
+/* Per host thread: faults in generated code happen on the guest's stack
+ * (host RSP is the guest's RSP), so ue's handler runs on a stack of its own. */
+void exec_thread_setup(void)
+{
+    static __thread void *altstack;
+    if (altstack)
+        return;
+    stack_t ss = {.ss_size = 256 * 1024};
+    ss.ss_sp = altstack = ue_malloc(ss.ss_size);
+    sigaltstack(&ss, NULL);
+}
+
 void exec_install_fault_handler(void)
 {
-    /* Faults in generated code happen on the guest's stack (host RSP is the
-     * guest's RSP): the handler runs on a stack of ue's own. */
-    stack_t ss = {.ss_size = 256 * 1024};
-    ss.ss_sp = ue_malloc(ss.ss_size);
-    sigaltstack(&ss, NULL);
+    exec_thread_setup();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = host_fault;
@@ -192,37 +241,116 @@ static void log_exec(GuestCpu *cpu, const IrBlock *blk)
     ue_write_all(ue_log_fd(), line, (size_t)n);
 }
 
+/* Run an OS-layer hook outside the world lock: hooks may block, and may
+ * stop the world themselves (munmap of code invalidates translations). */
+#define OUTSIDE_WORLD(p, call)                                               \
+    do {                                                                     \
+        pthread_rwlock_unlock(&(p)->world);                                  \
+        call;                                                                \
+        pthread_rwlock_rdlock(&(p)->world);                                  \
+    } while (0)
+
+static void deliver_exit(GuestCpu *cpu, IrExitKind kind)
+{
+    GuestProcess *p = cpu->proc;
+    switch (kind) {
+    case IR_EXIT_JUMP:
+    case IR_EXIT_CALL:
+    case IR_EXIT_RET:
+    case IR_EXIT_CPU:
+        break;
+    case IR_EXIT_SYSCALL:
+        p->cache.stats.syscalls++;
+        OUTSIDE_WORLD(p, p->hooks.syscall(cpu));
+        break;
+    case IR_EXIT_SIGILL:
+        /* The OS layer's report names the instruction's bytes. */
+        OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGILL, ILL_ILLOPN, cpu->regs.rip));
+        break;
+    case IR_EXIT_SIGTRAP:
+        OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGTRAP, SI_KERNEL, 0));
+        break;
+    case IR_EXIT_DIVIDE:
+        OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGFPE, FPE_INTDIV, cpu->regs.rip));
+        break;
+    case IR_EXIT_PRIV:
+        OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGSEGV, SI_KERNEL, 0));
+        break;
+    case IR_EXIT_FETCH: {
+        GuestAddr bad = cpu->regs.rip + mem_exec_avail(&p->mem, cpu->regs.rip);
+        OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGSEGV, guest_segv_code(p, bad), bad));
+        break;
+    }
+    default:
+        ue_panic("bad exit kind %d", kind);
+    }
+}
+
+/* A host fault inside guest code brought us back (siglongjmp) with the
+ * world lock still held: report it to the OS layer. */
+static void deliver_fault(GuestCpu *cpu)
+{
+    GuestProcess *p = cpu->proc;
+    if (p->backend == EXEC_JIT)
+        cpu->jit.exit_link = 0;
+    /* The state is that of instruction cur_pc. */
+    int sig = cpu->fault_sig, code = cpu->fault_code;
+    GuestAddr addr = cpu->fault_addr;
+    if (addr >= MEM_A_SHADOW_START && addr < MEM_SHADOW_GUARD_END) {
+        /* A checking tool's inline shadow load of a wild pointer landed in
+         * the guard: the guest's address, to 8 bytes. */
+        addr = mem_a_shadow_addr((const u8 *)(uintptr_t)addr);
+    }
+    if (sig == SIGSEGV)
+        code = guest_segv_code(p, addr);
+    cpu->regs.rip = cpu->cur_pc;
+    OUTSIDE_WORLD(p, p->hooks.fault(cpu, sig, code, addr));
+}
+
+/* The JIT's code for blk, flushing the full code cache first if needed
+ * (which stops the world).  *link is cleared when a flush happened. */
+static JitCode *native_for(GuestCpu *cpu, IrBlock **blk, u64 *link)
+{
+    GuestProcess *p = cpu->proc;
+    JitCode *code = cache_native(p, *blk);
+    if (code || !p->cache.flush_wanted)
+        return code;
+    GuestAddr pc = (*blk)->guest_pc;
+    pthread_rwlock_unlock(&p->world);
+    exec_stop_world(p);
+    if (p->cache.flush_wanted)
+        cache_flush_native(&p->cache);
+    exec_resume_world(p);
+    pthread_rwlock_rdlock(&p->world);
+    *link = 0;
+    *blk = cache_lookup(&p->cache, pc);
+    if (!*blk)
+        *blk = cache_translate(p, pc);
+    return cache_native(p, *blk);
+}
+
 void exec_run(GuestCpu *cpu)
 {
     GuestProcess *p = cpu->proc;
     current = cpu;
-    if (sigsetjmp(cpu->fault_jmp, 0)) {
-        if (p->backend == EXEC_JIT)
-            cpu->jit.exit_link = 0;
-        /* A guest access faulted: the state is that of instruction cur_pc. */
-        int sig = cpu->fault_sig, code = cpu->fault_code;
-        GuestAddr addr = cpu->fault_addr;
-        if (addr >= MEM_A_SHADOW_START && addr < MEM_SHADOW_GUARD_END) {
-            /* A checking tool's inline shadow load of a wild pointer landed
-             * in the guard: the guest's address, to 8 bytes. */
-            addr = mem_a_shadow_addr((const u8 *)(uintptr_t)addr);
-        }
-        if (sig == SIGSEGV)
-            code = guest_segv_code(p, addr);
-        cpu->regs.rip = cpu->cur_pc;
-        p->hooks.fault(cpu, sig, code, addr);
-    }
-    IrBlock *blk = NULL;
-    u64 link = 0; /* chainable jump that led to the block about to run */
+    exec_thread_setup();
     if (p->backend == EXEC_JIT)
         jit_set_thread_base(&cpu->regs);
+    pthread_rwlock_rdlock(&p->world);
+    if (sigsetjmp(cpu->fault_jmp, 0))
+        deliver_fault(cpu);
+    IrBlock *blk = NULL;
+    u64 link = 0; /* chainable jump that led to the block about to run */
     for (;;) {
         if (UE_UNLIKELY(cpu->jit.interrupt)) {
             __atomic_store_n(&cpu->jit.interrupt, 0, __ATOMIC_SEQ_CST);
             blk = NULL;
             link = 0;
+            /* Out of guest code: let a thread stopping the world go first. */
+            pthread_rwlock_unlock(&p->world);
             if (p->hooks.interrupted)
                 p->hooks.interrupted(cpu);
+            pthread_rwlock_rdlock(&p->world);
         }
         GuestAddr pc = cpu->regs.rip;
         p->cache.stats.dispatches++;
@@ -234,15 +362,12 @@ void exec_run(GuestCpu *cpu)
         if (p->log & EXEC_LOG_EXEC)
             log_exec(cpu, blk);
         IrExitKind kind;
-        u64 flushes = p->cache.stats.flushes;
-        JitCode *code = p->backend == EXEC_JIT ? cache_native(p, blk) : NULL;
-        if (flushes != p->cache.stats.flushes)
-            link = 0; /* the jump it names was flushed with the rest */
+        JitCode *code = p->backend == EXEC_JIT ? native_for(cpu, &blk, &link) : NULL;
         if (code) {
             if (!(p->log & EXEC_LOG_NOCHAIN)) {
                 if (link)
                     jit_chain(link, code);
-                jit_publish(pc, code); /* let indirect jumps in generated code find it */
+                jit_publish(&cpu->regs, pc, code); /* let indirect jumps in generated code find it */
             }
             cpu->in_guest = 1;
             kind = jit_run(code);
@@ -256,43 +381,10 @@ void exec_run(GuestCpu *cpu)
             cpu->in_guest = 0;
             link = 0;
         }
-        switch (kind) {
-        case IR_EXIT_JUMP:
-        case IR_EXIT_CALL:
-        case IR_EXIT_RET:
-        case IR_EXIT_CPU:
-            break;
-        case IR_EXIT_SYSCALL:
-            p->cache.stats.syscalls++;
-            blk = NULL; /* the call may unmap or rewrite code */
+        if (kind != IR_EXIT_JUMP && kind != IR_EXIT_CALL && kind != IR_EXIT_RET) {
+            blk = NULL; /* system calls may unmap or rewrite code */
             link = 0;
-            p->hooks.syscall(cpu);
-            break;
-        case IR_EXIT_SIGILL:
-            /* The OS layer's report names the instruction's bytes. */
-            blk = NULL;
-            p->hooks.fault(cpu, SIGILL, ILL_ILLOPN, cpu->regs.rip);
-            break;
-        case IR_EXIT_SIGTRAP:
-            blk = NULL;
-            p->hooks.fault(cpu, SIGTRAP, SI_KERNEL, 0);
-            break;
-        case IR_EXIT_DIVIDE:
-            blk = NULL;
-            p->hooks.fault(cpu, SIGFPE, FPE_INTDIV, cpu->regs.rip);
-            break;
-        case IR_EXIT_PRIV:
-            blk = NULL;
-            p->hooks.fault(cpu, SIGSEGV, SI_KERNEL, 0);
-            break;
-        case IR_EXIT_FETCH: {
-            GuestAddr bad = cpu->regs.rip + mem_exec_avail(&p->mem, cpu->regs.rip);
-            blk = NULL;
-            p->hooks.fault(cpu, SIGSEGV, guest_segv_code(p, bad), bad);
-            break;
         }
-        default:
-            ue_panic("bad exit kind %d", kind);
-        }
+        deliver_exit(cpu, kind);
     }
 }

@@ -12,6 +12,7 @@
 
 #include <Zydis/Zydis.h>
 #include <asm/prctl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -21,7 +22,10 @@
 
 JitCache jit_cache;
 JitConfig jit_cfg;
-JitIndEntry *jit_ind_table;
+/* Every thread's indirect-jump table, to empty them all at a flush. */
+static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
+static JitIndEntry **tables;
+static u32 ntables, cap_tables;
 static Arena jit_arena;   /* lowering scratch */
 static uintptr_t routines_end;
 static size_t populated;  /* bytes of the cache already faulted in */
@@ -95,14 +99,14 @@ static void emit_routines(void)
     routines_end = jit_cache.used;
 }
 
-/* Empty the indirect-jump table.  An empty entry must not match any
+/* Empty an indirect-jump table.  An empty entry must not match any
  * target generated code looks up: a guest pc of 0 (a NULL function pointer)
  * would otherwise "find" host address 0.  Non-canonical targets fault
  * before the lookup (the lifter checks), so one is a safe marker. */
-static void ind_table_clear(void)
+static void ind_table_clear(JitIndEntry *t)
 {
     for (u32 i = 0; i < 1u << JIT_IND_BITS; i++)
-        jit_ind_table[i] = (JitIndEntry){.guest_pc = 1ull << 63, .host = 0};
+        t[i] = (JitIndEntry){.guest_pc = 1ull << 63, .host = 0};
 }
 
 bool jit_init(const JitConfig *cfg)
@@ -117,8 +121,6 @@ bool jit_init(const JitConfig *cfg)
         }
         jit_cache.rw = jit_cache.rx = m;
         jit_cache.size = size;
-        jit_ind_table = ue_malloc(sizeof *jit_ind_table << JIT_IND_BITS);
-        ind_table_clear();
         emit_routines();
         return true;
     }
@@ -137,8 +139,6 @@ bool jit_init(const JitConfig *cfg)
     jit_cache.rw = rw;
     jit_cache.rx = rx;
     jit_cache.size = size;
-    jit_ind_table = ue_malloc(sizeof *jit_ind_table << JIT_IND_BITS);
-    ind_table_clear();
     emit_routines();
     return true;
 }
@@ -147,6 +147,14 @@ void jit_set_thread_base(void *env)
 {
     JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);
     t->env = (u64)(uintptr_t)env;
+    if (!t->ind_table) {
+        JitIndEntry *table = ue_malloc(sizeof *table << JIT_IND_BITS);
+        ind_table_clear(table);
+        pthread_mutex_lock(&tables_lock);
+        VEC_PUSH(tables, ntables, cap_tables, table);
+        pthread_mutex_unlock(&tables_lock);
+        t->ind_table = (u64)(uintptr_t)table;
+    }
     syscall(SYS_arch_prctl, ARCH_SET_GS, env);
 }
 
@@ -156,12 +164,16 @@ void jit_flush(void)
         free(jit_cache.blocks[i]);
     jit_cache.nblocks = 0;
     jit_cache.used = routines_end;
-    ind_table_clear();
+    pthread_mutex_lock(&tables_lock);
+    for (u32 i = 0; i < ntables; i++)
+        ind_table_clear(tables[i]);
+    pthread_mutex_unlock(&tables_lock);
 }
 
-void jit_publish(GuestAddr pc, JitCode *to)
+void jit_publish(void *env, GuestAddr pc, JitCode *to)
 {
-    JitIndEntry *e = &jit_ind_table[jit_ind_slot(pc)];
+    JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);
+    JitIndEntry *e = &((JitIndEntry *)(uintptr_t)t->ind_table)[jit_ind_slot(pc)];
     e->host = (u64)(uintptr_t)to->rx;
     e->guest_pc = pc;
 }

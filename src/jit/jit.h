@@ -34,6 +34,7 @@ typedef struct JitThread {
     u64 ind_save[2];     /* indirect-jump lookup: saved RAX, RCX */
     u64 call_save[16];   /* conditional calls: the registers they preserve */
     u64 ind_target;      /* indirect-jump lookup: host address to jump to */
+    u64 ind_table;       /* this thread's indirect-jump table (JitIndEntry[]) */
     _Alignas(16) u64 spill[2 * JIT_SPILL_SLOTS]; /* 16-byte slots for temps */
 } JitThread;
 
@@ -68,9 +69,10 @@ IrExitKind jit_run(JitCode *code);
 /* If the last exit was a chainable direct jump, make it jump straight to
  * `to` from now on. */
 void jit_chain(u64 link, JitCode *to);
-/* Let indirect jumps (returns, jump tables, calls through pointers) to
- * guest pc reach `to` without leaving generated code. */
-void jit_publish(GuestAddr pc, JitCode *to);
+/* Let indirect jumps (returns, jump tables, calls through pointers) of the
+ * thread whose env this is reach `to` at guest pc without leaving
+ * generated code.  Each thread has its own table (no torn entries). */
+void jit_publish(void *env, GuestAddr pc, JitCode *to);
 /* Host address range and guest pc of a block (for perf maps and faults). */
 uintptr_t jit_code_addr(const JitCode *c);
 u32 jit_code_size(const JitCode *c);
@@ -80,7 +82,7 @@ u32 jit_code_size(const JitCode *c);
 bool jit_fault_state(uintptr_t host_pc, const u64 *host_gprs, void *env);
 /* Print the block's host code (`-d out_asm`) to fd. */
 void jit_disasm(const JitCode *c, int fd);
-/* Host GS base for the calling thread. */
+/* Host GS base for the calling thread, and its JIT state. */
 void jit_set_thread_base(void *env);
 
 #endif

@@ -46,7 +46,7 @@ typedef struct JitIndEntry {
     u64 guest_pc;
     u64 host;
 } JitIndEntry;
-extern JitIndEntry *jit_ind_table;
+
 static inline u32 jit_ind_slot(u64 pc) { return (u32)((pc ^ (pc >> JIT_IND_BITS)) & ((1u << JIT_IND_BITS) - 1)); }
 
 /* The code cache. */
