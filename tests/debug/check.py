@@ -7,6 +7,8 @@ Prints nothing and exits 0 when the two sides agree; otherwise prints why
   bt GDB DBG             gdb's frames (gdb_frames.py) vs dbgtool bt
   report BIN TEXT XML SARIF   the text report's frames vs addr2line, and the
                          XML and SARIF files against the text
+  ue_report GDB TEXT XML SARIF   a report of ue --tool=memcheck vs gdb's
+                         backtrace at the faulting instruction
 """
 import json
 import re
@@ -209,6 +211,42 @@ def check_sarif(sarif, stacks):
         fail("SARIF: the aux stack is missing")
 
 
+def cmd_ue_report(gdbf, textf, xmlf, sarif):
+    """ue --tool=memcheck's first error stack vs gdb's backtrace at the
+    same instruction; the XML and SARIF of the run against the text."""
+    text = open(textf).read()
+    stacks = text_stacks(text)
+    if not stacks:
+        fail("no stack in the report: %r" % text[:300])
+    st = stacks[0]
+    g = [l.split("\t")[1:] for l in open(gdbf).read().splitlines() if l.startswith("GDB\t")]
+    g = [f for f in g if f[3] != "tailcall"]
+    if len(g) != len(st):
+        fail("%d frames from gdb, %d in the report" % (len(g), len(st)))
+    first_phys = True
+    for i, (gf, (addr, fn, loc)) in enumerate(zip(g, st)):
+        gpc, gname, gloc, gkind = int(gf[0], 16), gf[1], gf[2], gf[3]
+        want = addr if first_phys else addr + 1
+        if gpc != want:
+            fail("frame %d: gdb pc 0x%x, report 0x%x (+1 for callers)" % (i, gpc, addr))
+        if gkind == "normal":
+            first_phys = False
+        gfile, gline = gloc.rsplit(":", 1)
+        if core_name(gname) != core_name(fn) or "%s:%s" % (gfile.rsplit("/", 1)[-1], gline) != loc:
+            fail("frame %d: gdb %s (%s), report %s (%s)" % (i, gname, gloc, fn, loc))
+    root = ET.parse(xmlf).getroot()
+    errs = root.findall("error")
+    if len(errs) != len([l for l in text.splitlines() if re.match(r"^==\d+== Invalid", l)]):
+        fail("XML: %d errors, the text another number" % len(errs))
+    xf = errs[0].find("stack").findall("frame")
+    if [int(f.findtext("ip"), 16) for f in xf] != [a for a, _, _ in st]:
+        fail("XML: the first error's stack differs from the text")
+    s = json.load(open(sarif))
+    fr = s["runs"][0]["results"][0]["stacks"][0]["frames"]
+    if [int(f["properties"]["address"], 16) for f in fr] != [a for a, _, _ in st]:
+        fail("SARIF: the first result's stack differs from the text")
+
+
 def cmd_report(binary, textf, xmlf, sarif):
     text = open(textf).read()
     lines = text.splitlines()
@@ -225,4 +263,4 @@ def cmd_report(binary, textf, xmlf, sarif):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"sym": cmd_sym, "bt": cmd_bt, "report": cmd_report}[cmd](*args)
+    {"sym": cmd_sym, "bt": cmd_bt, "report": cmd_report, "ue_report": cmd_ue_report}[cmd](*args)

@@ -10,6 +10,9 @@
 #   c++filt             every mangled symbol of the C++ program
 #   nm                   the addresses of named functions (malloc & co.)
 #   python3              the XML report parsed back, the SARIF parsed as JSON
+# and, end to end, ue --tool=memcheck's stack of a heap overflow (guest
+# objects registered by the loader and mmap, guest stack unwound from the
+# emulated CPU) vs gdb's backtrace at that instruction, on both back ends.
 # Needs gdb, binutils, g++ and python3 (setup.sh installs them).
 . tests/lib.sh
 
@@ -201,4 +204,32 @@ if [ -x "$BIN/c_nopie" ]; then
     supp_test src 'suppressed: 2 from 1' "{\n  src\n  Memcheck:Addr4\n  src:crash.c:$fault_line\n}\n"
     supp_test nomatch 'ERROR SUMMARY: 2 errors from 1 contexts \(suppressed: 0 from 0\)' '{\n  other\n  Memcheck:Addr4\n  fun:leaf\n}\n{\n kind\n Memcheck:Free\n fun:store\n}\n'
     supp_test bad 'supp:5: expected fun:' '{\n  bad\n  Memcheck:Addr4\n  fun:x\n  nonsense\n}\n'
+fi
+
+# End to end: ue --tool=memcheck on a heap overflow; the stack it reports
+# vs gdb's backtrace with a breakpoint on the reported instruction.
+ue_test() {
+    local name=$1 backend=$2 d=$TMP/ue_$1_$2
+    mkdir -p "$d"
+    timeout 120 "$UE" --backend="$backend" --tool=memcheck --xml=yes --xml-file="$d/xml" --sarif-file="$d/sarif" \
+        "$BIN/$name" >"$d/out" 2>"$d/text"
+    local at
+    at=$(grep -m1 -o '   at 0x[0-9A-F]*' "$d/text" | grep -o '0x.*')
+    if [ -z "$at" ]; then
+        fail "debug/ue-$name-$backend" "no report: $(head -c 300 "$d/text")"
+        return
+    fi
+    timeout 120 gdb -batch -nx -q -ex "break *$at" -x $D/gdb_frames.py --args "$BIN/$name" >"$d/gdb" 2>&1
+    local why
+    if why=$(python3 $D/check.py ue_report "$d/gdb" "$d/text" "$d/xml" "$d/sarif"); then
+        pass "debug/ue-$name-$backend"
+    else
+        fail "debug/ue-$name-$backend" "$why"
+    fi
+}
+# (Not PIE: gdb runs the program at its own addresses, ue at others.)
+if build heap_O1 gcc -O1 -g -no-pie $D/heap.c && build heap_O0 gcc -O0 -g -no-pie $D/heap.c; then
+    ue_test heap_O1 interp
+    ue_test heap_O1 jit
+    ue_test heap_O0 jit
 fi
