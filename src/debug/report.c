@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 struct DbgReporter {
+    pthread_mutex_t lock;  /* guest threads report concurrently */
     DbgReportConfig cfg;
     char prefix[32];       /* "==PID== " */
     FILE *text, *xml;      /* NULL when off */
@@ -121,6 +122,7 @@ static FILE *open_fd(int fd)
 DbgReporter *dbg_reporter_new(const DbgReportConfig *cfg)
 {
     DbgReporter *r = ue_calloc(1, sizeof *r);
+    pthread_mutex_init(&r->lock, NULL);
     r->cfg = *cfg;
     if (!r->cfg.num_callers)
         r->cfg.num_callers = default_callers;
@@ -235,19 +237,23 @@ static u64 hash_str(u64 h, const char *s)
     return ue_hash64(h);
 }
 
-static u64 error_hash(const DbgError *e)
+/* Errors are the same context if kind, first line and the stack as far as
+ * it is printed (--num-callers) agree: two that differ deeper would print
+ * identically. */
+static u64 error_hash(const DbgError *e, u32 depth)
 {
     u64 h = hash_str(hash_str(1469598103934665603ull, e->kind), e->what);
-    for (u32 i = 0; i < e->npcs; i++)
+    for (u32 i = 0; i < e->npcs && i < depth; i++)
         h = ue_hash64(h ^ e->pcs[i]);
     return h;
 }
 
-static bool same_error(const DbgError *a, const DbgError *b)
+static bool same_error(const DbgError *a, const DbgError *b, u32 depth)
 {
+    u32 na = UE_MIN(a->npcs, depth), nb = UE_MIN(b->npcs, depth);
     return strcmp(a->kind ? a->kind : "", b->kind ? b->kind : "") == 0 &&
-           strcmp(a->what ? a->what : "", b->what ? b->what : "") == 0 && a->npcs == b->npcs &&
-           memcmp(a->pcs, b->pcs, a->npcs * sizeof *a->pcs) == 0;
+           strcmp(a->what ? a->what : "", b->what ? b->what : "") == 0 && na == nb &&
+           memcmp(a->pcs, b->pcs, na * sizeof *a->pcs) == 0;
 }
 
 static char *dup_or_null(const char *s) { return s ? ue_strdup(s) : NULL; }
@@ -317,7 +323,7 @@ static void print_text(DbgReporter *r, const DbgError *e)
  * error): printed, not kept. */
 static void print_uncounted(DbgReporter *r, const DbgError *e)
 {
-    DbgErrCopy *c = copy_error(e, error_hash(e), r->nerrs);
+    DbgErrCopy *c = copy_error(e, error_hash(e, r->cfg.num_callers), r->nerrs);
     if (r->text) {
         print_text(r, e);
         fflush(r->text);
@@ -329,7 +335,7 @@ static void print_uncounted(DbgReporter *r, const DbgError *e)
     free_copy(c);
 }
 
-int dbg_report_error(DbgReporter *r, const DbgError *e)
+static int report_locked(DbgReporter *r, const DbgError *e)
 {
     if (dbg_supp_match(r->supp, r->cfg.tool, e, r->cfg.num_callers)) {
         if (!e->no_count)
@@ -341,11 +347,11 @@ int dbg_report_error(DbgReporter *r, const DbgError *e)
             print_uncounted(r, e);
         return e->no_print ? 1 : 2;
     }
-    u64 h = error_hash(e);
+    u64 h = error_hash(e, r->cfg.num_callers);
     r->nerrors++;
     if (!e->unique) {
         for (u32 i = 0; i < r->nerrs; i++) {
-            if (r->errs[i]->hash == h && !r->errs[i]->e.unique && same_error(&r->errs[i]->e, e)) {
+            if (r->errs[i]->hash == h && !r->errs[i]->e.unique && same_error(&r->errs[i]->e, e, r->cfg.num_callers)) {
                 r->errs[i]->count++;
                 return 1;
             }
@@ -372,6 +378,14 @@ int dbg_report_error(DbgReporter *r, const DbgError *e)
     }
     free(supp);
     return 2;
+}
+
+int dbg_report_error(DbgReporter *r, const DbgError *e)
+{
+    pthread_mutex_lock(&r->lock);
+    int ret = report_locked(r, e);
+    pthread_mutex_unlock(&r->lock);
+    return ret;
 }
 
 void dbg_report_counts(const DbgReporter *r, u64 *errors, u64 *contexts, u64 *suppressed, u64 *supp_contexts)

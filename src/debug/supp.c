@@ -233,7 +233,11 @@ static bool frame_ok(const SuppFrame *sf, const DbgFrame *f)
 {
     char buf[4096];
     switch (sf->kind) {
-    case SF_FUN: return f->fn_raw && dbg_glob(sf->pat, f->fn_raw);
+    case SF_FUN:
+        /* "(below main)" stands for glibc's start-up functions, as printed. */
+        if (f->fn_raw && dbg_is_below_main(f->fn_raw) && dbg_glob(sf->pat, "(below main)"))
+            return true;
+        return f->fn_raw && dbg_glob(sf->pat, f->fn_raw);
     case SF_OBJ: return f->object && dbg_glob(sf->pat, f->object);
     case SF_SRC:
         if (!f->file)
@@ -317,7 +321,9 @@ char *dbg_supp_generate(const char *tool, const DbgError *e, u32 max_frames, boo
     if (e->leak_kind)
         fprintf(f, "   match-leak-kinds: %s\n", e->leak_kind);
     for (u32 i = 0; i < nf; i++) {
-        if (fr[i].fn_raw)
+        if (fr[i].fn && strcmp(fr[i].fn, "(below main)") == 0)
+            fputs("   fun:(below main)\n", f);
+        else if (fr[i].fn_raw)
             fprintf(f, "   fun:%s\n", fr[i].fn_raw);
         else if (fr[i].object)
             fprintf(f, "   obj:%s\n", fr[i].object);
