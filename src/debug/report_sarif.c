@@ -8,9 +8,9 @@
  * appended), locations = the innermost frame that has a source line (else
  * the first frame), stacks = the error's stack and each aux stack with its
  * line as the stack's message; properties.count = times the error
- * happened.  Frames carry the source location (a file:// URI), the
- * function as a logical location, the object as `module` and the pc as
- * `address.absoluteAddress`.
+ * happened.  Frames carry the pc (physicalLocation.address), the source
+ * location (a file:// URI), the function as a logical location and the
+ * object as `module`.
  *
  * Written in one go at the end of the run (the counts are known then);
  * JSON strings are escaped per RFC 8259.
@@ -53,21 +53,22 @@ static void json_uri(FILE *f, const char *path)
     fputc('"', f);
 }
 
+/* A location: the pc as physicalLocation.address, the source file and
+ * line when known, the function as a logical location. */
 static void json_location(FILE *f, const DbgFrame *fr)
 {
-    fputs("{", f);
-    bool comma = false;
+    fprintf(f, "{\"physicalLocation\": {\"address\": {\"absoluteAddress\": %llu}", (unsigned long long)fr->pc);
     if (fr->file && fr->line) {
-        fputs("\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", f);
+        fputs(", \"artifactLocation\": {\"uri\": ", f);
         json_uri(f, fr->file);
         fprintf(f, "}, \"region\": {\"startLine\": %u", fr->line);
         if (fr->column)
             fprintf(f, ", \"startColumn\": %u", fr->column);
-        fputs("}}", f);
-        comma = true;
+        fputs("}", f);
     }
+    fputs("}", f);
     if (fr->fn) {
-        fprintf(f, "%s\"logicalLocations\": [{\"fullyQualifiedName\": ", comma ? ", " : "");
+        fputs(", \"logicalLocations\": [{\"fullyQualifiedName\": ", f);
         json_str(f, fr->fn);
         fputs(", \"kind\": \"function\"}]", f);
     }
@@ -88,7 +89,7 @@ static void json_stack(FILE *f, const char *msg, const GuestAddr *pcs, u32 npcs,
             fputs(", \"module\": ", f);
             json_str(f, fr[i].object);
         }
-        fprintf(f, ", \"properties\": {\"address\": \"0x%llx\"}}", (unsigned long long)fr[i].pc);
+        fputs("}", f);
     }
     fputs("]}", f);
     free(fr);

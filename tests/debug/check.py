@@ -185,8 +185,45 @@ def check_xml(xmlf, stacks):
         fail("XML: no generated <suppression>")
 
 
+def sarif_shape(s):
+    """The SARIF 2.1.0 schema's requirements on what ue writes (no schema
+    file offline: its required properties and types, checked by hand)."""
+    def loc_ok(l):
+        p = l.get("physicalLocation")
+        if p is not None:
+            if "address" not in p and "artifactLocation" not in p:
+                return False  # schema: anyOf address / artifactLocation
+            a = p.get("address", {}).get("absoluteAddress", 0)
+            if not isinstance(a, int) or a < 0:
+                return False
+            r = p.get("region")
+            if r is not None and (not isinstance(r.get("startLine"), int) or r["startLine"] < 1):
+                return False
+            if "artifactLocation" in p and not isinstance(p["artifactLocation"].get("uri"), str):
+                return False
+        return all(isinstance(x.get("fullyQualifiedName"), str) for x in l.get("logicalLocations", []))
+    if s.get("version") != "2.1.0" or not isinstance(s.get("runs"), list):
+        fail("SARIF: version/runs")
+    for run in s["runs"]:
+        if not isinstance(run.get("tool", {}).get("driver", {}).get("name"), str):
+            fail("SARIF: run.tool.driver.name is required")
+        for r in run.get("results", []):
+            if not isinstance(r.get("message", {}).get("text"), str):
+                fail("SARIF: result.message.text is required")
+            if r.get("level") not in (None, "none", "note", "warning", "error"):
+                fail("SARIF: bad level")
+            if not all(loc_ok(l) for l in r.get("locations", [])):
+                fail("SARIF: a result location breaks the schema")
+            for st in r.get("stacks", []):
+                if not isinstance(st.get("frames"), list):
+                    fail("SARIF: stack.frames is required")
+                if not all("location" not in f or loc_ok(f["location"]) for f in st["frames"]):
+                    fail("SARIF: a stack frame location breaks the schema")
+
+
 def check_sarif(sarif, stacks):
     s = json.load(open(sarif))
+    sarif_shape(s)
     if s.get("version") != "2.1.0" or len(s.get("runs", [])) != 1:
         fail("SARIF: version or runs wrong")
     run = s["runs"][0]
@@ -205,7 +242,7 @@ def check_sarif(sarif, stacks):
     if len(frames) != len(stacks[0]):
         fail("SARIF: %d frames, text has %d" % (len(frames), len(stacks[0])))
     for f, (addr, fn, l) in zip(frames, stacks[0]):
-        if int(f["properties"]["address"], 16) != addr or f["location"]["logicalLocations"][0]["fullyQualifiedName"] != fn:
+        if f["location"]["physicalLocation"]["address"]["absoluteAddress"] != addr or f["location"]["logicalLocations"][0]["fullyQualifiedName"] != fn:
             fail("SARIF frame differs from text at 0x%x" % addr)
     if len(r["stacks"]) != 2:
         fail("SARIF: the aux stack is missing")
@@ -242,8 +279,9 @@ def cmd_ue_report(gdbf, textf, xmlf, sarif):
     if [int(f.findtext("ip"), 16) for f in xf] != [a for a, _, _ in st]:
         fail("XML: the first error's stack differs from the text")
     s = json.load(open(sarif))
+    sarif_shape(s)
     fr = s["runs"][0]["results"][0]["stacks"][0]["frames"]
-    if [int(f["properties"]["address"], 16) for f in fr] != [a for a, _, _ in st]:
+    if [f["location"]["physicalLocation"]["address"]["absoluteAddress"] for f in fr] != [a for a, _, _ in st]:
         fail("SARIF: the first result's stack differs from the text")
 
 
