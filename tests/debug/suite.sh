@@ -203,6 +203,9 @@ if [ -x "$BIN/c_nopie" ]; then
     fault_line=$(grep -n '/\* the fault \*/' $D/crash.c | cut -d: -f1)
     supp_test src 'suppressed: 2 from 1' "{\n  src\n  Memcheck:Addr4\n  src:crash.c:$fault_line\n}\n"
     supp_test nomatch 'ERROR SUMMARY: 2 errors from 1 contexts \(suppressed: 0 from 0\)' '{\n  other\n  Memcheck:Addr4\n  fun:leaf\n}\n{\n kind\n Memcheck:Free\n fun:store\n}\n'
+    # --gen-suppressions output, read back, suppresses the error it came from.
+    gen=$(sed -n '/^{$/,/^}$/p' "$TMP/rep/text" | sed 's/<insert_a_suppression_name_here>/generated/')
+    supp_test generated 'suppressed: 2 from 1' "$gen\n"
     supp_test bad 'supp:5: expected fun:' '{\n  bad\n  Memcheck:Addr4\n  fun:x\n  nonsense\n}\n'
 fi
 
