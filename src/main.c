@@ -45,6 +45,12 @@ static const char usage_text[] =
     "                          perfmap (/tmp/perf-PID.map naming JIT code for perf),\n"
     "                          stats (translation statistics at exit)\n"
     "  -D FILE, --log-file=FILE  write ue's messages and logs to FILE\n"
+    "  --log-fd=N              write them to file descriptor N\n"
+    "  --trace-children=yes|no  follow execve: run the new program under ue\n"
+    "                          with the same options (yes, the default), or\n"
+    "                          natively (no)\n"
+    "  --trace-children-skip=PATTERNS  run programs whose path matches one of\n"
+    "                          these comma-separated globs natively\n"
     "  --no-aslr               place the program, libraries and stack at fixed\n"
     "                          addresses\n"
     "  --seed=N                seed ue's address randomisation (reproducible runs)\n"
@@ -114,12 +120,24 @@ static int tool_option(const char *a)
 
 /* Parse the options in argv[*i..]; stop at the first non-option (or
  * after "--").  Returns -1 to go on, or an exit status. */
+/* The options as words, for a ue that follows the guest's execve. */
+static char **child_words;
+static u32 nchild_words, cap_child_words;
+
+static void keep_words(char **argv, int from, int to)
+{
+    for (int k = from; k <= to; k++)
+        VEC_PUSH(child_words, nchild_words, cap_child_words, argv[k]);
+}
+
 static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
 {
     const char *v;
     int i;
     for (i = *pi; i < argc; i++) {
         const char *a = argv[i];
+        int first = i;
+        bool keep = true; /* pass the option on to children */
         if (a[0] != '-')
             break;
         if (strcmp(a, "--") == 0) {
@@ -169,6 +187,29 @@ static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
             if (fd < 0)
                 return usage_error("cannot open log file '%s'", v);
             ue_log_set_fd(fd);
+            keep = false; /* children get the descriptor (--log-fd) */
+        } else if ((v = option_value(a, "--log-fd", &i, argc, argv))) {
+            char *end;
+            long fd = strtol(v, &end, 10);
+            if (*end || !*v || fd < 0 || fcntl((int)fd, F_GETFD) < 0)
+                return usage_error("bad --log-fd value '%s'", v);
+            fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+            ue_log_set_fd((int)fd);
+            keep = false;
+        } else if ((v = option_value(a, "--trace-children", &i, argc, argv))) {
+            if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+                return usage_error("bad --trace-children value '%s' (yes or no)", v);
+            o->trace_children = strcmp(v, "yes") == 0;
+        } else if ((v = option_value(a, "--trace-children-skip", &i, argc, argv))) {
+            o->trace_children_skip = v;
+        } else if ((v = option_value(a, "--command-line-only", &i, argc, argv))) {
+            /* Given by a ue following execve: its options come on the
+             * command line, not from UE_OPTS (main reads that first). */
+            o->child = strcmp(v, "yes") == 0;
+            keep = false;
+        } else if (strncmp(a, "--argv0=", 8) == 0) {
+            o->argv0 = a + 8;
+            keep = false;
         } else {
             /* Tool options may come before --tool, as valgrind allows:
              * every tool is asked. */
@@ -178,6 +219,8 @@ static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
             if (rc == 0)
                 return usage_error("unknown option '%s'", a);
         }
+        if (keep)
+            keep_words(argv, first, i);
     }
     *pi = i;
     return -1;
@@ -205,8 +248,10 @@ static int parse_env_options(LxOptions *o)
 
 int main(int argc, char **argv, char **envp)
 {
-    LxOptions o = {.aslr = true, .envp = envp};
-    int rc = parse_env_options(&o);
+    LxOptions o = {.aslr = true, .envp = envp, .trace_children = true};
+    /* A ue following execve has every option on its command line. */
+    bool env_opts = !(argc > 1 && strcmp(argv[1], "--command-line-only=yes") == 0);
+    int rc = env_opts ? parse_env_options(&o) : -1;
     if (rc >= 0)
         return rc;
     int i = 1;
@@ -217,6 +262,8 @@ int main(int argc, char **argv, char **envp)
         return usage_error("%s", "no program to run");
     o.program = argv[i];
     o.argv = argv + i;
+    VEC_PUSH(child_words, nchild_words, cap_child_words, NULL);
+    o.child_options = child_words;
     if (tool_current) {
         o.tool = &tool_current->hooks;
         o.tool_init = tool_current->init;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 static int log_fd = 2;
+static int log_pid; /* non-zero: messages say "ue[PID]: " */
 
 void ue_log_set_fd(int fd) { log_fd = fd; }
 int ue_log_fd(void) { return log_fd; }
@@ -27,10 +28,12 @@ void ue_write_all(int fd, const void *buf, size_t len)
     }
 }
 
+void ue_log_set_pid(int pid) { log_pid = pid; }
+
 void ue_vlog(const char *fmt, va_list ap)
 {
     char buf[1024];
-    int n = snprintf(buf, sizeof buf, "ue: ");
+    int n = log_pid ? snprintf(buf, sizeof buf, "ue[%d]: ", log_pid) : snprintf(buf, sizeof buf, "ue: ");
     int m = vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
     if (m < 0)
         m = 0;

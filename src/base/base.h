@@ -57,6 +57,9 @@ UE_NORETURN UE_PRINTF(3, 4) void ue_panic_at(const char *file, int line, const c
 /* Messages from ue itself go to stderr (or --log-file), prefixed "ue: ". */
 UE_PRINTF(1, 2) void ue_log(const char *fmt, ...);
 void ue_vlog(const char *fmt, va_list ap);
+/* Name pid in ue's messages ("ue[PID]: "), as a child process does; 0:
+ * plain "ue: ". */
+void ue_log_set_pid(int pid);
 /* Redirect ue's own messages to fd (default 2). */
 void ue_log_set_fd(int fd);
 int ue_log_fd(void);

@@ -152,6 +152,10 @@ GuestCpu *exec_new_cpu(GuestProcess *p);
  * is inside a system call hook): unregister and free what the exec layer
  * holds for it.  The caller then ends the host thread. */
 void exec_cpu_release(GuestCpu *cpu);
+/* In the child of a fork (only cpu's thread exists there): make the exec
+ * layer's state the child's own — the other threads' CPUs forgotten, the
+ * locks they may have held reset, the JIT's code cache copied. */
+void exec_after_fork(GuestCpu *cpu);
 /* Stop every other guest thread at its dispatcher (they finish the block
  * they run) and hold them there until exec_resume_world.  The caller must
  * not be running guest code (system call hooks qualify). */

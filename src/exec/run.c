@@ -86,6 +86,22 @@ void exec_cpu_release(GuestCpu *cpu)
     /* the GuestCpu itself stays: a late signal may still name it */
 }
 
+void exec_after_fork(GuestCpu *cpu)
+{
+    GuestProcess *p = cpu->proc;
+    pthread_mutex_init(&p->cpus_lock, NULL);
+    p->ncpus = 0;
+    VEC_PUSH(p->cpus, p->ncpus, p->cap_cpus, cpu);
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&p->world, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    pthread_mutex_init(&p->cache.lock, NULL);
+    if (p->backend == EXEC_JIT)
+        jit_after_fork();
+}
+
 void exec_stop_world(GuestProcess *p)
 {
     pthread_mutex_lock(&p->cpus_lock);

@@ -143,6 +143,31 @@ bool jit_init(const JitConfig *cfg)
     return true;
 }
 
+/* In a forked child: the two views share one memfd with the parent, whose
+ * later code would land in the child's cache (and the child's in the
+ * parent's).  Copy what is there into a memfd of the child's own, mapped
+ * at the same addresses.  (The RWX form is a private mapping: fork copied
+ * it already.) */
+void jit_after_fork(void)
+{
+    if (!jit_cache.rw || jit_cache.rw == jit_cache.rx)
+        return;
+    int fd = (int)syscall(SYS_memfd_create, "ue-jit", 1u /* MFD_CLOEXEC */);
+    if (fd < 0 || ftruncate(fd, (off_t)jit_cache.size) != 0)
+        ue_panic("cannot copy the JIT code cache after fork: %s", strerror(errno));
+    for (size_t done = 0; done < jit_cache.used;) {
+        ssize_t n = pwrite(fd, jit_cache.rw + done, jit_cache.used - done, (off_t)done);
+        if (n <= 0)
+            ue_panic("cannot copy the JIT code cache after fork: %s", strerror(errno));
+        done += (size_t)n;
+    }
+    if (mmap(jit_cache.rw, jit_cache.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
+        mmap(jit_cache.rx, jit_cache.size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+        ue_panic("cannot map the JIT code cache after fork: %s", strerror(errno));
+    close(fd);
+    populated = 0;
+}
+
 void jit_set_thread_base(void *env)
 {
     JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);

@@ -25,6 +25,16 @@ typedef struct LxOptions {
     const ToolHooks *tool; /* the selected tool's hooks, or NULL */
     /* The tool's start-up, once the address space exists (NULL: none). */
     bool (*tool_init)(GuestProcess *p, const char *const *argv);
+    /* Following execve (valgrind's names): trace_children re-runs ue on
+     * the new program unless its path matches one of the comma-separated
+     * globs of trace_children_skip; otherwise the program runs natively. */
+    bool trace_children;
+    const char *trace_children_skip;
+    /* ue's options as words, to give the ue that follows an execve (NULL
+     * terminated; --log-file is left out: the child gets --log-fd). */
+    char **child_options;
+    const char *argv0;     /* the guest's argv[0] if not PROGRAM (NULL: PROGRAM) */
+    bool child;            /* started by a ue following execve: messages name the pid */
 } LxOptions;
 
 /* Exit statuses of ue for load errors, as a shell gives them. */

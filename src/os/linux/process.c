@@ -107,7 +107,7 @@ static bool blank(char c) { return c == ' ' || c == '\t'; }
  * #! line is unusable (*why says how).  The line ends at '\n' or NUL;
  * blanks are spaces and tabs only (so a CR of a DOS line ending stays part
  * of the name, and fails as it does natively). */
-static int parse_shebang(int fd, char *interp, char *arg, const char **why)
+int lx_parse_shebang(int fd, char *interp, char *arg, const char **why)
 {
     char buf[SHEBANG_BUF + 1];
     ssize_t n = pread(fd, buf, SHEBANG_BUF, 0);
@@ -160,7 +160,7 @@ static int resolve_scripts(LxExec *ex)
         }
         char interp[SHEBANG_BUF], arg[SHEBANG_BUF];
         const char *why = NULL;
-        int k = parse_shebang(fd, interp, arg, &why);
+        int k = lx_parse_shebang(fd, interp, arg, &why);
         if (k == 0) {
             ex->fd = fd;
             return 0;
@@ -227,7 +227,8 @@ static int init_process(LxProcess *lp, const LxOptions *o)
     gp->verify_ir = o->verify_ir;
     gp->xopts.single_step = o->single_step;
     gp->backend = o->jit ? EXEC_JIT : EXEC_INTERP;
-    exec_init(gp, (ExecHooks){.syscall = lx_syscall, .fault = lx_fault, .signal = lx_signal});
+    exec_init(gp, (ExecHooks){.syscall = lx_syscall, .fault = lx_fault, .signal = lx_signal,
+                              .interrupted = lx_interrupted});
     gp->tool = o->tool;
     if (o->tool_init && !o->tool_init(gp, (const char *const *)lp->argv))
         return 1;
@@ -261,6 +262,12 @@ int lx_run(const LxOptions *o)
     move_own_fds();
     lp->opts = o;
     lp->strace = o->strace;
+    lp->is_child = o->child;
+    if (o->child)
+        ue_log_set_pid(getpid());
+    char self[PATH_MAX];
+    ssize_t sn = readlink("/proc/self/exe", self, sizeof self - 1);
+    lp->ue_path = ue_strdup(sn > 0 ? (self[sn] = 0, self) : "/proc/self/exe");
     int err = 0, status;
     LxExec ex = {.fd = -1};
     ex.path = find_program(o->program, &err);
@@ -272,6 +279,8 @@ int lx_run(const LxOptions *o)
     /* Room for the arguments #! lines insert (two per level) and NULL. */
     ex.argv = ue_calloc((size_t)ex.argc + 2 * (MAX_SCRIPT_DEPTH + 1) + 1, sizeof *ex.argv);
     memcpy(ex.argv, o->argv, (size_t)ex.argc * sizeof *ex.argv);
+    if (o->argv0)
+        ex.argv[0] = (char *)o->argv0; /* execve gave the program another argv[0] */
     if ((status = resolve_scripts(&ex)) != 0)
         return status;
     char real[PATH_MAX];
@@ -289,6 +298,13 @@ int lx_run(const LxOptions *o)
     mem_set_brk(m, main_img.end + mem_random_offset(m, 32ull << 20));
 
     GuestCpu *cpu = exec_new_cpu(&lp->gp);
+    LxThread *t = lx_thread_new(cpu);
+    t->tid = getpid();
+    u64 mask = 0;
+    lx_block_host_signals(&mask); /* the mask ue was started with is the guest's */
+    t->sigmask = mask & ~LX_SIG_UNBLOCKABLE;
+    lx_thread_add(t);
+    lx_signals_init(lp);
     GuestAddr sp = lx_setup_stack(lp, &main_img, dynamic ? &interp_img : NULL, ex.argv, o->envp, ex.execfn);
     if (!sp)
         return load_error(ex.execfn, strerror(E2BIG), LX_EXIT_CANNOT_EXEC);
@@ -301,5 +317,6 @@ int lx_run(const LxOptions *o)
     }
     cpu->regs.rip = dynamic ? interp_img.entry : main_img.entry;
     exec_install_fault_handler();
+    lx_set_host_mask(t);
     exec_run(cpu);
 }

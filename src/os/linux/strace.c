@@ -303,8 +303,16 @@ static void put_arg(Line *l, char c, const u64 *a, unsigned i)
 }
 
 /* strace prints a call whose output buffers need the result only when it
- * returns; the line waits here (one guest thread). */
-static Line pending;
+ * returns; the line waits here (one per guest thread). */
+static __thread Line pending;
+
+/* "[pid N] " before each line once the process has more than one thread,
+ * as strace -f marks them. */
+static void put_pid(Line *l)
+{
+    if (lx_proc.nthreads > 1)
+        put(l, "[pid %d] ", (int)gettid());
+}
 
 static const char *format_of(u64 nr)
 {
@@ -325,6 +333,7 @@ void lx_strace_enter(GuestCpu *cpu, u64 nr, const u64 *a)
     (void)cpu;
     Line *l = &pending;
     l->n = 0;
+    put_pid(l);
     const char *fmt = format_of(nr);
     if (!fmt) {
         put(l, "syscall_%#llx(", (unsigned long long)nr);
@@ -384,7 +393,13 @@ void lx_strace_exit(GuestCpu *cpu, u64 nr, const u64 *a, i64 ret)
     const char *fmt = format_of(nr);
     const char *colon = fmt ? strchr(fmt, ':') : NULL;
     char rc = colon ? colon[1] : 'd', result[160];
-    if (ret < 0 && ret >= -4095) {
+    static const char *const restart[] = {"ERESTARTSYS (To be restarted if SA_RESTART is set)",
+                                          "ERESTARTNOINTR (To be restarted)",
+                                          "ERESTARTNOHAND (To be restarted if no handler)", "",
+                                          "ERESTART_RESTARTBLOCK (Interrupted by signal)"};
+    if (ret <= -LX_ERESTARTSYS && ret >= -LX_ERESTART_RESTARTBLOCK && nr != 15) {
+        snprintf(result, sizeof result, "? %s", restart[-ret - LX_ERESTARTSYS]);
+    } else if (ret < 0 && ret >= -4095) {
         const char *name = strerrorname_np((int)-ret);
         snprintf(result, sizeof result, "-1 %s (%s)", name ? name : "E?", strerror((int)-ret));
     } else if (rc == 'x') {
@@ -415,6 +430,7 @@ void lx_strace_execve(const char *path, char **argv, GuestAddr envp, int envc)
 void lx_strace_exited(int status)
 {
     Line l = {.n = 0};
+    put_pid(&l);
     put(&l, "+++ exited with %d +++\n", status);
     ue_write_all(ue_log_fd(), l.buf, l.n);
 }
@@ -424,9 +440,44 @@ void lx_strace_killed(int sig, const char *code, GuestAddr addr)
     Line l = {.n = 0};
     const char *abbr = sigabbrev_np(sig);
     abbr = abbr ? abbr : "?";
+    put_pid(&l);
     put(&l, "--- SIG%s {si_signo=SIG%s, si_code=%s", abbr, abbr, code);
     if (strncmp(code, "SI_", 3) != 0) /* a fault, not a signal someone sent */
         put(&l, ", si_addr=%#llx", (unsigned long long)addr);
     put(&l, "} ---\n+++ killed by SIG%s +++\n", abbr);
+    ue_write_all(ue_log_fd(), l.buf, l.n);
+}
+
+/* A signal delivered to a handler: "--- SIGUSR1 {si_signo=SIGUSR1,
+ * si_code=SI_USER, si_pid=N, si_uid=N} ---". */
+void lx_strace_signal(const LxSigInfo *info)
+{
+    Line l = {.n = 0};
+    const char *abbr = sigabbrev_np(info->signo);
+    abbr = abbr ? abbr : "?";
+    put_pid(&l);
+    put(&l, "--- SIG%s {si_signo=SIG%s, si_code=", abbr, abbr);
+    static const Flag codes[] = {{(u64)(i64)SI_USER, "SI_USER"}, {(u64)(i64)SI_TKILL, "SI_TKILL"},
+                                 {(u64)(i64)SI_QUEUE, "SI_QUEUE"}, {(u64)(i64)SI_TIMER, "SI_TIMER"},
+                                 {(u64)(i64)SI_KERNEL, "SI_KERNEL"}, {(u64)(i64)SI_MESGQ, "SI_MESGQ"},
+                                 {(u64)(i64)SI_ASYNCIO, "SI_ASYNCIO"}, {(u64)(i64)SI_SIGIO, "SI_SIGIO"}};
+    static const Flag chld[] = {{CLD_EXITED, "CLD_EXITED"}, {CLD_KILLED, "CLD_KILLED"}, {CLD_DUMPED, "CLD_DUMPED"},
+                                {CLD_TRAPPED, "CLD_TRAPPED"}, {CLD_STOPPED, "CLD_STOPPED"},
+                                {CLD_CONTINUED, "CLD_CONTINUED"}};
+    bool fault = info->code > 0 && info->code != SI_KERNEL && info->signo != SIGCHLD;
+    if (info->signo == SIGCHLD && info->code > 0)
+        PUT_ENUM(&l, (u64)info->code, chld);
+    else if (fault)
+        put(&l, "%d", info->code);
+    else
+        PUT_ENUM(&l, (u64)(i64)info->code, codes);
+    if (info->signo == SIGCHLD && info->code > 0)
+        put(&l, ", si_pid=%d, si_uid=%u, si_status=%d, si_utime=%lld, si_stime=%lld", info->u.chld.pid,
+            info->u.chld.uid, info->u.chld.status, (long long)info->u.chld.utime, (long long)info->u.chld.stime);
+    else if (fault)
+        put(&l, ", si_addr=%#llx", (unsigned long long)info->u.fault.addr);
+    else if (info->code == SI_USER || info->code == SI_TKILL || info->code == SI_QUEUE)
+        put(&l, ", si_pid=%d, si_uid=%u", info->u.kill.pid, info->u.kill.uid);
+    put(&l, "} ---\n");
     ue_write_all(ue_log_fd(), l.buf, l.n);
 }

@@ -77,10 +77,56 @@ i64 lx_copy_str(u64 p, char *buf, size_t cap)
     return -ENAMETOOLONG;
 }
 
+/*
+ * Blocking host calls and signals.  A host signal handler (signal.c) that
+ * runs while the thread blocks in a host call makes the call fail with
+ * EINTR (ue's handlers have no SA_RESTART), and the guest then gets EINTR or
+ * a restart, as the kernel decides for the guest's handler.  A signal that
+ * arrives just before the call would be missed until the call returns by
+ * itself, so the call is made through lx_safe_syscall: it looks at the
+ * thread's sig_flag first, and the handler, finding the host pc between
+ * that test and the SYSCALL instruction, moves it to lx_safe_syscall_intr
+ * (the call is not made: -ERESTARTNOINTR).  QEMU's safe_syscall does the
+ * same; no library offers it.
+ *
+ *   i64 lx_safe_syscall(volatile int *flag, u64 nr, const u64 *args)
+ */
+i64 lx_safe_syscall(volatile int *flag, u64 nr, const u64 *a);
+__asm__(".text\n"
+        ".globl lx_safe_syscall, lx_safe_syscall_start, lx_safe_syscall_insn, lx_safe_syscall_intr\n"
+        ".type lx_safe_syscall, @function\n"
+        "lx_safe_syscall:\n"
+        "    mov %rsi, %rax\n"       /* the call's number */
+        "    mov %rdx, %r11\n"       /* its arguments */
+        "    mov %rdi, %rcx\n"       /* the flag */
+        "    mov 0(%r11), %rdi\n"
+        "    mov 8(%r11), %rsi\n"
+        "    mov 16(%r11), %rdx\n"
+        "    mov 24(%r11), %r10\n"
+        "    mov 32(%r11), %r8\n"
+        "    mov 40(%r11), %r9\n"
+        "lx_safe_syscall_start:\n"
+        "    cmpl $0, (%rcx)\n"      /* a signal is pending: do not block */
+        "    jne lx_safe_syscall_intr\n"
+        "lx_safe_syscall_insn:\n"
+        "    syscall\n"
+        "    ret\n"
+        "lx_safe_syscall_intr:\n"
+        "    mov $-513, %rax\n"      /* -ERESTARTNOINTR */
+        "    ret\n"
+        ".size lx_safe_syscall, .-lx_safe_syscall\n");
+
 i64 lx_host_syscall(u64 nr, const u64 *a)
 {
-    long r = syscall((long)nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-    return r == -1 ? -(i64)errno : (i64)r;
+    static volatile int never;
+    GuestCpu *cpu = exec_current();
+    LxThread *t = cpu ? lx_thread(cpu) : NULL;
+    if (!t)
+        return lx_safe_syscall(&never, nr, a);
+    t->blocking = 1;
+    i64 r = lx_safe_syscall(&t->sig_flag, nr, a);
+    t->blocking = 0;
+    return r;
 }
 
 /* Pointer arguments (format letters p s b B T Q q) must point into G. */
@@ -128,18 +174,55 @@ static void warn_unimplemented(u64 nr)
 /* The number is still in RAX while the call runs. */
 static i64 lx_sys_pass(GuestCpu *cpu, const u64 *a) { return lx_host_syscall(cpu->regs.gpr[X86_RAX], a); }
 
+/* Calls the kernel never restarts after a handler ran (signal(7): they
+ * fail with EINTR whatever SA_RESTART says); the others restart with
+ * SA_RESTART. */
+static i64 interrupted_code(u64 nr, const u64 *a)
+{
+    switch (nr) {
+    case 7: case 23: case 270: case 271:          /* poll select pselect6 ppoll */
+    case 232: case 281: case 441:                 /* epoll_wait epoll_pwait epoll_pwait2 */
+    case 35: case 230: case 34:                   /* nanosleep clock_nanosleep pause */
+    case 128: case 130:                           /* rt_sigtimedwait rt_sigsuspend */
+    case 65: case 69: case 70: case 220:          /* semop msgsnd msgrcv semtimedop */
+    case 208: case 333: case 299:                 /* io_getevents io_pgetevents recvmmsg */
+        return -LX_ERESTARTNOHAND;
+    case 202: {                                   /* futex: a wait with a timeout */
+        unsigned op = (unsigned)a[1] & 127;
+        bool waits = op == 0 || op == 9 || op == 6 || op == 11; /* WAIT WAIT_BITSET LOCK_PI WAIT_REQUEUE_PI */
+        return waits && a[3] ? -LX_ERESTART_RESTARTBLOCK : -LX_ERESTARTSYS;
+    }
+    default:
+        return -LX_ERESTARTSYS;
+    }
+}
+
+static bool deliverable(LxThread *t) { return __atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) & ~t->sigmask; }
+
 void lx_syscall(GuestCpu *cpu)
 {
     X86Regs *r = &cpu->regs;
+    LxThread *t = lx_thread(cpu);
     u64 nr = r->gpr[X86_RAX];
     u64 a[6] = {r->gpr[X86_RDI], r->gpr[X86_RSI], r->gpr[X86_RDX], r->gpr[X86_R10], r->gpr[X86_R8], r->gpr[X86_R9]};
     /* SYSCALL itself leaves the return address in RCX and RFLAGS in R11. */
     r->gpr[X86_RCX] = r->rip;
     r->gpr[X86_R11] = x86_get_rflags(r) & ~(u64)0x10100; /* RF and TF are not kept */
+    if (t->sig_flag) {
+        /* A signal came before the call: natively it is delivered on the
+         * way to the SYSCALL instruction, which runs after its handler. */
+        if (deliverable(t)) {
+            r->rip -= 2;
+            exec_interrupt(cpu);
+            return;
+        }
+        t->sig_flag = 0;
+    }
     const LxSyscall *sc = nr < lx_nsyscalls ? &lx_syscalls[nr] : NULL;
     if (lx_proc.strace)
         lx_strace_enter(cpu, nr, a);
     i64 ret;
+    t->in_syscall = 1;
     if (!sc || !sc->fn) {
         ret = -ENOSYS;
     } else if (sc->fn == lx_sys_pass && !pointers_ok(sc->fmt, a)) {
@@ -147,11 +230,23 @@ void lx_syscall(GuestCpu *cpu)
     } else {
         ret = sc->fn(cpu, a);
     }
+    t->in_syscall = 0;
     /* ENOSYS from ue itself (not from the host kernel, which may say it
      * for its own reasons, say a futex op it does not know). */
     if (ret == -ENOSYS && (!sc || sc->fn != lx_sys_pass))
         warn_unimplemented(nr);
+    /* rt_sigreturn returns the guest's restored RAX, whatever it is. */
+    bool sigreturn = nr == 15;
+    if (ret == -EINTR && !sigreturn && deliverable(t))
+        ret = interrupted_code(nr, a); /* a handler of ue's interrupted the host call */
+    bool restart = !sigreturn && ret <= -LX_ERESTARTSYS && ret >= -LX_ERESTART_RESTARTBLOCK;
     if (lx_proc.strace)
         lx_strace_exit(cpu, nr, a, ret);
     r->gpr[X86_RAX] = (u64)ret;
+    if (restart)
+        lx_note_restart(cpu, nr, ret);
+    if (lx_proc.stopping)
+        lx_park(t);
+    if (lx_proc.holding)
+        lx_hold_here(t);
 }
