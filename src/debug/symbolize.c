@@ -13,7 +13,9 @@
  *
  * Demangling: libiberty's cplus_demangle (Debian's libiberty-dev, a static
  * library) with DMGL_PARAMS | DMGL_ANSI — the very code c++filt and
- * addr2line -C run, so names match the tools developers compare with.
+ * addr2line -C run, so names match the tools developers compare with
+ * (c++filt adds DMGL_VERBOSE, which changes only Rust names: it keeps
+ * their hashes; reports leave them out, as Valgrind's do).
  * libstdc++'s __cxa_demangle is the same demangler behind a C++ runtime
  * ue would otherwise not need to load.
  */
@@ -27,7 +29,8 @@
 
 char *dbg_demangle(const char *name)
 {
-    if (!name || name[0] != '_' || name[1] != 'Z')
+    /* _Z: C++ (and Rust's legacy scheme, which wraps it); _R: Rust v0. */
+    if (!name || name[0] != '_' || (name[1] != 'Z' && name[1] != 'R'))
         return NULL;
     return cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI);
 }
