@@ -6,6 +6,7 @@
 #   make tests      only build what the suites run (unit tests, tests/progs)
 #   make bench      the benchmarks (bench/run)
 #   make fuzz-elf   fuzz the ELF loader for FUZZ_SECONDS (default 60)
+#   make fuzz-decode  fuzz decode/lift/verify/JIT-compile/interpret likewise
 #
 # Objects go to build/$(MODE)/; build/ue is the release binary.
 
@@ -35,7 +36,7 @@ OBJ_MAIN := $(B)/src/main.o
 
 UE := $(if $(filter rel,$(MODE)),build/ue,$(B)/ue)
 
-.PHONY: all check bench clean tests fuzz-elf isa-coverage diff-long
+.PHONY: all check bench clean tests fuzz-elf fuzz-decode isa-coverage diff-long
 all: $(UE)
 
 # Linked beside and renamed, so a running ue (a test) never sees a half-written file.
@@ -130,6 +131,25 @@ FUZZ_SEED_ELF := build/fuzz/seed-elf
 build/fuzz/fuzz_elf: $(FUZZ_ELF_SRC) $(wildcard src/*/*.h src/os/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_ELF_SRC) -lpthread
+
+# fuzz-decode: random bytes as guest code through decode, translate,
+# ir_verify, the JIT compiler and the interpreter (fuzz/fuzz_decode.c).
+# The interpreter is built without ASan: its guest accesses must stay
+# inline in its guest-access section (ASan turns them into memcpy calls).
+FUZZ_DECODE_SRC := fuzz/fuzz_decode.c $(filter-out src/ir/interp.c,$(wildcard src/base/*.c src/ir/*.c src/arch/x86/*.c src/jit/*.c))
+build/fuzz/interp.o: src/ir/interp.c $(wildcard src/ir/*.h src/ir/*.def src/base/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(filter-out -fsanitize=%,$(FUZZ_CFLAGS)) -fsanitize=fuzzer-no-link,undefined -fno-sanitize=nonnull-attribute -mcx16 -c -o $@ $<
+build/fuzz/fuzz_decode: $(FUZZ_DECODE_SRC) build/fuzz/interp.o $(wildcard src/*/*.h src/arch/x86/*.h src/arch/x86/*.def src/arch/x86/*.inc)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize=nonnull-attribute -mcx16 -o $@ $(FUZZ_DECODE_SRC) build/fuzz/interp.o \
+		-lZydis -lpthread -lm
+
+fuzz-decode: build/fuzz/fuzz_decode
+	@mkdir -p build/fuzz/corpus-decode
+	$(if $(wildcard fuzz/regress/decode/*),build/fuzz/fuzz_decode $(wildcard fuzz/regress/decode/*))
+	build/fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) -max_len=256 -artifact_prefix=build/fuzz/ \
+		build/fuzz/corpus-decode
 
 fuzz-elf: build/fuzz/fuzz_elf
 	@mkdir -p build/fuzz/corpus-elf $(FUZZ_SEED_ELF)
