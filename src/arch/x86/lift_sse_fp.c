@@ -97,11 +97,15 @@ SSE_FORM(cvtpi2pd)
 }
 
 /* NP/66 0F 2C/2D: CVT(T)PS2PI mm, xmm/m64 and CVT(T)PD2PI mm, xmm/m128:
- * the packed-dword conversion, whose low half is the result. */
+ * the packed-dword conversion, whose low half is the result.  The PS forms
+ * convert two floats only: the upper lanes of an XMM source are zeroed
+ * first, or converting them would raise MXCSR flags (a NaN there sets IE). */
 SSE_FORM(cvtf2pi)
 {
     IrBuilder *b = L->b;
     u32 src = sse_get_W(L, in, mem);
+    if (!in->mprefix)
+        src = ir_zext(b, IR_V128, ir_trunc(b, IR_I64, src));
     u32 r = sse_call(L, h, IR_V128, ir_const(b, IR_V128, 0), src, 0);
     sse_mmx_enter(L);
     sse_put_mm(L, in->reg, ir_trunc(b, IR_I64, r));
