@@ -85,6 +85,9 @@ enum {
     RF_NOACCESS = 1 << 14, /* the memory operand is not accessed (LEA, NOP, PREFETCH) */
     RF_M16 = 1 << 15,     /* the memory operand is 2x the size (CMPXCHG8B/16B) */
     RF_GD = 1 << 16,      /* G is a 32/64-bit register whatever the size (CRC32) */
+    RF_VEC = 1 << 18,     /* MMX/SSE (rows_sse.c): operands in whatever register
+                           * file the encoding names, memory up to 16 bytes,
+                           * random inputs only (no edge-value pairs) */
     RF_NOEDGE = 1 << 17,  /* keep the operand off the guard pages: the access
                            * width is vendor-specific (66 MOVSXD: Intel reads 16
                            * bits, AMD 32), so only a fault would tell */
@@ -143,6 +146,9 @@ typedef struct DiffTable {
 } DiffTable;
 
 extern const DiffTable diff_table_int;
+/* Built by diff_sse_init from what ue's lifter accepts (rows_sse.c). */
+extern DiffTable diff_table_sse;
+void diff_sse_init(void);
 extern const DiffTable diff_table_x87;
 
 /* One form: a row at one operand size, register or memory, LOCK or not,

@@ -154,11 +154,12 @@ bool diff_env_init(DiffEnv *e)
      * Native GS-relative operands use it too: the data buffer lies a few
      * pages above it, within reach of 32-bit offsets. */
     e->gs_base = (u64)(uintptr_t)e->jit_cpu;
-    if (syscall(SYS_arch_prctl, ARCH_SET_GS, e->gs_base)) {
+    if (e->jit) {
+        jit_set_thread_base(e->jit_cpu); /* also the thread's JIT tables */
+    } else if (syscall(SYS_arch_prctl, ARCH_SET_GS, e->gs_base)) {
         perror("diff: arch_prctl(ARCH_SET_GS)");
         return false;
     }
-    ((JitCpu *)e->jit_cpu)->jit.env = e->gs_base;
 
     static u8 altstack[1 << 16];
     stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};

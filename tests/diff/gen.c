@@ -247,6 +247,8 @@ static unsigned mem_size(const DiffForm *f)
         return 2;
     if (fl & RF_M16)
         return 2 * f->size;
+    if (fl & RF_VEC)
+        return 16;
     if (f->row->shape == SH_TARGET)
         return 8;
     return f->size;
@@ -350,6 +352,70 @@ static u64 get_E(const DiffEnv *e, const DiffCase *c)
     return v & size_mask(size);
 }
 
+/* Floating-point values worth meeting: zeros, ones, infinities, quiet and
+ * signalling NaNs, denormals, the normal range's ends, integer limits. */
+static const u32 f32_special[] = {
+    0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x3f000000, 0x40000000, 0x7f800000, 0xff800000,
+    0x7fc00000, 0xffc00000, 0x7f800001, 0x7fa00000, 0x00000001, 0x807fffff, 0x00800000, 0x7f7fffff,
+    0x4f000000, 0xcf000000, 0x4f800000, 0x3fc00000, 0x3dcccccd, 0x5f000000, 0xdf000000,
+};
+static const u64 f64_special[] = {
+    0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull, 0x3fe0000000000000ull,
+    0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull, 0xfff8000000000000ull,
+    0x7ff0000000000001ull, 0x7ff4000000000000ull, 1, 0x800fffffffffffffull, 0x0010000000000000ull,
+    0x7fefffffffffffffull, 0x41e0000000000000ull, 0xc1e0000000000000ull, 0x43e0000000000000ull,
+    0xc3e0000000000000ull, 0x3ff8000000000000ull, 0x3fb999999999999aull, 0x41dfffffffc00000ull,
+};
+
+/* A float of moderate magnitude (|x| in 2^-20..2^40), or a special. */
+static u32 gen_f32(DiffRng *r)
+{
+    u64 x = diff_rand(r);
+    if ((x & 3) == 0)
+        return f32_special[(x >> 8) % UE_ARRAY_LEN(f32_special)];
+    return (u32)((x >> 63) << 31 | (107 + (x >> 40) % 60) << 23 | (x & 0x7fffff));
+}
+
+static u64 gen_f64(DiffRng *r)
+{
+    u64 x = diff_rand(r);
+    if ((x & 3) == 0)
+        return f64_special[(x >> 8) % UE_ARRAY_LEN(f64_special)];
+    return (x >> 63) << 63 | (1003 + (x >> 40) % 60) << 52 | (diff_rand(r) & 0xfffffffffffffull);
+}
+
+/* An XMM register: random bits, or lanes of floats, doubles or integer
+ * edge values. */
+static void random_xmm(DiffRng *r, u8 *p)
+{
+    switch (diff_rand(r) & 3) {
+    case 0:
+        for (int i = 0; i < 2; i++) {
+            u64 v = diff_rand(r);
+            memcpy(p + 8 * i, &v, 8);
+        }
+        break;
+    case 1:
+        for (int i = 0; i < 4; i++) {
+            u32 v = gen_f32(r);
+            memcpy(p + 4 * i, &v, 4);
+        }
+        break;
+    case 2:
+        for (int i = 0; i < 2; i++) {
+            u64 v = gen_f64(r);
+            memcpy(p + 8 * i, &v, 8);
+        }
+        break;
+    default:
+        for (int i = 0; i < 4; i++) {
+            u32 v = (u32)gen_value(r, 1u << (diff_rand(r) % 3));
+            memcpy(p + 4 * i, &v, 4);
+        }
+        break;
+    }
+}
+
 static void random_fx(DiffRng *r, u8 *fx)
 {
     memset(fx, 0, 512);
@@ -365,10 +431,8 @@ static void random_fx(DiffRng *r, u8 *fx)
         memcpy(fx + FX_ST + 16 * i, &m, 8);
         memcpy(fx + FX_ST + 16 * i + 8, &x, 2);
     }
-    for (int i = 0; i < 32; i++) {
-        u64 v = diff_rand(r);
-        memcpy(fx + FX_XMM + 8 * i, &v, 8);
-    }
+    for (int i = 0; i < 16; i++)
+        random_xmm(r, fx + FX_XMM + 16 * i);
 }
 
 /* ---- encoding one case ---- */
@@ -777,6 +841,10 @@ const u64 *diff_src_edges(const DiffForm *f, unsigned *n)
 
 const u64 *diff_e_edges(const DiffForm *f, unsigned *n)
 {
+    if (f->row->flags & RF_VEC) {
+        *n = 0;
+        return NULL;
+    }
     return diff_edges((f->row->flags & RF_EB) ? 1 : (f->row->flags & RF_EW) ? 2 : f->size, n);
 }
 
@@ -821,7 +889,7 @@ u32 diff_forms(const DiffTable *const *tables, DiffForm **out)
                     add_form(&v, &n, &cap, f);
                     /* LOCK: legal only on a memory operand of the lockable
                      * rows; elsewhere it must raise #UD. */
-                    if (modrm && (mem || (row->flags & RF_LOCK))) {
+                    if (modrm && (mem || (row->flags & RF_LOCK)) && !(row->flags & RF_VEC)) {
                         DiffForm l = f;
                         l.lock = true;
                         add_form(&v, &n, &cap, l);

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static const DiffTable *const tables[] = {&diff_table_int, &diff_table_x87, NULL};
+static const DiffTable *const tables[] = {&diff_table_int, &diff_table_x87, &diff_table_sse, NULL};
 
 static void usage(void)
 {
@@ -211,6 +211,7 @@ int main(int argc, char **argv)
     if (!diff_env_init(&env))
         return 2;
     env.strict = o.strict;
+    diff_sse_init();
     env.jit &= !o.no_jit;
     DiffForm *forms;
     u32 nforms = diff_forms(tables, &forms);
