@@ -178,6 +178,7 @@ typedef struct DiffEnv {
     u8 *mem_in;   /* the data buffer's input image */
     u8 *mem_native; /* ... after the native run */
     bool strict;  /* compare undefined results too */
+    bool fp_traps; /* unmask SSE/x87 exceptions in some cases (#XM, #MF) */
     u64 flakes;   /* native runs that faulted once and not when run again */
     bool jit;     /* the JIT back end is available: cases run on it too */
     u64 jit_declined; /* cases the JIT did not compile (interpreter only) */
@@ -208,7 +209,7 @@ typedef struct DiffCase {
 typedef enum DiffEnd {
     END_NEXT,    /* went on at `pc` (fall-through or branch target) */
     END_TRAP,    /* the instruction itself raised #BP (INT3): pc after it */
-    END_DE,      /* #DE: SIGFPE */
+    END_DE,      /* SIGFPE: #DE, or #XM/#MF (unmasked SIMD/x87 exception) */
     END_UD,      /* #UD: SIGILL */
     END_GP,      /* #GP: SIGSEGV with no address */
     END_PF,      /* page fault at `addr` */
@@ -284,7 +285,7 @@ typedef struct DiffOpts {
     u64 cases, seed;
     const char *family, *match;
     unsigned show;
-    bool strict, edges, coverage, list, quiet, no_jit;
+    bool strict, edges, coverage, list, quiet, no_jit, fp_traps;
     u64 pairs;      /* cases per pair kind */
 } DiffOpts;
 

@@ -507,7 +507,7 @@ UE_PRINTF(2, 3) static void addf(Report *rp, const char *fmt, ...)
 
 static const char *const gpr_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                                           "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-static const char *const end_names[] = {"next", "trap", "#DE", "#UD", "#GP", "#PF", "SIGBUS", "syscall", "other"};
+static const char *const end_names[] = {"next", "trap", "SIGFPE", "#UD", "#GP", "#PF", "SIGBUS", "syscall", "other"};
 
 static void hexbytes(Report *rp, const u8 *p, unsigned n)
 {

@@ -416,12 +416,16 @@ static void random_xmm(DiffRng *r, u8 *p)
     }
 }
 
-static void random_fx(DiffRng *r, u8 *fx)
+static void random_fx(DiffRng *r, u8 *fx, bool fp_traps)
 {
     memset(fx, 0, 512);
     u16 fcw = (u16)((diff_rand(r) & 0x0f3f) | 0x40 | 0x3f); /* exceptions masked */
     u16 fsw = (u16)(diff_rand(r) & 0x4700);                 /* C0-C3, TOP; nothing pending */
     u32 mxcsr = 0x1f80 | (u32)(diff_rand(r) & 0xe07f);      /* RC, FTZ, DAZ, sticky flags */
+    if (fp_traps && (diff_rand(r) & 3) == 0) { /* unmask some exceptions: #XM, #MF */
+        mxcsr &= ~(u32)(diff_rand(r) & 0x1f80) | 0x3f;
+        fcw &= (u16)~(diff_rand(r) & 0x3f);
+    }
     memcpy(fx + FX_FCW, &fcw, 2);
     memcpy(fx + FX_FSW, &fsw, 2);
     fx[FX_FTW] = (u8)diff_rand(r);
@@ -787,7 +791,7 @@ static void random_inputs(DiffEnv *e, DiffRng *r, DiffCase *c)
     c->in.gpr[X86_RSP] = (u64)((i64)(c->in.gpr[X86_RSP] << 16) >> 16);
     u64 fl = X86_CF | X86_PF | X86_AF | X86_ZF | X86_SF | X86_OF | X86_DF | X86_ID;
     c->in.rflags = 0x202 | (diff_rand(r) & fl);
-    random_fx(r, c->in.fx);
+    random_fx(r, c->in.fx, e->fp_traps);
     for (unsigned i = 0; i < DIFF_DATA_SIZE; i += 8) {
         u64 v = diff_rand(r);
         memcpy(e->mem_in + i, &v, 8);

@@ -13,6 +13,10 @@
  * (inputs, both results, the differing fields).  --coverage prints the
  * table of `make isa-coverage` instead (coverage.c).
  *
+ * --strict compares what the SDM leaves undefined too (what this host does
+ * there); --fp-traps unmasks SSE/x87 exceptions in a quarter of the cases
+ * (ue does not raise #XM/#MF yet, so those fail: kept out of make check).
+ *
  * Exit status: 0 if every case agreed, 1 on mismatches, 2 on usage errors.
  */
 #include "diff.h"
@@ -26,7 +30,7 @@ static const DiffTable *const tables[] = {&diff_table_int, &diff_table_x87, &dif
 static void usage(void)
 {
     fprintf(stderr, "usage: diffcpu [--cases N] [--seed S] [--family a,b] [--match STR] [--strict] [--no-edges]\n"
-                    "               [--no-jit] [--pairs N] [--show N] [--coverage] [--list] [--quiet]\n");
+                    "               [--no-jit] [--fp-traps] [--pairs N] [--show N] [--coverage] [--list] [--quiet]\n");
     exit(2);
 }
 
@@ -66,6 +70,8 @@ static void parse_args(int argc, char **argv, DiffOpts *o)
             o->pairs = strtoull(v, NULL, 0), i++;
         else if (!strcmp(a, "--no-jit"))
             o->no_jit = true;
+        else if (!strcmp(a, "--fp-traps"))
+            o->fp_traps = true;
         else if (!strcmp(a, "--strict"))
             o->strict = true;
         else if (!strcmp(a, "--no-edges"))
@@ -211,6 +217,7 @@ int main(int argc, char **argv)
     if (!diff_env_init(&env))
         return 2;
     env.strict = o.strict;
+    env.fp_traps = o.fp_traps;
     diff_sse_init();
     env.jit &= !o.no_jit;
     DiffForm *forms;
