@@ -118,6 +118,19 @@ typedef struct DbgFrame {
  * returns how many (>= 1: an unknown pc gives one frame with NULL names). */
 u32 dbg_symbolize(GuestAddr pc, DbgFrame *out, u32 max);
 
+/* A data symbol (STT_OBJECT) of a loaded object. */
+typedef struct DbgDataSym {
+    const char *name;   /* demangled */
+    GuestAddr addr;     /* biased: a guest address */
+    u64 size;
+    const char *object; /* path */
+} DbgDataSym;
+
+/* The data symbol whose [addr, addr+size) holds a (memcheck's "Address
+ * 0x... is 8 bytes inside data symbol "buf""), from .symtab or .dynsym.
+ * False if a lies in no object or in no sized data symbol. */
+bool dbg_data_symbol(GuestAddr a, DbgDataSym *out);
+
 /* Demangle a C++ (Itanium ABI) name.  Returns a malloc'd string, or NULL
  * if name is not a mangled name. */
 char *dbg_demangle(const char *name);

@@ -27,6 +27,8 @@ struct DbgObject {
     struct DbgAlias *alias;
     u32 nalias;
     bool alias_done;
+    struct DbgAlias *data; /* sized data symbols likewise (dbg_data_symbol) */
+    u32 ndata;
     DbgObject *next;     /* registry list, newest first */
 };
 

@@ -247,6 +247,7 @@ void dbg_reset(void)
             dwfl_end(o->dwfl);
         free(o->path);
         free(o->alias);
+        free(o->data);
         free(o);
     }
     dbg_intern_reset();

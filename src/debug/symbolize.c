@@ -165,11 +165,15 @@ static u32 dwarf_frames(Dwfl_Module *m, GuestAddr pc, DbgFrame *out, u32 max)
 /* glibc gives one function several names (malloc, __libc_malloc; memcpy
  * and its versions); libdwfl returns whichever its table holds first.
  * Reports use the one Valgrind would: fewest leading underscores, then
- * global over weak over local, then the shortest. */
+ * global over weak over local, then the shortest.  Data symbols get the
+ * same treatment, in a table of their own: libdwfl's address lookup also
+ * answers with unsized markers (__bss_start) that share an address with
+ * the object a report wants to name. */
 typedef struct DbgAlias {
     GuestAddr addr;
     const char *name; /* interned, without @version */
     int rank;         /* lower is preferred */
+    u64 size;
 } DbgAlias;
 
 static int alias_rank(const char *name, int bind)
@@ -198,29 +202,58 @@ static const char *strip_version(const char *name, char *buf, size_t len)
     return buf;
 }
 
+/* Sort v by address and keep the best name of each address. */
+static u32 best_per_address(DbgAlias *v, u32 n)
+{
+    qsort(v, n, sizeof *v, alias_cmp);
+    u32 k = 0;
+    for (u32 i = 0; i < n; i++)
+        if (k == 0 || v[k - 1].addr != v[i].addr)
+            v[k++] = v[i];
+    return k;
+}
+
+/* Both tables of o: functions (any size) and sized data objects. */
 static void build_aliases(DbgObject *o, Dwfl_Module *m)
 {
     o->alias_done = true;
-    u32 n = 0, cap = 0;
+    u32 n = 0, cap = 0, nd = 0, capd = 0;
     int nsym = dwfl_module_getsymtab(m);
     for (int i = 1; i < nsym; i++) {
         GElf_Sym sym;
         GElf_Addr addr;
         const char *name = dwfl_module_getsym_info(m, i, &sym, &addr, NULL, NULL, NULL);
         int type = GELF_ST_TYPE(sym.st_info);
-        if (!name || !*name || sym.st_shndx == SHN_UNDEF || (type != STT_FUNC && type != STT_GNU_IFUNC))
+        bool fn = type == STT_FUNC || type == STT_GNU_IFUNC;
+        /* (STT_TLS values are offsets in each thread's TLS block, not
+         * addresses: not looked up by address.) */
+        bool data = type == STT_OBJECT && sym.st_size;
+        if (!name || !*name || sym.st_shndx == SHN_UNDEF || (!fn && !data))
             continue;
         char buf[512];
         name = dbg_intern(strip_version(name, buf, sizeof buf));
-        DbgAlias a = {addr, name, alias_rank(name, GELF_ST_BIND(sym.st_info))};
-        VEC_PUSH(o->alias, n, cap, a);
+        DbgAlias a = {addr, name, alias_rank(name, GELF_ST_BIND(sym.st_info)), sym.st_size};
+        if (fn)
+            VEC_PUSH(o->alias, n, cap, a);
+        else
+            VEC_PUSH(o->data, nd, capd, a);
     }
-    qsort(o->alias, n, sizeof *o->alias, alias_cmp);
-    u32 k = 0; /* keep the best name of each address */
-    for (u32 i = 0; i < n; i++)
-        if (k == 0 || o->alias[k - 1].addr != o->alias[i].addr)
-            o->alias[k++] = o->alias[i];
-    o->nalias = k;
+    o->nalias = best_per_address(o->alias, n);
+    o->ndata = best_per_address(o->data, nd);
+}
+
+/* The last entry of v (sorted) at or below addr, or -1. */
+static int last_at_or_below(const DbgAlias *v, u32 n, GuestAddr addr)
+{
+    u32 lo = 0, hi = n;
+    while (lo < hi) {
+        u32 mid = (lo + hi) / 2;
+        if (v[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (int)lo - 1;
 }
 
 /* The preferred name of the function starting at addr, or NULL. */
@@ -228,15 +261,8 @@ static const char *alias_at(DbgObject *o, Dwfl_Module *m, GuestAddr addr)
 {
     if (!o->alias_done)
         build_aliases(o, m);
-    u32 lo = 0, hi = o->nalias;
-    while (lo < hi) {
-        u32 mid = (lo + hi) / 2;
-        if (o->alias[mid].addr < addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < o->nalias && o->alias[lo].addr == addr ? o->alias[lo].name : NULL;
+    int i = last_at_or_below(o->alias, o->nalias, addr);
+    return i >= 0 && o->alias[i].addr == addr ? o->alias[i].name : NULL;
 }
 
 /* Under dbg_lock. */
@@ -284,6 +310,31 @@ u32 dbg_symbolize(GuestAddr pc, DbgFrame *out, u32 max)
     u32 n = symbolize_locked(pc, out, max);
     pthread_mutex_unlock(&dbg_lock);
     return n;
+}
+
+bool dbg_data_symbol(GuestAddr a, DbgDataSym *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&dbg_lock);
+    DbgObject *o = dbg_obj_find(a, true);
+    Dwfl_Module *m = o ? dbg_obj_load(o) : NULL;
+    if (m && !o->alias_done)
+        build_aliases(o, m);
+    /* Data objects do not nest; look a few entries back for a large one
+     * that a smaller neighbour follows inside (they can overlap). */
+    int i = m ? last_at_or_below(o->data, o->ndata, a) : -1;
+    for (int k = 0; i >= 0 && k < 8; i--, k++)
+        if (a - o->data[i].addr < o->data[i].size)
+            break;
+    bool ok = i >= 0 && a - o->data[i].addr < o->data[i].size;
+    if (ok) {
+        out->name = pretty_name(o->data[i].name);
+        out->addr = o->data[i].addr;
+        out->size = o->data[i].size;
+        out->object = dbg_intern(o->path);
+    }
+    pthread_mutex_unlock(&dbg_lock);
+    return ok;
 }
 
 bool dbg_is_below_main(const char *fn)

@@ -5,6 +5,8 @@
  *   dbgtool sym FILE BIAS ADDR...    register FILE at load bias BIAS and
  *                                    print each ADDR as addr2line -f -i
  *                                    does: "fn\nfile:line\n" per frame
+ *   dbgtool data FILE ADDR...        "NAME+OFF/SIZE" per address inside a
+ *                                    data symbol, "-" otherwise
  *   dbgtool demangle NAME...         one demangled name per line
  *   dbgtool funcs FILE NAME...       "NAME 0xADDR" per function symbol found
  *   dbgtool bt PROG ARGS...          run PROG natively under ptrace until it
@@ -58,6 +60,21 @@ static int cmd_sym(int argc, char **argv)
             else
                 printf("??:0\n");
         }
+    }
+    return 0;
+}
+
+static int cmd_data(int argc, char **argv)
+{
+    if (argc < 3 || !dbg_note_object(argv[2], 0))
+        return 1;
+    for (int i = 3; i < argc; i++) {
+        DbgDataSym d;
+        GuestAddr a = strtoull(argv[i], NULL, 16);
+        if (dbg_data_symbol(a, &d))
+            printf("%s+%llu/%llu\n", d.name, (unsigned long long)(a - d.addr), (unsigned long long)d.size);
+        else
+            printf("-\n");
     }
     return 0;
 }
@@ -216,6 +233,8 @@ int main(int argc, char **argv)
         dbg_set_debuginfo_path(getenv("DBGTOOL_DEBUGINFO_PATH"));
     if (strcmp(argv[1], "sym") == 0)
         return cmd_sym(argc, argv);
+    if (strcmp(argv[1], "data") == 0)
+        return cmd_data(argc, argv);
     if (strcmp(argv[1], "demangle") == 0)
         return cmd_demangle(argc, argv);
     if (strcmp(argv[1], "funcs") == 0)

@@ -110,6 +110,39 @@ if [ -x "$BIN/c_O2" ]; then
     fi
 fi
 
+# Data symbols: the first and last byte of every sized data object nm -S -C
+# lists (memcheck's "N bytes inside data symbol"); objects that share bytes
+# with another (aliases, merged constants) are left out: either name is
+# right.  (Values below 0x1000 are TLS offsets, not addresses.)
+data_test() {
+    local name=$1 f=$BIN/$1
+    nm -S -C --defined-only "$f" | python3 -c '
+import sys
+syms = []
+for l in sys.stdin:
+    p = l.split(None, 3)
+    if len(p) == 4 and p[2] in "bBdDrRvV" and int(p[1], 16) and int(p[0], 16) >= 4096:
+        syms.append((int(p[0], 16), int(p[1], 16), p[3].rstrip("\n")))
+syms.sort()
+for i, (a, s, n) in enumerate(syms):
+    if (i and syms[i - 1][0] + syms[i - 1][1] > a) or (i + 1 < len(syms) and a + s > syms[i + 1][0]):
+        continue
+    print("%x %s+0/%d\n%x %s+%d/%d" % (a, n, s, a + s - 1, n, s - 1, s))' >"$TMP/data.want"
+    if [ ! -s "$TMP/data.want" ]; then
+        fail "debug/data-$name" "nm lists no sized data symbol"
+        return
+    fi
+    "$DBGTOOL" data "$f" $(cut -d' ' -f1 "$TMP/data.want") >"$TMP/data.got" 2>&1
+    if cut -d' ' -f2- "$TMP/data.want" | cmp -s - "$TMP/data.got"; then
+        pass "debug/data-$name"
+    else
+        fail "debug/data-$name" "$(cut -d' ' -f2- "$TMP/data.want" | diff - "$TMP/data.got" | head -4)"
+    fi
+}
+for n in c_O2 c_static cxx_O2; do
+    [ -x "$BIN/$n" ] && data_test $n
+done
+
 # Unwinding: gdb's frames at the SIGSEGV vs dbgtool's.
 bt_test() {
     local name=$1 tag=$1${2:+-$2}
