@@ -83,7 +83,7 @@ static u64 gen_count(DiffRng *r)
 /* ---- encoding ---- */
 
 typedef struct Enc {
-    u8 b[16];
+    u8 b[32]; /* room for an over-long attempt (encode refuses it) */
     unsigned n;
 } Enc;
 
@@ -452,18 +452,36 @@ typedef struct Plan {
     u32 pinned;       /* GPRs holding the memory operand's address */
 } Plan;
 
+/* 0F opcodes where F2/F3 select nothing else (no TZCNT/POPCNT-like twin). */
+static bool rep_ignored_0f(unsigned opc)
+{
+    return (opc >= 0x40 && opc <= 0x4f) || (opc >= 0x90 && opc <= 0x9f) || (opc >= 0xc8 && opc <= 0xcf) ||
+           opc == 0xa3 || opc == 0xab || opc == 0xb3 || opc == 0xbb || opc == 0xba || opc == 0xa4 || opc == 0xa5 ||
+           opc == 0xac || opc == 0xad || opc == 0xaf || opc == 0xb6 || opc == 0xb7 || opc == 0xbe || opc == 0xbf ||
+           opc == 0xc0 || opc == 0xc1 || opc == 0xb0 || opc == 0xb1;
+}
+
 /* Prefixes an instruction ignores, now and then, so the forms with them
  * (which the decoder accepts) are tested too: F2/F3 on one-byte opcodes
- * other than strings, branches (BND) and NOP (PAUSE); 66h and REX.W on the
- * one-byte opcodes that have no operand size (in the 0F maps 66h, F2 and
- * F3 select other instructions). */
+ * other than strings and NOP (PAUSE) and on the 0F opcodes that have no
+ * F2/F3 twin, never with LOCK (XACQUIRE and XRELEASE); on branches only F2
+ * (BND, ignored without MPX) and F3 RET (AMD's "REP RET"): the SDM leaves
+ * REP on other non-string instructions reserved, and AMD CPUs do run F3
+ * LOOPNE and F2 LOOPE differently; 66h and REX.W on the one-byte opcodes
+ * that have no operand size (in the 0F maps 66h, F2 and F3 select other
+ * instructions). */
 static void plan_noise(DiffRng *r, const DiffForm *f, Plan *p, bool *w)
 {
     const DiffRow *row = f->row;
     bool single = row->map == 0 && row->sizes == SZ_D && !(row->flags & (RF_D64 | RF_F64 | RF_REXW));
-    if (row->map == 0 && !row->pfx && !f->rep && !f->lock && !(row->flags & (RF_STRING | RF_BRANCH)) &&
-        row->opc != 0x90 && diff_below(r, 12) == 0)
+    bool rep_ok = (row->map == 0 && !(row->flags & RF_STRING) && row->opc != 0x90) ||
+                  (row->map == 1 && rep_ignored_0f(row->opc));
+    if (rep_ok && !row->pfx && !f->rep && !f->lock && diff_below(r, 12) == 0)
         p->rep_noise = (diff_rand(r) & 1) ? 0xf3 : 0xf2;
+    if ((row->flags & RF_BRANCH) && p->rep_noise == 0xf3 && row->opc != 0xc3 && row->opc != 0xc2)
+        p->rep_noise = 0xf2;
+    if (row->map == 0 && row->opc >= 0xe0 && row->opc <= 0xe3)
+        p->rep_noise = 0; /* LOOPcc, JrCXZ */
     if (single && diff_below(r, 8) == 0)
         p->size_noise = true;
     if (single && diff_below(r, 8) == 0)
@@ -519,7 +537,12 @@ static void put_prefixes(DiffRng *r, const DiffCase *c, const Plan *p, Enc *en)
         pre[np++] = 0x65;
     if (c->addr32)
         pre[np++] = 0x67;
-    if (f->size == 2 || f->noise == 0x66 || p->size_noise)
+    /* 66h with REX.W: W wins (an operand-size prefix only, not in the 0F
+     * 38/3A maps or near branches, which AMD truncates to 16 bits). */
+    const DiffRow *row = f->row;
+    bool osz_66w = f->size == 8 && (p->rex & 8) && row->sizes == SZ_WDQ && !row->pfx && row->map <= 1 &&
+                   !(row->flags & (RF_VEC | RF_F64)) && diff_below(r, 6) == 0;
+    if (f->size == 2 || f->noise == 0x66 || p->size_noise || osz_66w)
         pre[np++] = 0x66;
     for (unsigned i = np; i > 1; i--) { /* legacy prefixes come in any order */
         unsigned j = (unsigned)diff_below(r, i);
@@ -590,7 +613,8 @@ static void put_imm(DiffEnv *e, DiffRng *r, DiffCase *c, const Plan *p, Enc *en,
     c->imm = sx ? sext(v, ib) : v & size_mask(ib);
 }
 
-static void encode(DiffEnv *e, DiffRng *r, DiffCase *c, Plan *p, const u64 *edge)
+/* False if the prefixes made it longer than 15 bytes (invalid: #GP). */
+static bool encode(DiffEnv *e, DiffRng *r, DiffCase *c, Plan *p, const u64 *edge)
 {
     const DiffRow *row = c->f->row;
     Enc en = {.n = 0};
@@ -608,9 +632,11 @@ static void encode(DiffEnv *e, DiffRng *r, DiffCase *c, Plan *p, const u64 *edge
     else if (row->layout == LY_FIXED)
         put(&en, row->ext, 1);
     put_imm(e, r, c, p, &en, edge);
-    ue_assert(en.n <= 15);
+    if (en.n > 15)
+        return false;
     memcpy(c->code, en.b, en.n);
     c->len = (u8)en.n;
+    return true;
 }
 
 /* Solve the memory operand's registers and patch the displacement. */
@@ -801,18 +827,23 @@ static void random_inputs(DiffEnv *e, DiffRng *r, DiffCase *c)
 void diff_gen_case(DiffEnv *e, const DiffForm *f, DiffRng *r, const u64 *edge, DiffCase *c)
 {
     const DiffRow *row = f->row;
-    memset(c, 0, sizeof *c);
-    c->f = f;
-    c->ninsn = 1;
-    c->pc = e->pc;
-    c->has_mem = f->mem || row->imm == IMM_MOFFS;
-    c->addr32 = (c->has_mem && diff_below(r, 8) == 0) || ((row->flags & RF_ADDR32) && diff_below(r, 4) == 0);
-    Plan p = {.rex = 0};
-    plan_regs(r, c, &p);
-    p.gs = c->has_mem && !(row->flags & RF_NOACCESS) && diff_below(r, 8) == 0;
-    if (c->has_mem)
-        c->ea = choose_ea(e, r, f);
-    encode(e, r, c, &p, edge);
+    Plan p;
+    for (int tries = 0;; tries++) { /* until the prefixes leave it <= 15 bytes */
+        memset(c, 0, sizeof *c);
+        c->f = f;
+        c->ninsn = 1;
+        c->pc = e->pc;
+        c->has_mem = f->mem || row->imm == IMM_MOFFS;
+        c->addr32 = (c->has_mem && diff_below(r, 8) == 0) || ((row->flags & RF_ADDR32) && diff_below(r, 4) == 0);
+        memset(&p, 0, sizeof p);
+        plan_regs(r, c, &p);
+        p.gs = c->has_mem && !(row->flags & RF_NOACCESS) && diff_below(r, 8) == 0;
+        if (c->has_mem)
+            c->ea = choose_ea(e, r, f);
+        if (encode(e, r, c, &p, edge))
+            break;
+        ue_assert(tries < 100);
+    }
     random_inputs(e, r, c);
     place_operand(e, r, c, &p);
     if (edge) {
