@@ -89,6 +89,10 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
         vfork_pipe[1] = high_fd(vfork_pipe[1]);
     }
     lx_hold_others(cpu);
+    /* Signals wait on the host across the fork: one sent to the new child
+     * at once must find its signal state ready (become_child). */
+    u64 old_mask;
+    lx_block_host_signals(&old_mask);
     pid_t pid = fork();
     int err = errno;
     if (pid == 0) {
@@ -97,6 +101,7 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
         become_child(cpu, flags, newsp, ctid, tls);
         return 0;
     }
+    lx_restore_host_signals(old_mask);
     lx_release_others();
     if (vfork_pipe[1] >= 0)
         close(vfork_pipe[1]);

@@ -99,13 +99,13 @@ i64 lx_do_sigaltstack(LxThread *t, const u8 *ss, GuestAddr sp)
     memcpy(&ss_sp, ss, 8);
     memcpy(&flags, ss + 8, 4);
     memcpy(&ss_size, ss + 16, 8);
-    if (ss_sp == t->altstack_sp && ss_size == t->altstack_size && (u32)flags == t->altstack_flags)
-        return 0;
     if (on_sig_stack(t, sp))
         return -EPERM;
     u32 mode = (u32)flags & ~(u32)SS_AUTODISARM;
     if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
         return -EINVAL;
+    if (ss_sp == t->altstack_sp && ss_size == t->altstack_size && (u32)flags == t->altstack_flags)
+        return 0;
     if (mode == SS_DISABLE) {
         ss_sp = ss_size = 0;
     } else if (ss_size < K_MINSIGSTKSZ) {
@@ -289,6 +289,7 @@ i64 sys_rt_sigreturn(GuestCpu *cpu, const u64 *a)
     }
     KRtSigframe f;
     memcpy(&f, (const void *)(uintptr_t)at, sizeof f);
+    GuestAddr sp = r->gpr[X86_RSP];
     t->sigmask = f.uc.uc_sigmask & ~LX_SIG_UNBLOCKABLE;
     restore_sigcontext(r, &f.uc.uc_mcontext);
     if (!fpu_restore(r, f.uc.uc_mcontext.fpstate)) {
@@ -296,10 +297,13 @@ i64 sys_rt_sigreturn(GuestCpu *cpu, const u64 *a)
         lx_fault(cpu, SIGSEGV, SI_KERNEL, 0);
         return (i64)r->gpr[X86_RAX];
     }
-    /* restore_altstack: errors other than EFAULT are ignored. */
+    /* restore_altstack: errors other than EFAULT are ignored.  The stack
+     * pointer it goes by is the one at the call (on the handler's stack),
+     * as the kernel's is: a handler that set up a new alternate stack and
+     * runs on it keeps it. */
     u8 ss[24];
     memcpy(ss, &f.uc.uc_stack, sizeof ss);
-    lx_do_sigaltstack(t, ss, r->gpr[X86_RSP]);
+    lx_do_sigaltstack(t, ss, sp);
     lx_set_host_mask(t);
     lx_signals_changed(t);
     return (i64)r->gpr[X86_RAX];

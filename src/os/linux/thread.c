@@ -43,7 +43,6 @@ LxThread *lx_thread_new(GuestCpu *cpu)
 {
     LxThread *t = ue_calloc(1, sizeof *t);
     t->cpu = cpu;
-    t->altstack_flags = SS_DISABLE;
     cpu->os = t;
     return t;
 }
@@ -107,6 +106,7 @@ i64 lx_clone_thread(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u64
         child->regs.fs_base = tls;
     LxThread *t = lx_thread_new(child);
     t->sigmask = lx_thread(cpu)->sigmask;
+    t->altstack_flags = SS_DISABLE; /* sas_ss_reset: a thread has no alternate stack */
     t->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
     t->child_settid = (flags & CLONE_CHILD_SETTID) ? ctid : 0;
     t->own_pthread = true;
