@@ -969,7 +969,8 @@ static void lower_mul(Lower *w, const IrOp *op)
     if (is_const(w, op->b) && fits_i32(const_of(w, op->b))) {
         int ra = use(w, op->a, 0);
         int d = ra;
-        if (!(w->last_use[op->a] == w->i && w->hold[ra] == op->a)) {
+        /* Never into RSP: the guest's stack pointer lives there. */
+        if (!(w->last_use[op->a] == w->i && w->hold[ra] == op->a) || ra == X64_RSP) {
             d = alloc_reg(w, BIT(ra));
         } else {
             w->hold[ra] = 0;
