@@ -274,6 +274,9 @@ extern const char *const diff_pair_names[PAIR_NKINDS];
 bool diff_gen_pair(DiffEnv *e, const DiffForm *producer, unsigned kind, DiffRng *r, DiffCase *c);
 /* Whether a form can start a pair (it produces flags and falls through). */
 bool diff_pair_producer(const DiffForm *f);
+/* Sequences: 2..8 register-only instructions in one block (pairs.c). */
+bool diff_seq_member(const DiffForm *f);
+bool diff_gen_seq(DiffEnv *e, const DiffForm *forms, const u32 *members, u32 nmembers, DiffRng *r, DiffCase *c);
 /* All forms of the table rows; returns the count (forms in *out, malloc'd). */
 u32 diff_forms(const DiffTable *const *tables, DiffForm **out);
 /* False if the host CPU lacks what the form needs (it is then skipped). */
@@ -287,6 +290,7 @@ typedef struct DiffOpts {
     unsigned show;
     bool strict, edges, coverage, list, quiet, no_jit, fp_traps;
     u64 pairs;      /* cases per pair kind */
+    u64 seqs;       /* instruction sequences */
 } DiffOpts;
 
 typedef struct DiffFamily {

@@ -30,7 +30,7 @@ static const DiffTable *const tables[] = {&diff_table_int, &diff_table_x87, &dif
 static void usage(void)
 {
     fprintf(stderr, "usage: diffcpu [--cases N] [--seed S] [--family a,b] [--match STR] [--strict] [--no-edges]\n"
-                    "               [--no-jit] [--fp-traps] [--pairs N] [--show N] [--coverage] [--list] [--quiet]\n");
+                    "               [--no-jit] [--fp-traps] [--pairs N] [--seqs N] [--show N] [--coverage] [--list] [--quiet]\n");
     exit(2);
 }
 
@@ -66,6 +66,8 @@ static void parse_args(int argc, char **argv, DiffOpts *o)
             o->match = v, i++;
         else if (!strcmp(a, "--show") && v)
             o->show = (unsigned)strtoul(v, NULL, 0), i++;
+        else if (!strcmp(a, "--seqs") && v)
+            o->seqs = strtoull(v, NULL, 0), i++;
         else if (!strcmp(a, "--pairs") && v)
             o->pairs = strtoull(v, NULL, 0), i++;
         else if (!strcmp(a, "--no-jit"))
@@ -179,6 +181,26 @@ static void run_pairs(DiffRun *run, const DiffForm *forms, u32 nforms)
     free(prod);
 }
 
+/* N sequences of register-only instructions in one block (pairs.c). */
+static void run_seqs(DiffRun *run, const DiffForm *forms, u32 nforms)
+{
+    const DiffOpts *o = run->opts;
+    if (o->family && !in_list(o->family, "seq"))
+        return;
+    u32 *mem = ue_malloc(nforms * sizeof *mem), nm = 0;
+    for (u32 i = 0; i < nforms; i++)
+        if (diff_seq_member(&forms[i]) && diff_host_supports(run->env, &forms[i]))
+            mem[nm++] = i;
+    DiffFamily *fam = family_of(run, "seq");
+    fam->forms = nm;
+    DiffRng rng = {o->seed * 0x9e3779b97f4a7c15ull + 0x5e9};
+    DiffCase c;
+    for (u64 k = 0; nm && k < o->seqs; k++)
+        if (diff_gen_seq(run->env, forms, mem, nm, &rng, &c))
+            run_one(run, fam, c.f, &c);
+    free(mem);
+}
+
 static DiffFamily *family_of(DiffRun *run, const char *name)
 {
     for (u32 i = 0; i < run->nfam; i++)
@@ -247,6 +269,8 @@ int main(int argc, char **argv)
         return 0;
     if (o.pairs)
         run_pairs(&run, forms, nforms);
+    if (o.seqs)
+        run_seqs(&run, forms, nforms);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (o.coverage) {

@@ -146,3 +146,101 @@ bool diff_gen_pair(DiffEnv *e, const DiffForm *producer, unsigned kind, DiffRng 
     }
     return false;
 }
+
+/* ---- sequences ----
+ * Two to eight register-only instructions in one block: the lifter keeps
+ * registers and flags in temps across them (x86_priv.h: buffered writes)
+ * and the JIT allocates registers over the whole block, so what one
+ * instruction leaves in a temp the next one reads.  Members are drawn from
+ * the integer forms without memory or stack operands; a member may not
+ * read a flag that an earlier one left undefined (flag effects below are
+ * per family and conservative: a shift by CL may keep or replace them). */
+
+typedef struct FlagFx {
+    u64 reads, writes, undef;
+} FlagFx;
+
+static FlagFx flag_fx(const DiffForm *f)
+{
+    const char *fam = f->row->family;
+    u64 all = X86_ARITH_FLAGS;
+    FlagFx fx = {0, 0, 0};
+    switch (f->row->undef) {
+    case UD_AF: fx.writes = all, fx.undef = X86_AF; break;
+    case UD_MUL: fx.writes = all, fx.undef = X86_SF | X86_ZF | X86_AF | X86_PF; break;
+    case UD_DIV: fx.writes = all, fx.undef = all; break;
+    case UD_SHIFT: case UD_SHD: fx.undef = X86_AF | X86_OF | X86_CF; break;
+    case UD_ROT: fx.undef = X86_OF; break;
+    case UD_BT: fx.writes = X86_CF, fx.undef = X86_OF | X86_SF | X86_AF | X86_PF; break;
+    case UD_CNT: fx.writes = all, fx.undef = X86_OF | X86_SF | X86_AF | X86_PF; break;
+    default: break;
+    }
+    static const char *const full[] = {"add", "sub", "cmp", "neg", "adc", "sbb", "xadd", "cmpxchg", "popcnt"};
+    for (unsigned i = 0; i < UE_ARRAY_LEN(full); i++)
+        if (!strcmp(fam, full[i]))
+            fx.writes = all;
+    if (!strcmp(fam, "inc") || !strcmp(fam, "dec"))
+        fx.writes = all & ~(u64)X86_CF;
+    if (!strcmp(fam, "adc") || !strcmp(fam, "sbb") || !strcmp(fam, "rcl") || !strcmp(fam, "rcr") ||
+        !strcmp(fam, "cmc"))
+        fx.reads = X86_CF;
+    if (!strcmp(fam, "setcc") || !strcmp(fam, "cmovcc"))
+        fx.reads = cc_reads(f->row->opc & 15);
+    if (!strcmp(fam, "lahf"))
+        fx.reads = X86_SF | X86_ZF | X86_AF | X86_PF | X86_CF;
+    if (!strcmp(fam, "sahf"))
+        fx.writes = X86_SF | X86_ZF | X86_AF | X86_PF | X86_CF;
+    if (!strcmp(fam, "clc") || !strcmp(fam, "stc") || !strcmp(fam, "cmc"))
+        fx.writes |= X86_CF;
+    return fx;
+}
+
+bool diff_seq_member(const DiffForm *f)
+{
+    static const char *const skip[] = {"priv", "int", "int3", "ud", "rdtsc", "xlat", "leave", "enter", "bsf",
+                                       "bsr", "cpuid", "fwait", "fence"};
+    const DiffRow *row = f->row;
+    for (unsigned i = 0; i < UE_ARRAY_LEN(skip); i++)
+        if (!strcmp(row->family, skip[i]))
+            return false;
+    if (row->undef == UD_SHD && f->size == 2)
+        return false; /* counts over 16 leave the result undefined */
+    if (!strncmp(row->family, "x87", 3))
+        return false; /* FCMOVcc/FCOMI's flags are not modelled in flag_fx */
+    return !f->mem && !f->lock && !f->rep && row->imm != IMM_MOFFS && row->map <= 2 &&
+           !(row->flags & (RF_STACK | RF_STRING | RF_BRANCH | RF_VEC)) && row->layout != LY_REL;
+}
+
+bool diff_gen_seq(DiffEnv *e, const DiffForm *forms, const u32 *members, u32 nmembers, DiffRng *r, DiffCase *c)
+{
+    unsigned n = 2 + (unsigned)diff_below(r, 7);
+    DiffCase part;
+    u64 undef = 0, ever = 0; /* flags undefined now / at any point (a member may fault) */
+    diff_gen_case(e, &forms[members[diff_below(r, nmembers)]], r, NULL, c);
+    undef = ever = flag_fx(c->f).undef;
+    for (unsigned k = 1; k < n; k++) {
+        bool placed = false;
+        for (int tries = 0; tries < 16 && !placed; tries++) {
+            const DiffForm *f = &forms[members[diff_below(r, nmembers)]];
+            FlagFx fx = flag_fx(f);
+            if (fx.reads & undef)
+                continue;
+            diff_gen_case(e, f, r, NULL, &part); /* only its bytes are kept */
+            if (c->len + part.len > sizeof c->code)
+                break;
+            memcpy(c->code + c->len, part.code, part.len);
+            c->len = (u8)(c->len + part.len);
+            undef = (undef & ~fx.writes) | fx.undef;
+            ever |= undef;
+            placed = true;
+        }
+        if (!placed)
+            break;
+        c->ninsn++;
+    }
+    /* The first member's inputs are the case's (diff_gen_case above drew
+     * the data buffer for the last member: no member touches memory). */
+    c->extra_undef = ever;
+    c->pair = "sequence";
+    return c->ninsn >= 2;
+}

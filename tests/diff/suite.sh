@@ -3,8 +3,9 @@
 # through ue's lifter and both back ends (interpreter, JIT) on all
 # edge-value pairs and DIFF_CASES (default 200) random inputs each, and
 # DIFF_PAIRS (default 2000) flag producer + consumer pairs per consumer
-# kind; one PASS/FAIL line per instruction family, a failure followed by
-# its first mismatching case.  Then the regression programs in tests/diff/regress/:
+# kind and DIFF_SEQS (default 20000) sequences of 2..8 register-only
+# instructions in one block; one PASS/FAIL line per instruction family, a
+# failure followed by its first mismatching case.  Then the regression programs in tests/diff/regress/:
 # multi-instruction blocks that once crashed or miscompiled ue, run
 # natively and under ue on both back ends.
 . tests/lib.sh
@@ -12,7 +13,7 @@ bin="$UE_BUILD_DIR/tests/diff/diffcpu"
 if [ ! -x "$bin" ]; then
     fail "diff/diffcpu" "not built: run 'make tests' (or make check) first"
 else
-    timeout 900 "$bin" --cases "${DIFF_CASES:-200}" --pairs "${DIFF_PAIRS:-2000}" --seed "${DIFF_SEED:-1}" \
+    timeout 900 "$bin" --cases "${DIFF_CASES:-200}" --pairs "${DIFF_PAIRS:-2000}" --seqs "${DIFF_SEQS:-20000}" --seed "${DIFF_SEED:-1}" \
         >"$TMP/diff.out" 2>&1
     rc=$?
     grep -v '^diffcpu:' "$TMP/diff.out"
