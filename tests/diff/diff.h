@@ -1,21 +1,28 @@
 /*
  * diff.h — the instruction-level differential tester (tests/diff/): every
  * instruction form ue implements is run natively on the host CPU and through
- * ue's decoder + lifter + interpreter on the same random inputs, and the full
- * machine state after both is compared (DESIGN.md, "Testing").
+ * ue's decoder + lifter and each back end (interpreter, JIT) on the same
+ * random inputs, and the full machine state after both is compared
+ * (DESIGN.md, "Testing").
  *
  * Pieces:
  *   native.S    the trampoline: loads a DiffCpu (GPRs, RFLAGS, FXSAVE image)
  *               into the real CPU, runs the code buffer, saves it back
- *   exec.c      one case on both sides: native (trampoline, or a signal for
- *               branches and faults) and ue (x86_translate + interp_run);
- *               the comparison and the mismatch report
+ *   exec.c      one case on all sides: native (trampoline, or a signal for
+ *               branches and faults), interpreter, JIT; the comparison and
+ *               the mismatch report
  *   gen.c       random encodings and inputs for a form: registers (REX,
- *               AH..BH), addressing modes, immediates, edge values
- *   rows_int.c  the table of integer instruction rows (one line per SDM
- *               form); rows_sse.c / rows_x87.c add theirs the same way
- *   main.c      the driver: forms x cases, per-family PASS/FAIL lines, the
- *               coverage table (`make isa-coverage`)
+ *               AH..BH), addressing modes, immediates, ignored prefixes,
+ *               edge values, special floats
+ *   rows_int.c  the integer instruction rows (one line per SDM form);
+ *   rows_x87.c  the x87 rows; rows_sse.c derives MMX/SSE rows from what
+ *               the lifter accepts
+ *   pairs.c     flag producer + consumer pairs and register-only sequences
+ *               translated as one block
+ *   coverage.c  `make isa-coverage`
+ *   main.c      the driver: forms x cases, pairs, sequences, per-family
+ *               PASS/FAIL lines
+ *   decheck/    decoder and lifter lengths against Zydis on real binaries
  *
  * The host is the oracle: nothing here knows what an instruction computes.
  * The table only says how to encode a form, which inputs must be shaped so

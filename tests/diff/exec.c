@@ -9,13 +9,20 @@
  * since the guest RSP is arbitrary) copies the state from the ucontext and
  * siglongjmps back.
  *
- * ue side: the same bytes through x86_translate (single-step, so the block
- * is exactly that instruction) and interp_run on an X86Regs built from the
- * same DiffCpu, on the same memory image (guest memory is identity-mapped:
- * the addresses in the registers are the test buffers).  A REP instruction
- * or a LOCK retry exits to its own address; that is run again, as the
- * dispatcher does.  A fault in a guest access is a host SIGSEGV inside the
- * interpreter, recognised with interp_owns_host_pc.
+ * The code buffer is read+execute where it runs (a separate writable view
+ * places the bytes), so a stray store faults rather than corrupting it.  A
+ * native run that faults is confirmed by a rerun (run_native_confirmed).
+ *
+ * ue side, once per back end: the same bytes through x86_translate (the
+ * case's own bytes only, one block: single-step for one instruction, the
+ * whole pair or sequence otherwise) and interp_run, or jit_compile +
+ * jit_run, on an X86Regs built from the same DiffCpu, on the same memory
+ * image (guest memory is identity-mapped: the addresses in the registers
+ * are the test buffers).  A REP instruction or a LOCK retry exits to its
+ * own address; that is run again, as the dispatcher does.  A fault in a
+ * guest access is a host SIGSEGV inside the interpreter (interp_owns_host_pc)
+ * or in generated code (jit_fault_state rebuilds the guest state).  The
+ * guest state of both back ends sits at the host GS base, as the JIT wants.
  *
  * The comparison covers every GPR, RFLAGS (DIFF_FLAGS_CMP minus what the SDM
  * leaves undefined for that case: diff_undef), where execution went or how
