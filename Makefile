@@ -4,7 +4,8 @@
 #   make MODE=dbg   build/dbg/ue with assertions on the IR (-O0)
 #   make check      every test; the last line is "N passed, N failed"
 #   make tests      only build what the suites run (unit tests, tests/progs)
-#   make bench      the benchmarks (bench/run)
+#   make bench      the benchmarks (bench/run; BENCH_REPS, BENCH_ONLY... or
+#                   BENCH_ARGS="--reps 3 --record"; bench/run --help)
 #   make fuzz-elf   fuzz the ELF loader for FUZZ_SECONDS (default 60)
 #   make fuzz-decode  fuzz decode/lift/verify/JIT-compile/interpret likewise
 #
@@ -111,7 +112,7 @@ check: $(UE) tests
 	@UE_BUILD_DIR=$(B) tests/run_all.sh $(UE)
 
 bench: $(UE)
-	@bench/run
+	@bench/run $(BENCH_ARGS)
 
 # ---- fuzzing (fuzz/): libFuzzer targets, bounded in time for CI ----
 #   make fuzz-elf FUZZ_SECONDS=60

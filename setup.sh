@@ -20,6 +20,8 @@
 #   python3, perl, gzip, gawk, sed, grep, coreutils, diffutils
 #                    real-program tests (run natively and under ue) and the
 #                    test scripts themselves (cmp, diff, timeout, mktemp)
+#   xz-utils, bzip2, sqlite3, lua5.4   bench/run workloads (make bench)
+#   qemu-user, valgrind                the peers bench/run compares ue with
 set -u
 
 PACKAGES=(
@@ -27,13 +29,14 @@ PACKAGES=(
     clang libclang-rt-14-dev
     busybox-static
     python3 perl gzip gawk sed grep coreutils diffutils findutils
+    xz-utils bzip2 sqlite3 lua5.4 qemu-user valgrind
 )
 
 check_only=0
 case ${1:-} in
 --check) check_only=1 ;;
 "") ;;
--h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) echo "setup.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 esac
 
