@@ -78,7 +78,8 @@ void dbg_set_object_hook(DbgObjectHook fn, void *ctx);
 
 /* A defined function symbol (STT_FUNC or STT_GNU_IFUNC) of an object. */
 typedef struct DbgSym {
-    const char *name; /* as in the ELF file (mangled), no @version */
+    const char *name; /* as in the ELF file (mangled), without @version */
+    const char *version; /* "@@GLIBC_2.14" (default), "@GLIBC_2.2.5" (compat) or NULL */
     GuestAddr addr;   /* biased: a guest address */
     u64 size;
     bool ifunc;       /* STT_GNU_IFUNC: addr is the resolver */
@@ -86,8 +87,10 @@ typedef struct DbgSym {
 } DbgSym;
 
 /* Call fn(ctx, i, sym) for each defined function symbol of o, from .symtab
- * and .dynsym, whose name equals names[i] (an address seen in both tables
- * is reported once per name).  Returns how many calls were made. */
+ * (or .dynsym when stripped), whose name without its @version equals
+ * names[i] — so libc's compat memcpy@GLIBC_2.2.5 is found along with
+ * memcpy@@GLIBC_2.14; a name is reported once per address.  Returns how
+ * many calls were made. */
 typedef void (*DbgSymFn)(void *ctx, u32 i, const DbgSym *sym);
 u32 dbg_find_functions(DbgObject *o, const char *const *names, u32 n, DbgSymFn fn, void *ctx);
 

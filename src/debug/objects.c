@@ -347,12 +347,22 @@ u32 dbg_find_functions(DbgObject *o, const char *const *names, u32 n, DbgSymFn f
         int type = GELF_ST_TYPE(sym.st_info);
         if (!name || sym.st_shndx == SHN_UNDEF || (type != STT_FUNC && type != STT_GNU_IFUNC))
             continue;
+        /* .symtab keeps symbol versions in names ("memcpy@@GLIBC_2.14"). */
+        const char *at = strchr(name, '@');
+        size_t len = at && at > name ? (size_t)(at - name) : strlen(name);
         for (u32 k = 0; k < n; k++) {
-            if (names[k][0] != name[0] || strcmp(names[k], name) != 0)
+            if (names[k][0] != name[0] || strncmp(names[k], name, len) != 0 || names[k][len])
                 continue;
             int bind = GELF_ST_BIND(sym.st_info);
-            DbgSym s = {dbg_intern(name), addr, sym.st_size, type == STT_GNU_IFUNC,
-                        bind == STB_GLOBAL || bind == STB_WEAK};
+            char buf[512];
+            snprintf(buf, sizeof buf, "%.*s", (int)len, name);
+            DbgSym s = {dbg_intern(buf), len < strlen(name) ? dbg_intern(name + len) : NULL, addr, sym.st_size,
+                        type == STT_GNU_IFUNC, bind == STB_GLOBAL || bind == STB_WEAK};
+            bool seen = false; /* one name at one address once ("memcpy" and "memcpy@@GLIBC_2.14") */
+            for (u32 j = 0; j < nhits && !seen; j++)
+                seen = idx[j] == k && hits[j].addr == addr;
+            if (seen)
+                continue;
             VEC_PUSH(hits, nhits, cap, s);
             u32 nidx = nhits - 1;
             VEC_PUSH(idx, nidx, cap_idx, k);

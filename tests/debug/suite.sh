@@ -195,7 +195,8 @@ funcs_test() {
 }
 libc=$(gcc -print-file-name=libc.so.6)
 libcxx=$(realpath "$(g++ -print-file-name=libstdc++.so.6)")
-funcs_test libc "$(realpath "$libc")" -D malloc free calloc realloc memalign posix_memalign aligned_alloc valloc
+funcs_test libc "$(realpath "$libc")" -D malloc free calloc realloc memalign posix_memalign aligned_alloc valloc \
+    memcpy strlen
 [ -x "$BIN/c_static" ] && funcs_test static "$BIN/c_static" "" malloc free calloc realloc __libc_malloc
 funcs_test libstdcxx "$libcxx" -D _Znwm _Znam _ZdlPv _ZdaPv _ZdlPvm _ZnwmRKSt9nothrow_t
 
