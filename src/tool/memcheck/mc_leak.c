@@ -17,6 +17,7 @@
  */
 #include "tool/memcheck/mc.h"
 
+#include "arch/x86/x86.h"
 #include "debug/debug.h"
 
 #include <stdio.h>
@@ -127,22 +128,46 @@ static void see_root(Scan *s, u64 v, u32 arg)
     see(s, v, arg);
 }
 
+/* Is region r a root?  Data the program can write, and the read-only
+ * data of its ELF images: RELRO is written during relocation, then
+ * protected, and static glibc keeps heap pointers there.  Not code, not
+ * the heap, not other read-only mappings (data files). */
+static bool root_region(const MemRegion *r)
+{
+    if (!(r->prot & PROT_READ) || (r->prot & PROT_EXEC) || mc_heap_contains(r->start))
+        return false;
+    return (r->prot & PROT_WRITE) || (r->kind == MEM_KIND_FILE && dbg_object_at(r->start));
+}
+
 static void mark_from_roots(Scan *s, GuestProcess *p)
 {
-    /* Registers of the (current) guest thread. */
+    /* Registers of the (current) guest thread; of its stack only what is
+     * in use (above RSP and the ABI's 128-byte red zone): dead frames
+     * below hold stale pointers. */
     GuestCpu *cpu = exec_current();
-    if (cpu)
+    GuestAddr sp = 0;
+    if (cpu) {
         for (int r = 0; r < 16; r++)
             see(s, cpu->regs.gpr[r], false);
-    MemSpace *m = &p->mem;
-    pthread_mutex_lock(&m->lock);
-    for (u32 i = 0; i < m->n; i++) {
-        const MemRegion *r = &m->r[i];
-        if ((r->prot & (PROT_READ | PROT_WRITE)) != (PROT_READ | PROT_WRITE) || mc_heap_contains(r->start))
-            continue;
-        scan_root_region(s, r->start, r->end, see_root);
+        sp = cpu->regs.gpr[X86_RSP] - 128;
     }
+    MemSpace *m = &p->mem;
+    MemRegion *regs = NULL;
+    u32 n = 0, cap = 0;
+    pthread_mutex_lock(&m->lock);
+    for (u32 i = 0; i < m->n; i++)
+        VEC_PUSH(regs, n, cap, m->r[i]);
     pthread_mutex_unlock(&m->lock);
+    for (u32 i = 0; i < n; i++) {
+        const MemRegion *r = &regs[i];
+        if (!root_region(r))
+            continue;
+        GuestAddr start = r->start;
+        if (sp > r->start && sp < r->end)
+            start = UE_ALIGN_DOWN(sp, 8);
+        scan_root_region(s, start, r->end, see_root);
+    }
+    free(regs);
     while (s->nwork) {
         Blk *k = &s->v[s->work[--s->nwork]];
         scan_range(s, k->b->payload, k->b->size, see_root, k->state == POSSIBLE);
