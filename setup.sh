@@ -15,6 +15,8 @@
 #                    and CFI for reports (src/debug)
 #   libiberty-dev    the C++ demangler c++filt uses (src/debug)
 #   gdb              tests/debug: the unwinder's oracle
+#   libc6-dbg        glibc's own frames in reports get names and lines
+#                    (Debian's valgrind recommends it for the same reason)
 #   clang, libclang-rt-14-dev   libFuzzer targets (make fuzz-elf)
 #   busybox-static   /bin/busybox: static real-program tests
 #   python3, perl, gzip, gawk, sed, grep, coreutils, diffutils
@@ -25,7 +27,7 @@
 set -u
 
 PACKAGES=(
-    build-essential g++ libzydis-dev libdw-dev libelf-dev libiberty-dev gdb
+    build-essential g++ libzydis-dev libdw-dev libelf-dev libiberty-dev gdb libc6-dbg
     clang libclang-rt-14-dev
     busybox-static
     python3 perl gzip gawk sed grep coreutils diffutils findutils
@@ -36,7 +38,7 @@ check_only=0
 case ${1:-} in
 --check) check_only=1 ;;
 "") ;;
--h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) echo "setup.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 esac
 

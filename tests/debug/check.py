@@ -105,6 +105,11 @@ def cmd_bt(gdbf, dbgf):
         after_signal = gkind == "sigtramp" or (after_signal and gkind == "inline")
         if gkind == "sigtramp":
             continue  # gdb: <signal handler called>; ue: glibc's __restore_rt
+        if "/tests/debug/" not in gloc and "/tests/debug/" not in dloc:
+            # A library frame (libc's raise...): its names and lines depend
+            # on whether libc6-dbg is installed, and gdb names a pc outside
+            # any symbol after the nearest one; the pc is still compared.
+            continue
         if core_name(gname) != core_name(dname):
             fail("frame %d: gdb says %r, dbgtool %r" % (i, gname, dname))
         if gloc != dloc and not (gloc.startswith("??") and dloc.startswith("??")):
