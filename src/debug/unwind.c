@@ -34,8 +34,11 @@
 #include "debug/debug_priv.h"
 
 #include <dwarf.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 enum { NREGS = 17, REG_RSP = 7, REG_RBP = 6, REG_RA = 16, EVAL_DEPTH = 64 };
 
@@ -56,10 +59,25 @@ typedef struct UnwCtx {
 
 static bool read64(const UnwCtx *u, u64 a, u64 *v) { return u->read(u->ctx, a, v, 8); }
 
+/* The guest's perms say whether it may be read; the copy itself goes
+ * through process_vm_readv on ue's own pid, which fails with EFAULT
+ * instead of faulting if another guest thread unmaps the range between
+ * the check and the read.  (Where the call is refused, e.g. by a seccomp
+ * filter, a plain copy.) */
 bool dbg_read_guest(void *memspace, GuestAddr a, void *buf, size_t n)
 {
+    static int no_vm_readv;
     if (a + n < a || !mem_range_ok((MemSpace *)memspace, a, n, PROT_READ))
         return false;
+    if (!no_vm_readv) {
+        struct iovec local = {buf, n}, remote = {(void *)(uintptr_t)a, n};
+        ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+        if (got == (ssize_t)n)
+            return true;
+        if (got >= 0 || errno == EFAULT)
+            return false;
+        no_vm_readv = 1;
+    }
     memcpy(buf, (const void *)(uintptr_t)a, n);
     return true;
 }
@@ -483,6 +501,9 @@ typedef struct GuestReader {
 static bool read_cached(void *ctx, GuestAddr a, void *buf, size_t n)
 {
     GuestReader *g = ctx;
+    /* The stack being unwound is the calling thread's own: no other thread
+     * can unmap it while this one runs, so the cached region is read
+     * directly (the hot path: a stack per malloc and free). */
     if (a < g->lo || a + n > g->hi || a + n < a) {
         MemRegion reg;
         if (!mem_region_at(g->m, a, &reg) || reg.start > a || !(reg.prot & PROT_READ))
