@@ -1,0 +1,31 @@
+/* INT 4 (#OF, user-callable): a trap, so the SIGSEGV reports the pc after
+ * it.  The handler exits with 0 if REG_RIP (ucontext + 168) is `after`. */
+        .globl _start
+_start:
+        lea     handler(%rip), %rax
+        mov     %rax, act(%rip)
+        movq    $0x04000004, act+8(%rip)        /* SA_SIGINFO | SA_RESTORER */
+        lea     restorer(%rip), %rax
+        mov     %rax, act+16(%rip)
+        mov     $13, %eax                       /* rt_sigaction(SIGSEGV, &act, 0, 8) */
+        mov     $11, %edi
+        lea     act(%rip), %rsi
+        xor     %edx, %edx
+        mov     $8, %r10d
+        syscall
+        int     $4
+after:  mov     $60, %eax
+        mov     $2, %edi
+        syscall
+handler:
+        mov     168(%rdx), %rax
+        lea     after(%rip), %rcx
+        xor     %edi, %edi
+        cmp     %rcx, %rax
+        setne   %dil
+        mov     $60, %eax
+        syscall
+restorer:
+        hlt
+        .data
+act:    .quad 0, 0, 0, 0
