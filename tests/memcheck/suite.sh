@@ -1,0 +1,170 @@
+# tests/memcheck: memcheck's bug corpus (issue 5).  One small program per
+# bug kind, each run under `ue --tool=memcheck` on both back ends; a test
+# passes when
+#   - the report, filtered (filter_stderr: pids, addresses, C library
+#     frames), equals NAME.stderr.exp, the golden report checked in here;
+#   - ue exits with the status the table gives (the program's own, 128+N
+#     when it dies of signal N, or --error-exitcode's);
+#   - the program's stdout is the same as natively;
+# and, where Valgrind can run the same binary (dynamic builds), Valgrind
+# 3.19 finds the same errors: kinds, source lines, heap and leak summaries
+# (xcheck.py; a source line marked "ue-only:" says why Valgrind misses it).
+#
+# Golden files are written by hand-checked runs of
+#   ue --tool=memcheck OPTIONS build/tests/memcheck/PROG 2>&1 | tests/memcheck/filter_stderr
+# from build/tests/memcheck (the table's options, the program as ./PROG).
+#
+# Static builds (-static: glibc inside, found by its symbol table) run the
+# same programs against the same golden files where the report does not
+# differ, NAME-static.stderr.exp where it does.
+#
+# Needs gcc, g++, python3, and valgrind for the cross-check (setup.sh
+# installs them); UE_MC_NO_VALGRIND=1 skips the cross-check.
+. tests/lib.sh
+
+D=$PWD/tests/memcheck
+BIN=$BUILD/memcheck
+mkdir -p "$BIN"
+export UE_TIMEOUT=${UE_TIMEOUT:-120}
+# The system's python3 (a pyenv shim first in PATH costs 2 s a start).
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+if [ -z "${UE_MC_NO_VALGRIND:-}" ] && ! command -v valgrind >/dev/null; then
+    fail memcheck/valgrind "valgrind is needed for the cross-check (run ./setup.sh, or UE_MC_NO_VALGRIND=1)"
+    UE_MC_NO_VALGRIND=1
+fi
+
+# build NAME SOURCE FLAGS...: compile tests/memcheck/SOURCE into $BIN/NAME
+# (C or C++ by its suffix) unless it is up to date.
+build() {
+    local name=$1 src=$2; shift 2
+    local cc=gcc
+    case $src in *.cc) cc=g++ ;; esac
+    [ "$BIN/$name" -nt "$D/$src" ] && return 0
+    if ! $cc -g -O0 -fno-builtin -Wno-free-nonheap-object -Wno-alloc-size-larger-than -I"$PWD/include" \
+        "$@" -o "$BIN/$name" "$D/$src" 2>"$TMP/cc.err"; then
+        fail "memcheck/build-$name" "$(head -c 300 "$TMP/cc.err")"
+    fi
+}
+
+for src in "$D"/*.c "$D"/*.cc; do
+    f=$(basename "$src")
+    build "${f%.*}" "$f"
+done
+for p in overflow uaf double_free leaks overlap clean_strings str_errors straddle; do
+    build "$p-static" "$p.c" -static
+done
+build mismatch-static mismatch.cc -static
+
+# vgopts OPTIONS...: the options Valgrind is given for the cross-check
+# (the report options that only ue has, or that name files, go).
+vgopts() {
+    local o
+    for o in "$@"; do
+        case $o in --xml*|--sarif-file=*|--suppressions=*|--gen-suppressions=*) ;; *) printf '%s\n' "$o" ;; esac
+    done
+}
+
+# t NAME PROGRAM STATUS [UE OPTIONS...]: the native run, ue on both back
+# ends and Valgrind run side by side, then the checks.  The stdout oracle
+# is the native run when it ends as the table says ue's run must; a buggy
+# program may natively abort (glibc's own heap checks) or read what free()
+# left, so otherwise it is Valgrind's run (the program under a checker).
+t() {
+    local name=$1 prog=$2 status=$3; shift 3
+    local exp=$D/$name.stderr.exp be out rc src vg=1
+    [ -x "$BIN/$prog" ] || { fail "memcheck/$name" "$BIN/$prog is not built"; return; }
+    [ -f "$exp" ] || exp=$D/${name%-static}.stderr.exp
+    src=$D/${prog%-static}.c
+    [ -f "$src" ] || src=$D/${prog%-static}.cc
+    case $name in *-static) vg= ;; esac
+    [ -n "${UE_MC_NO_VALGRIND:-}" ] && vg=
+    grep -q "vg-skip:" "$src" && vg=
+    local -a vo
+    mapfile -t vo < <(vgopts "$@")
+    (cd "$BIN" && timeout 60 "./$prog" >"$TMP/$name.native" 2>/dev/null; echo $? >"$TMP/$name.native.rc") 2>/dev/null &
+    for be in interp jit; do
+        (cd "$BIN" && timeout "$UE_TIMEOUT" "$UE" --backend=$be --tool=memcheck "$@" "./$prog" \
+            >"$TMP/$name.$be.out" 2>"$TMP/$name.$be.err"; echo $? >"$TMP/$name.$be.rc") 2>/dev/null &
+    done
+    if [ -n "$vg" ]; then
+        (cd "$BIN" && timeout 300 valgrind "${vo[@]}" "./$prog" >"$TMP/$name.vg.out" 2>"$TMP/$name.vg") 2>/dev/null &
+    fi
+    wait
+    local oracle=$TMP/$name.native
+    if [ "$(cat "$TMP/$name.native.rc")" != "$status" ]; then
+        oracle=
+        [ -n "$vg" ] && oracle=$TMP/$name.vg.out
+    fi
+    for be in interp jit; do
+        out=$TMP/$name.$be
+        rc=$(cat "$out.rc")
+        "$PY" "$D/filter_stderr" <"$out.err" >"$out.filtered"
+        if [ "$rc" != "$status" ]; then
+            fail "memcheck/$name/$be" "exit status $rc, expected $status; $(tail -3 "$out.err" | tr '\n' ' ')"
+        elif [ -n "$oracle" ] && ! cmp -s "$oracle" "$out.out"; then
+            fail "memcheck/$name/$be" "stdout differs from $(basename "$oracle"): $(diff "$oracle" "$out.out" | head -5)"
+        elif [ ! -f "$exp" ]; then
+            fail "memcheck/$name/$be" "no golden report $exp"
+        elif ! cmp -s "$exp" "$out.filtered"; then
+            fail "memcheck/$name/$be" "report differs from $(basename "$exp"): $(diff "$exp" "$out.filtered" | head -12)"
+        else
+            pass "memcheck/$name/$be"
+        fi
+    done
+    [ -n "$vg" ] || return 0
+    if out=$("$PY" "$D/xcheck.py" "$src" "$TMP/$name.interp.err" "$TMP/$name.vg"); then
+        pass "memcheck/$name/valgrind"
+    else
+        fail "memcheck/$name/valgrind" "$out"
+    fi
+}
+
+# ---- heap blocks: overflow, underflow, partial accesses ----
+t overflow overflow 0
+t underflow underflow 0
+t straddle straddle 0
+t straddle-plo-no straddle 0 --partial-loads-ok=no
+t offbyone offbyone 0
+t allocators allocators 0
+t pvalloc pvalloc 0
+# ---- freed blocks and bad frees ----
+t uaf uaf 0
+t double_free double_free 0
+t free_bad free_bad 0
+t mismatch mismatch 0
+# ---- outside the heap: the process dies of the fault after the report ----
+t wild_read wild_read 139
+t write_rodata write_rodata 139
+t write_text write_text 139
+t write_mprotect write_mprotect 139
+t read_writeonly read_writeonly 0
+# ---- arguments ----
+t fishy fishy 0
+t memalign_bad memalign_bad 0
+# ---- string functions ----
+t overlap overlap 0
+t str_errors str_errors 0
+t str_wild str_wild 139
+# ---- clean programs: no error at all ----
+t clean_strings clean_strings 0
+t clean_cxx clean_cxx 0
+# ---- leaks and their options ----
+t leaks leaks 0
+t leaks-no leaks 0 --leak-check=no
+t leaks-full leaks 0 --leak-check=full
+t leaks-all leaks 0 --leak-check=full --show-leak-kinds=all
+t leaks-kinds leaks 0 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite
+t leaks-errors leaks 0 --leak-check=full --show-leak-kinds=none --errors-for-leak-kinds=all
+# ---- exit status and stacks ----
+t exitcode uaf 42 --error-exitcode=42
+t exitcode-clean clean_strings 0 --error-exitcode=42
+t exitcode-leaks leaks 7 --leak-check=full --error-exitcode=7
+t num_callers deep 0
+t num_callers-4 deep 0 --num-callers=4
+# ---- static programs ----
+for p in overflow uaf double_free overlap clean_strings str_errors straddle mismatch; do
+    t "$p-static" "$p-static" 0
+done
+t leaks-static leaks-static 0 --leak-check=full --show-leak-kinds=all
