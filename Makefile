@@ -61,7 +61,8 @@ LIB_CORE := $(B)/libue.a
 UNIT_SRC := $(wildcard tests/unit/*/*_test.c)
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 # Native programs the real-program suite runs natively and under ue.
-PROGS_BIN := build/tests/progs/cxx_exceptions build/tests/progs/longdouble
+PROGS_BIN := build/tests/progs/cxx_exceptions build/tests/progs/longdouble build/tests/progs/selfmod \
+             build/tests/progs/tinyjit
 
 $(LIB_CORE): $(OBJ_CORE)
 	@rm -f $@
@@ -77,18 +78,26 @@ build/tests/progs/cxx_exceptions: tests/progs/cxx_exceptions.cc
 build/tests/progs/longdouble: tests/progs/longdouble.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -o $@ $< -lm
+build/tests/progs/selfmod: tests/progs/selfmod.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -o $@ $< -lpthread
+build/tests/progs/tinyjit: tests/progs/tinyjit.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -o $@ $<
 
 -include $(wildcard $(B)/tests/unit/*/*.d)
 
 # ---- differential tests (tests/diff): the host CPU is the oracle ----
 #   make isa-coverage   forms implemented / tested / mismatched, per family
 #   make diff-long      >= 10 million random cases (DIFF_LONG_CASES per form,
-#                       DIFF_LONG_PAIRS per pair kind; DIFF_SEED, default: the time)
+#                       DIFF_LONG_PAIRS per pair kind, DIFF_LONG_SEQS sequences;
+#                       DIFF_SEED, default: the time)
 DIFF_SRC := $(wildcard tests/diff/*.c)
 DIFF_OBJ := $(DIFF_SRC:%.c=$(B)/%.o) $(B)/tests/diff/native.o
 DIFFCPU := $(B)/tests/diff/diffcpu
 DIFF_LONG_CASES ?= 4500
 DIFF_LONG_PAIRS ?= 100000
+DIFF_LONG_SEQS ?= 500000
 
 $(B)/tests/diff/native.o: tests/diff/native.S
 	@mkdir -p $(dir $@)
@@ -104,7 +113,8 @@ $(DECHECK): $(B)/tests/diff/decheck/decheck.o $(LIB_CORE)
 isa-coverage: $(DIFFCPU)
 	@$(DIFFCPU) --coverage --cases 50
 diff-long: $(DIFFCPU)
-	$(DIFFCPU) --cases $(DIFF_LONG_CASES) --pairs $(DIFF_LONG_PAIRS) --seed $${DIFF_SEED:-$$(date +%s)} --quiet --show 3
+	$(DIFFCPU) --cases $(DIFF_LONG_CASES) --pairs $(DIFF_LONG_PAIRS) --seqs $(DIFF_LONG_SEQS) \
+		--seed $${DIFF_SEED:-$$(date +%s)} --quiet --show 3
 
 tests: $(UNIT_BIN) $(PROGS_BIN) $(DIFFCPU) $(DECHECK)
 
