@@ -121,6 +121,12 @@ typedef struct DbgFrame {
  * returns how many (>= 1: an unknown pc gives one frame with NULL names). */
 u32 dbg_symbolize(GuestAddr pc, DbgFrame *out, u32 max);
 
+/* Name [pc, pc+len), code that is no ELF image's (a tool's replacement of
+ * a function: memcheck's "strlen"), so that reports and suppressions show
+ * one frame "fn (in object)" for it.  Later calls for the same pc replace
+ * the name; the strings are copied. */
+void dbg_name_code(GuestAddr pc, u64 len, const char *fn, const char *object);
+
 /* A data symbol (STT_OBJECT) of a loaded object. */
 typedef struct DbgDataSym {
     const char *name;   /* demangled */

@@ -50,6 +50,8 @@ Dwfl_Module *dbg_obj_load(DbgObject *o);
 const char *dbg_intern(const char *s);
 /* Under dbg_lock: drop every interned string (dbg_reset). */
 void dbg_intern_reset(void);
+/* Forget dbg_name_code's ranges (under dbg_lock; symbolize.c). */
+void dbg_named_code_reset(void);
 
 /* Valgrind's frames below main: shown as "(below main)", and where stacks
  * stop after main. */

@@ -250,6 +250,7 @@ void dbg_reset(void)
         free(o->data);
         free(o);
     }
+    dbg_named_code_reset();
     dbg_intern_reset();
     pthread_mutex_unlock(&dbg_lock);
 }

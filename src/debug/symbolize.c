@@ -266,11 +266,50 @@ static const char *alias_at(DbgObject *o, Dwfl_Module *m, GuestAddr addr)
 }
 
 /* Under dbg_lock. */
+/* Code a tool named (dbg_name_code), under dbg_lock. */
+static struct NamedCode {
+    GuestAddr pc;
+    u64 len;
+    const char *fn, *object; /* interned */
+} *named;
+static u32 nnamed, cap_named;
+
+void dbg_name_code(GuestAddr pc, u64 len, const char *fn, const char *object)
+{
+    pthread_mutex_lock(&dbg_lock);
+    u32 i = 0;
+    while (i < nnamed && named[i].pc != pc)
+        i++;
+    if (i == nnamed)
+        VEC_PUSH(named, nnamed, cap_named, ((struct NamedCode){.pc = pc}));
+    named[i].len = len;
+    named[i].fn = dbg_intern(fn);
+    named[i].object = object ? dbg_intern(object) : NULL;
+    pthread_mutex_unlock(&dbg_lock);
+}
+
+void dbg_named_code_reset(void) { nnamed = 0; }
+
+static bool named_code(GuestAddr pc, DbgFrame *out)
+{
+    for (u32 i = 0; i < nnamed; i++) {
+        if (pc - named[i].pc < named[i].len) {
+            out->fn = out->fn_raw = named[i].fn;
+            out->fn_off = pc - named[i].pc;
+            out->object = named[i].object;
+            return true;
+        }
+    }
+    return false;
+}
+
 static u32 symbolize_locked(GuestAddr pc, DbgFrame *out, u32 max)
 {
     memset(out, 0, max * sizeof *out);
     for (u32 i = 0; i < max; i++)
         out[i].pc = pc;
+    if (named_code(pc, out))
+        return 1;
     DbgObject *o = dbg_obj_find(pc, false);
     if (!o)
         return 1;

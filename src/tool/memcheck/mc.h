@@ -123,6 +123,8 @@ void mc_string_object(DbgObject *o);
  * an IFUNC resolver returning its slot. */
 void mc_string_emit(IrBuilder *b, GuestAddr pc, u32 id);
 void mc_string_emit_resolver(IrBuilder *b, GuestAddr pc, u32 id);
+/* Is pc one of the replacement page's slots? */
+bool mc_in_replacement(GuestAddr pc);
 /* A replacement already reported the access that is about to fault. */
 extern __thread bool mc_fault_reported;
 

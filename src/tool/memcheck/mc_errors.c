@@ -6,6 +6,7 @@
  */
 #include "tool/memcheck/mc.h"
 
+#include "arch/x86/x86.h"
 #include "debug/debug.h"
 
 #include <stdio.h>
@@ -14,9 +15,31 @@
 
 DbgReporter *mc_reporter;
 
+/* The stack of a replaced function at its entry (pc: its slot, which has
+ * no unwind information): the slot, then the caller's stack, from the
+ * return address on top of the stack. */
+static u32 stack_of_call(GuestCpu *cpu, GuestAddr pc, u32 max)
+{
+    GuestAddr pcs[DBG_MAX_STACK];
+    X86Regs r = cpu->regs;
+    u64 ra;
+    u32 n = 0;
+    pcs[0] = pc;
+    if (dbg_read_guest(&cpu->proc->mem, r.gpr[X86_RSP], &ra, 8)) {
+        r.rip = ra;
+        r.gpr[X86_RSP] += 8;
+        n = dbg_unwind(&r, dbg_read_guest, &cpu->proc->mem, pcs + 1, max - 1);
+        if (n)
+            pcs[1] -= 1; /* a return address: show the call */
+    }
+    return dbg_depot_put(pcs, n + 1);
+}
+
 u32 mc_stack_here(GuestCpu *cpu, GuestAddr pc)
 {
     GuestAddr pcs[DBG_MAX_STACK];
+    if (mc_in_replacement(pc))
+        return stack_of_call(cpu, pc, UE_MIN(mc_opts.num_callers + 4, (u32)DBG_MAX_STACK));
     GuestAddr saved = cpu->regs.rip;
     cpu->regs.rip = pc;
     u32 n = dbg_unwind_cpu(cpu, pcs, UE_MIN(mc_opts.num_callers + 4, (u32)DBG_MAX_STACK));

@@ -25,8 +25,9 @@
  * IRELATIVE relocations to the same resolvers) run the replacements.  The
  * page's bytes are never executed: the code cache asks the tool first.
  *
- * The replacement block, as IR (pc: the function's symbol address, so that
- * reports and faults show it with the caller below it):
+ * The replacement block, as IR (pc: the replacement's slot, which the
+ * debug layer names after the function, so that reports and faults show
+ * "strlen (in [ue-replacements])" with the caller below it):
  *
  *   IMARK pc; PUT rip, pc
  *   f = CALL h_string(id, pc)      rax = result; rip = pc, or the target
@@ -99,9 +100,8 @@ static const u8 sym_ids[] = {
 enum { SLOT = 16 };
 
 static struct {
-    GuestAddr page;               /* [ue-replacements] */
-    GuestAddr report_pc[MC_NSTR]; /* the canonical symbol's address */
-    GuestAddr chk_fail;           /* the C library's __chk_fail */
+    GuestAddr page;     /* [ue-replacements] */
+    GuestAddr chk_fail; /* the C library's __chk_fail */
 } S;
 
 __thread bool mc_fault_reported;
@@ -122,17 +122,21 @@ bool mc_string_init(GuestProcess *p)
     S.page = (GuestAddr)r;
     memset((void *)(uintptr_t)S.page, 0xcc, 4096); /* int3: never run, but harmless if it were */
     mem_protect(&p->mem, S.page, 4096, PROT_READ | PROT_EXEC);
-    for (u32 id = 0; id < MC_NSTR; id++)
+    for (u32 id = 0; id < MC_NSTR; id++) {
         mc_redirect_add(slot_of(id), MC_RT_STRING | id);
+        /* Reports show the replacement as one frame, "strlen (in
+         * [ue-replacements])", as Valgrind's show its preload library. */
+        dbg_name_code(slot_of(id), SLOT, canonical[id], "[ue-replacements]");
+    }
     return true;
 }
+
+bool mc_in_replacement(GuestAddr pc) { return S.page && pc - S.page < 4096; }
 
 static void found(void *ctx, u32 i, const DbgSym *sym)
 {
     (void)ctx;
     u32 id = sym_ids[i];
-    if (!S.report_pc[id] && !strcmp(sym->name, canonical[id]))
-        S.report_pc[id] = sym->addr;
     mc_redirect_add(sym->addr, (u16)((sym->ifunc ? MC_RT_RESOLVER : MC_RT_STRING) | id));
 }
 
@@ -556,9 +560,8 @@ static void emit_return(IrBuilder *b, GuestAddr pc)
 
 void mc_string_emit(IrBuilder *b, GuestAddr pc, u32 id)
 {
-    GuestAddr at = pc;
-    if (pc >= S.page && pc < S.page + 4096 && S.report_pc[id])
-        at = S.report_pc[id];
+    (void)pc;
+    GuestAddr at = slot_of(id); /* reports and faults show the replacement */
     ir_imark(b, at, 1);
     ir_put(b, X86_OFF(rip), ir_const(b, IR_I64, at));
     u32 f = ir_call(b, &mc_h_string, IR_I64, ir_const(b, IR_I64, id), ir_const(b, IR_I64, at), ir_const(b, IR_I64, 0));
