@@ -58,11 +58,11 @@ done
 build mismatch-static mismatch.cc -static
 
 # vgopts OPTIONS...: the options Valgrind is given for the cross-check
-# (the report options that only ue has, or that name files, go).
+# (the machine-readable outputs go: they have tests of their own).
 vgopts() {
     local o
     for o in "$@"; do
-        case $o in --xml*|--sarif-file=*|--suppressions=*|--gen-suppressions=*) ;; *) printf '%s\n' "$o" ;; esac
+        case $o in --xml*|--sarif-file=*) ;; *) printf '%s\n' "$o" ;; esac
     done
 }
 
@@ -121,6 +121,48 @@ t() {
     fi
 }
 
+# roundtrip NAME PROGRAM [UE OPTIONS...]: after `t NAME` ran with
+# --gen-suppressions=all, the suppressions it printed, read back with
+# --suppressions, silence every error (leaks included).
+roundtrip() {
+    local name=$1 prog=$2; shift 2
+    local supp=$TMP/$name.supp err=$TMP/$name.rt.err
+    sed -n '/^{$/,/^}$/p' "$TMP/$name.interp.err" >"$supp"
+    if ! grep -q "^{" "$supp"; then
+        fail "memcheck/$name/roundtrip" "no suppression was generated"
+        return
+    fi
+    (cd "$BIN" && timeout "$UE_TIMEOUT" "$UE" --tool=memcheck "$@" --suppressions="$supp" "./$prog" >/dev/null 2>"$err")
+    if grep -Eq "ERROR SUMMARY: 0 errors from 0 contexts \(suppressed: [1-9]" "$err" &&
+        ! grep -Eq "(definitely|possibly) lost: [1-9]" "$err"; then
+        pass "memcheck/$name/roundtrip"
+    else
+        fail "memcheck/$name/roundtrip" "$(grep -E "ERROR SUMMARY|lost:" "$err" | tr '\n' ' ')"
+    fi
+}
+
+# xml NAME PROGRAM [UE OPTIONS...]: --xml-file and --sarif-file on both
+# back ends, checked by xmlcheck.py (shape, and the errors of Valgrind's
+# XML for the same binary).
+xml() {
+    local name=$1 prog=$2; shift 2
+    local src=$D/$prog.c be out vgx=
+    [ -f "$src" ] || src=$D/$prog.cc
+    if [ -z "${UE_MC_NO_VALGRIND:-}" ]; then
+        vgx=$TMP/$name.vg.xml
+        (cd "$BIN" && timeout 300 valgrind "$@" --xml=yes --xml-file="$vgx" "./$prog" >/dev/null 2>&1)
+    fi
+    for be in interp jit; do
+        (cd "$BIN" && timeout "$UE_TIMEOUT" "$UE" --backend=$be --tool=memcheck "$@" --xml=yes \
+            --xml-file="$TMP/$name.$be.xml" --sarif-file="$TMP/$name.$be.sarif" "./$prog" >/dev/null 2>&1)
+        if out=$("$PY" "$D/xmlcheck.py" "$src" "$TMP/$name.$be.xml" "$TMP/$name.$be.sarif" $vgx); then
+            pass "memcheck/$name/$be"
+        else
+            fail "memcheck/$name/$be" "$out"
+        fi
+    done
+}
+
 # ---- heap blocks: overflow, underflow, partial accesses ----
 t overflow overflow 0
 t underflow underflow 0
@@ -163,6 +205,15 @@ t exitcode-clean clean_strings 0 --error-exitcode=42
 t exitcode-leaks leaks 7 --leak-check=full --error-exitcode=7
 t num_callers deep 0
 t num_callers-4 deep 0 --num-callers=4
+# ---- suppressions; XML and SARIF ----
+t supp str_errors 0 --suppressions="$D/str_errors.supp"
+t gensupp str_errors 0 --gen-suppressions=all
+roundtrip gensupp str_errors
+t gensupp-leaks leaks 0 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --gen-suppressions=all
+roundtrip gensupp-leaks leaks --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all
+xml xml-errors str_errors
+xml xml-leaks leaks --leak-check=full --show-leak-kinds=all
+xml xml-mismatch mismatch
 # ---- static programs ----
 for p in overflow uaf double_free overlap clean_strings str_errors straddle mismatch; do
     t "$p-static" "$p-static" 0
