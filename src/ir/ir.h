@@ -101,7 +101,8 @@ enum {
     X(SIGTRAP)   /* int3: pc is after it, as the kernel reports it */       \
     X(DIVIDE)    /* #DE at pc: divide by zero or quotient overflow */       \
     X(PRIV)      /* privileged instruction at pc: #GP -> SIGSEGV */         \
-    X(CPU)       /* state changed in a way the dispatcher must see */
+    X(CPU)       /* state changed in a way the dispatcher must see */       \
+    X(CLIENT)    /* a client request (ue/client.h); pc is after it */
 
 typedef enum IrExitKind {
 #define X(k) IR_EXIT_##k,

@@ -14,6 +14,19 @@
  *    block before it, or, as the first instruction, exits with FETCH so the
  *    dispatcher raises SIGSEGV for the first missing byte;
  *  - otherwise the block ends after opts->max_insns instructions.
+ *
+ * Client requests (include/ue/client.h).  A program talks to ue with 19
+ * bytes that are a no-op on a real CPU: four ROL RDI by amounts adding up
+ * to 128, then XCHG RBX,RBX.  ue's own sequence rotates by 5, 17, 59, 47;
+ * Valgrind's (valgrind.h) by 3, 13, 61, 51 — both are recognised, so
+ * programs annotated for Valgrind work too.  The sequence is lifted as one
+ * instruction that ends the block with an IR_EXIT_CLIENT exit after it:
+ * the dispatcher reads the request from guest memory at RAX, the tool
+ * answers in RDX (exec.h, ToolHooks.client_request).  An exit rather than
+ * a helper call because helpers must not touch guest memory, and a tool's
+ * answer may (leak checks, custom allocators) or may drop translations.
+ * A sequence in the middle of a block ends the block before it, so a
+ * request always starts a block.
  */
 #include "arch/x86/x86_priv.h"
 
@@ -78,6 +91,25 @@ static bool lock_ok(const X86Insn *in)
     return false;
 }
 
+/* The length of a client-request sequence at code (ue's or Valgrind's,
+ * see the top of the file), or 0. */
+static size_t client_request_at(const u8 *code, size_t avail)
+{
+    static const u8 amounts[2][4] = {{5, 17, 59, 47}, {3, 13, 61, 51}};
+    enum { LEN = 4 * 4 + 3 };
+    if (avail < LEN || code[0] != 0x48)
+        return 0;
+    for (int k = 0; k < 2; k++) {
+        bool match = true;
+        for (int i = 0; i < 4 && match; i++) /* rol rdi, imm8: REX.W C1 /0 ib */
+            match = code[4 * i] == 0x48 && code[4 * i + 1] == 0xc1 && code[4 * i + 2] == 0xc7 &&
+                    code[4 * i + 3] == amounts[k][i];
+        if (match && code[16] == 0x48 && code[17] == 0x87 && code[18] == 0xdb) /* xchg rbx, rbx */
+            return LEN;
+    }
+    return 0;
+}
+
 /* End the block with a trap-like exit at pc (nothing of that insn done). */
 static void end_with(X86Lift *L, GuestAddr pc, IrExitKind kind)
 {
@@ -95,6 +127,17 @@ IrBlock *x86_translate(const X86TranslateOpts *opts, Arena *arena, GuestAddr pc,
     size_t off = 0;
 
     for (;;) {
+        size_t creq = client_request_at(code + off, avail - off);
+        if (creq && off > 0) {
+            end_with(&L, pc + off, IR_EXIT_JUMP); /* the request starts a block of its own */
+            break;
+        }
+        if (creq) {
+            ir_imark(&b, pc, (u32)creq);
+            end_with(&L, pc + creq, IR_EXIT_CLIENT);
+            off = creq;
+            break;
+        }
         X86Insn in;
         X86DecodeStatus st = x86_decode(&in, code + off, avail - off, pc + off);
         if (st != X86_DECODE_OK) {
