@@ -152,10 +152,14 @@ GuestCpu *exec_new_cpu(GuestProcess *p);
  * is inside a system call hook): unregister and free what the exec layer
  * holds for it.  The caller then ends the host thread. */
 void exec_cpu_release(GuestCpu *cpu);
-/* In the child of a fork (only cpu's thread exists there): make the exec
- * layer's state the child's own — the other threads' CPUs forgotten, the
- * locks they may have held reset, the JIT's code cache copied. */
-void exec_after_fork(GuestCpu *cpu);
+/* Around a fork by cpu's thread, with every other guest thread stopped
+ * (held at a safe point or blocked in a system call).  After it, in the
+ * child (only cpu's thread exists there) the exec layer's state becomes
+ * the child's own: the other threads' CPUs forgotten, the locks they may
+ * have held reset, a code cache of its own; in the parent, what the
+ * preparation made is released. */
+void exec_before_fork(GuestProcess *p);
+void exec_after_fork(GuestCpu *cpu, bool child);
 /* Stop every other guest thread at its dispatcher (they finish the block
  * they run) and hold them there until exec_resume_world.  The caller must
  * not be running guest code (system call hooks qualify). */

@@ -14,8 +14,6 @@
  */
 #include "exec/exec_priv.h"
 
-#include "ue/client.h"
-
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,9 +86,19 @@ void exec_cpu_release(GuestCpu *cpu)
     /* the GuestCpu itself stays: a late signal may still name it */
 }
 
-void exec_after_fork(GuestCpu *cpu)
+void exec_before_fork(GuestProcess *p)
+{
+    if (p->backend == EXEC_JIT)
+        jit_before_fork();
+}
+
+void exec_after_fork(GuestCpu *cpu, bool child)
 {
     GuestProcess *p = cpu->proc;
+    if (p->backend == EXEC_JIT)
+        jit_after_fork(child);
+    if (!child)
+        return;
     pthread_mutex_init(&p->cpus_lock, NULL);
     p->ncpus = 0;
     VEC_PUSH(p->cpus, p->ncpus, p->cap_cpus, cpu);
@@ -100,8 +108,6 @@ void exec_after_fork(GuestCpu *cpu)
     pthread_rwlock_init(&p->world, &attr);
     pthread_rwlockattr_destroy(&attr);
     pthread_mutex_init(&p->cache.lock, NULL);
-    if (p->backend == EXEC_JIT)
-        jit_after_fork();
 }
 
 void exec_stop_world(GuestProcess *p)
@@ -268,25 +274,6 @@ static void log_exec(GuestCpu *cpu, const IrBlock *blk)
         pthread_rwlock_rdlock(&(p)->world);                                  \
     } while (0)
 
-/* A client request (include/ue/client.h): RAX points to the request and
- * its five arguments, RDX holds the default result and gets the answer.
- * The tool answers; RUNNING_ON_UE (Valgrind's RUNNING_ON_VALGRIND) is 1
- * whatever the tool; anything else keeps the default. */
-static void client_request(GuestCpu *cpu)
-{
-    GuestProcess *p = cpu->proc;
-    u64 args[6], result = cpu->regs.gpr[X86_RDX];
-    GuestAddr at = cpu->regs.gpr[X86_RAX];
-    if (!mem_range_ok(&p->mem, at, sizeof args, PROT_READ))
-        return;
-    memcpy(args, (const void *)(uintptr_t)at, sizeof args);
-    if (p->tool && p->tool->client_request && p->tool->client_request(cpu, args, &result))
-        ;
-    else if (args[0] == UE_REQ_RUNNING_ON_UE)
-        result = 1;
-    cpu->regs.gpr[X86_RDX] = result;
-}
-
 static void deliver_exit(GuestCpu *cpu, IrExitKind kind)
 {
     GuestProcess *p = cpu->proc;
@@ -318,9 +305,6 @@ static void deliver_exit(GuestCpu *cpu, IrExitKind kind)
         OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGSEGV, guest_segv_code(p, bad), bad));
         break;
     }
-    case IR_EXIT_CLIENT:
-        OUTSIDE_WORLD(p, client_request(cpu));
-        break;
     default:
         ue_panic("bad exit kind %d", kind);
     }

@@ -143,29 +143,43 @@ bool jit_init(const JitConfig *cfg)
     return true;
 }
 
-/* In a forked child: the two views share one memfd with the parent, whose
- * later code would land in the child's cache (and the child's in the
- * parent's).  Copy what is there into a memfd of the child's own, mapped
- * at the same addresses.  (The RWX form is a private mapping: fork copied
- * it already.) */
-void jit_after_fork(void)
+/* Fork.  The two views share one memfd, which a forked child would share
+ * with its parent: code the parent compiles or chains after the fork would
+ * change the child's.  So before the fork the cache is copied into a new
+ * memfd (the caller has every other thread stopped: nothing compiles
+ * meanwhile), which the child maps in place of the shared one.  (The RWX
+ * form is a private mapping: fork copies it.) */
+static int fork_fd = -1;
+
+void jit_before_fork(void)
 {
     if (!jit_cache.rw || jit_cache.rw == jit_cache.rx)
         return;
     int fd = (int)syscall(SYS_memfd_create, "ue-jit", 1u /* MFD_CLOEXEC */);
     if (fd < 0 || ftruncate(fd, (off_t)jit_cache.size) != 0)
-        ue_panic("cannot copy the JIT code cache after fork: %s", strerror(errno));
+        ue_panic("cannot copy the JIT code cache for fork: %s", strerror(errno));
     for (size_t done = 0; done < jit_cache.used;) {
         ssize_t n = pwrite(fd, jit_cache.rw + done, jit_cache.used - done, (off_t)done);
         if (n <= 0)
-            ue_panic("cannot copy the JIT code cache after fork: %s", strerror(errno));
+            ue_panic("cannot copy the JIT code cache for fork: %s", strerror(errno));
         done += (size_t)n;
     }
-    if (mmap(jit_cache.rw, jit_cache.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
-        mmap(jit_cache.rx, jit_cache.size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
-        ue_panic("cannot map the JIT code cache after fork: %s", strerror(errno));
-    close(fd);
-    populated = 0;
+    fork_fd = fd;
+}
+
+void jit_after_fork(bool child)
+{
+    if (fork_fd < 0)
+        return;
+    if (child) {
+        if (mmap(jit_cache.rw, jit_cache.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fork_fd, 0) ==
+                MAP_FAILED ||
+            mmap(jit_cache.rx, jit_cache.size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fork_fd, 0) == MAP_FAILED)
+            ue_panic("cannot map the JIT code cache after fork: %s", strerror(errno));
+        populated = 0;
+    }
+    close(fork_fd);
+    fork_fd = -1;
 }
 
 void jit_set_thread_base(void *env)

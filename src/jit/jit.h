@@ -82,9 +82,10 @@ u32 jit_code_size(const JitCode *c);
 bool jit_fault_state(uintptr_t host_pc, const u64 *host_gprs, void *env);
 /* Print the block's host code (`-d out_asm`) to fd. */
 void jit_disasm(const JitCode *c, int fd);
-/* In the child of a fork: give it a code cache of its own (the two views
- * are shared memory). */
-void jit_after_fork(void);
+/* Around a fork (every other thread stopped): the child gets a copy of
+ * the code cache of its own (the two views are shared memory). */
+void jit_before_fork(void);
+void jit_after_fork(bool child);
 /* Host GS base for the calling thread, and its JIT state. */
 void jit_set_thread_base(void *env);
 

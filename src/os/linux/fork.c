@@ -56,7 +56,7 @@ static void become_child(GuestCpu *cpu, u64 flags, u64 newsp, u64 ctid, u64 tls)
     __atomic_store_n(&t->pending, 0, __ATOMIC_SEQ_CST);
     t->sig_flag = 0;
     lx_set_host_mask(t);
-    exec_after_fork(cpu);
+    exec_after_fork(cpu, true);
     lx_proc.is_child = true;
     ue_log_set_pid(getpid());
     if (newsp)
@@ -93,6 +93,7 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
      * at once must find its signal state ready (become_child). */
     u64 old_mask;
     lx_block_host_signals(&old_mask);
+    exec_before_fork(&lx_proc.gp);
     pid_t pid = fork();
     int err = errno;
     if (pid == 0) {
@@ -101,6 +102,7 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
         become_child(cpu, flags, newsp, ctid, tls);
         return 0;
     }
+    exec_after_fork(cpu, false);
     lx_restore_host_signals(old_mask);
     lx_release_others();
     if (vfork_pipe[1] >= 0)
