@@ -8,11 +8,14 @@
  * section, recovered as the exec layer does).  A malformed block (ir_verify)
  * aborts, so the fuzzer reports it like a crash.
  *
- * The sandbox: every GPR points into a 1 MiB zeroed mapping at a fixed low
- * address (far from ue's own memory, which ASLR places at 0x55.. and
- * 0x7f..), so single-instruction addresses (register + disp32) stay away
- * from it; code that builds a wild pointer out of immediates could still
- * hit ue's memory, which ASLR makes improbable.  Execution stops after 64
+ * The sandbox: every GPR points into a 1 MiB zeroed mapping at 0x5000_0000_0000,
+ * so what one instruction can address (base + index * 8 + disp32, with
+ * base and index in the sandbox) is the sandbox, unmapped memory or a
+ * non-canonical address: never ue's memory (0x55.., 0x7f..), ASan's heap
+ * (0x6000_0000_0000) nor ASan's shadow of the sandbox (which a low
+ * sandbox would put within a disp32 of it: guest stores once corrupted
+ * it).  Code that builds a wild pointer out of immediates could still hit
+ * ue's memory, which ASLR makes improbable.  Execution stops after 64
  * blocks (REP loops run one element per block), at a system call, or at a
  * fault.
  *
@@ -36,7 +39,7 @@ const char *__asan_default_options(void);
 
 const char *__asan_default_options(void) { return "handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1"; }
 
-#define SANDBOX ((u8 *)0x20000000)
+#define SANDBOX ((u8 *)0x500000000000ull)
 #define SANDBOX_SIZE (1u << 20)
 
 /* Guest state with the JIT's thread data after it (jit.h contract). */
