@@ -14,6 +14,8 @@
  */
 #include "exec/exec_priv.h"
 
+#include "ue/client.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +276,25 @@ static void log_exec(GuestCpu *cpu, const IrBlock *blk)
         pthread_rwlock_rdlock(&(p)->world);                                  \
     } while (0)
 
+/* A client request (include/ue/client.h): RAX points to the request and
+ * its five arguments, RDX holds the default result and gets the answer.
+ * The tool answers; RUNNING_ON_UE (Valgrind's RUNNING_ON_VALGRIND) is 1
+ * whatever the tool; anything else keeps the default. */
+static void client_request(GuestCpu *cpu)
+{
+    GuestProcess *p = cpu->proc;
+    u64 args[6], result = cpu->regs.gpr[X86_RDX];
+    GuestAddr at = cpu->regs.gpr[X86_RAX];
+    if (!mem_range_ok(&p->mem, at, sizeof args, PROT_READ))
+        return;
+    memcpy(args, (const void *)(uintptr_t)at, sizeof args);
+    if (p->tool && p->tool->client_request && p->tool->client_request(cpu, args, &result))
+        ;
+    else if (args[0] == UE_REQ_RUNNING_ON_UE)
+        result = 1;
+    cpu->regs.gpr[X86_RDX] = result;
+}
+
 static void deliver_exit(GuestCpu *cpu, IrExitKind kind)
 {
     GuestProcess *p = cpu->proc;
@@ -305,6 +326,9 @@ static void deliver_exit(GuestCpu *cpu, IrExitKind kind)
         OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGSEGV, guest_segv_code(p, bad), bad));
         break;
     }
+    case IR_EXIT_CLIENT:
+        OUTSIDE_WORLD(p, client_request(cpu));
+        break;
     default:
         ue_panic("bad exit kind %d", kind);
     }
