@@ -51,6 +51,12 @@ static const char usage_text[] =
     "                          natively (no)\n"
     "  --trace-children-skip=PATTERNS  run programs whose path matches one of\n"
     "                          these comma-separated globs natively\n"
+    "  --check-stack-pointer=yes|no  a system call or signal delivery with RSP\n"
+    "                          outside every stack region (main stack, thread\n"
+    "                          stacks, MAP_STACK/MAP_GROWSDOWN mappings,\n"
+    "                          sigaltstack and makecontext stacks) is reported\n"
+    "                          as a stack pivot and the guest gets SIGSEGV\n"
+    "                          [yes under --tool=memcheck, else no]\n"
     "  --no-aslr               place the program, libraries and stack at fixed\n"
     "                          addresses\n"
     "  --seed=N                seed ue's address randomisation (reproducible runs)\n"
@@ -200,6 +206,10 @@ static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
             if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
                 return usage_error("bad --trace-children value '%s' (yes or no)", v);
             o->trace_children = strcmp(v, "yes") == 0;
+        } else if ((v = option_value(a, "--check-stack-pointer", &i, argc, argv))) {
+            if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+                return usage_error("bad --check-stack-pointer value '%s' (yes or no)", v);
+            o->check_stack_pointer = strcmp(v, "yes") == 0;
         } else if ((v = option_value(a, "--trace-children-skip", &i, argc, argv))) {
             o->trace_children_skip = v;
         } else if ((v = option_value(a, "--command-line-only", &i, argc, argv))) {
@@ -248,7 +258,7 @@ static int parse_env_options(LxOptions *o)
 
 int main(int argc, char **argv, char **envp)
 {
-    LxOptions o = {.aslr = true, .envp = envp, .trace_children = true};
+    LxOptions o = {.aslr = true, .envp = envp, .trace_children = true, .check_stack_pointer = -1};
     /* A ue following execve has every option on its command line. */
     bool env_opts = !(argc > 1 && strcmp(argv[1], "--command-line-only=yes") == 0);
     int rc = env_opts ? parse_env_options(&o) : -1;

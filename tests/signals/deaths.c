@@ -96,9 +96,13 @@ int main(void)
 
     /* stopped and continued */
     fflush(stdout);
+    int go[2];
+    pipe(go);
     pid_t pid = fork();
     if (pid == 0) {
+        char c;
         raise(SIGSTOP);
+        read(go[0], &c, 1); /* exit only once the parent has seen "continued" */
         _exit(6);
     }
     int st;
@@ -107,6 +111,7 @@ int main(void)
     kill(pid, SIGCONT);
     waitpid(pid, &st, WCONTINUED);
     describe("then SIGCONT", st);
+    write(go[1], "x", 1);
     waitpid(pid, &st, 0);
     describe("then", st);
 

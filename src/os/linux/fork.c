@@ -59,8 +59,10 @@ static void become_child(GuestCpu *cpu, u64 flags, u64 newsp, u64 ctid, u64 tls)
     exec_after_fork(cpu, true);
     lx_proc.is_child = true;
     ue_log_set_pid(getpid());
-    if (newsp)
+    if (newsp) {
+        lx_stack_clone(newsp);
         cpu->regs.gpr[X86_RSP] = newsp;
+    }
     if (flags & CLONE_SETTLS)
         cpu->regs.fs_base = tls;
     if ((flags & CLONE_CHILD_SETTID) && lx_writable(ctid, 4))

@@ -35,6 +35,7 @@ typedef struct LxOptions {
     char **child_options;
     const char *argv0;     /* the guest's argv[0] if not PROGRAM (NULL: PROGRAM) */
     bool child;            /* started by a ue following execve: messages name the pid */
+    int check_stack_pointer; /* 1, 0, or -1: on under a tool */
 } LxOptions;
 
 /* Exit statuses of ue for load errors, as a shell gives them. */

@@ -96,9 +96,11 @@ typedef struct LxProcess {
     volatile int stopping; /* exiting: other threads park at their next stop */
     volatile int holding;  /* forking: other threads wait at their next stop */
     bool is_child;       /* forked, or started by a followed execve */
+    GuestAddr start_stack; /* the initial RSP (/proc/self/stat's startstack) */
     GuestAddr stack_top; /* end of the [stack] region */
     u64 stack_size;
     bool strace;
+    bool check_sp;       /* --check-stack-pointer */
 } LxProcess;
 
 extern LxProcess lx_proc;
@@ -166,6 +168,9 @@ void lx_strace_execve(const char *path, char **argv, GuestAddr envp, int envc);
 void lx_strace_exited(int status);
 void lx_strace_killed(int sig, const char *code, GuestAddr addr);
 
+/* A descriptor of ue's own (its log file), not the guest's. */
+bool lx_ue_fd(i64 fd);
+
 /* ---- signals and exit (signal.c, sigframe.c) ---- */
 
 #define LX_SIGBIT(sig) (1ull << ((sig) - 1))
@@ -219,6 +224,21 @@ bool lx_setup_frame(GuestCpu *cpu, int sig, const LxSigInfo *info, const LxSigAc
 /* sigaltstack's rules, for the call and for rt_sigreturn: set t's stack
  * from ss (24 bytes, guest layout) with the guest at sp.  0 or -errno. */
 i64 lx_do_sigaltstack(LxThread *t, const u8 *ss, GuestAddr sp);
+
+/* ---- stack regions (stackcheck.c) ---- */
+
+/* [lo, hi) is used as a stack (sigaltstack, a thread's or a ucontext's). */
+void lx_stack_declare(GuestAddr lo, GuestAddr hi);
+/* RSP points into a stack region (or to the top of one). */
+bool lx_stack_pointer_ok(GuestAddr rsp);
+/* A thread or process starts on the stack at newsp. */
+void lx_stack_clone(GuestAddr newsp);
+/* rt_sigprocmask(a): glibc's setcontext/swapcontext naming the ucontext
+ * whose stack is about to be used. */
+void lx_stack_setcontext(const u64 *a);
+/* Report a stack pivot (what: "system call write") and end the guest with
+ * SIGSEGV. */
+UE_NORETURN void lx_stack_pivot(GuestCpu *cpu, const char *what);
 
 /* ---- threads and processes (thread.c, fork.c) ---- */
 

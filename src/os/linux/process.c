@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -262,6 +263,7 @@ int lx_run(const LxOptions *o)
     move_own_fds();
     lp->opts = o;
     lp->strace = o->strace;
+    lp->check_sp = o->check_stack_pointer < 0 ? o->tool != NULL : o->check_stack_pointer > 0;
     lp->is_child = o->child;
     if (o->child)
         ue_log_set_pid(getpid());
@@ -309,6 +311,11 @@ int lx_run(const LxOptions *o)
     if (!sp)
         return load_error(ex.execfn, strerror(E2BIG), LX_EXIT_CANNOT_EXEC);
     cpu->regs.gpr[X86_RSP] = sp;
+    lp->start_stack = sp;
+    /* The kernel names the process after the file given to execve (its
+     * comm: /proc/self/stat, ps, top), not "ue". */
+    const char *base = strrchr(ex.execfn, '/');
+    prctl(PR_SET_NAME, base ? base + 1 : ex.execfn);
     if (lp->strace) {
         int envc = 0;
         while (o->envp[envc])

@@ -114,6 +114,8 @@ i64 lx_do_sigaltstack(LxThread *t, const u8 *ss, GuestAddr sp)
     t->altstack_sp = ss_sp;
     t->altstack_size = ss_size;
     t->altstack_flags = (u32)flags;
+    if (ss_size)
+        lx_stack_declare(ss_sp, ss_sp + ss_size);
     return 0;
 }
 

@@ -277,6 +277,13 @@ static void run_handler(GuestCpu *cpu, LxThread *t, int sig, const LxSigInfo *in
 {
     u64 saved = t->has_saved_mask ? t->saved_mask : t->sigmask;
     t->has_saved_mask = false;
+    /* The stack the handler will run on: the alternate one is always one. */
+    bool alt = (act->flags & SA_ONSTACK) && t->altstack_size;
+    if (lx_proc.check_sp && !alt && !lx_stack_pointer_ok(cpu->regs.gpr[X86_RSP])) {
+        char what[48];
+        snprintf(what, sizeof what, "delivery of signal %d", sig);
+        lx_stack_pivot(cpu, what);
+    }
     if (lx_proc.strace)
         lx_strace_signal(info);
     if (!lx_setup_frame(cpu, sig, info, act, saved)) {

@@ -219,6 +219,11 @@ void lx_syscall(GuestCpu *cpu)
         t->sig_flag = 0;
     }
     const LxSyscall *sc = nr < lx_nsyscalls ? &lx_syscalls[nr] : NULL;
+    if (lx_proc.check_sp && !lx_stack_pointer_ok(r->gpr[X86_RSP])) {
+        char what[64];
+        snprintf(what, sizeof what, "system call %s (%llu)", sc && sc->name ? sc->name : "?", (unsigned long long)nr);
+        lx_stack_pivot(cpu, what);
+    }
     if (lx_proc.strace)
         lx_strace_enter(cpu, nr, a);
     i64 ret;

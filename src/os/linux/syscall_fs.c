@@ -49,6 +49,136 @@ static i64 memfd_with(const void *data, size_t len, const char *name)
     return fd;
 }
 
+/* The guest's address space size, for /proc/self/stat and status (the
+ * host's counts ue's reservations: tens of TiB). */
+static u64 guest_vsize(void)
+{
+    MemSpace *m = &lx_proc.gp.mem;
+    u64 total = 0;
+    pthread_mutex_lock(&m->lock);
+    for (u32 i = 0; i < m->n; i++)
+        total += m->r[i].end - m->r[i].start;
+    pthread_mutex_unlock(&m->lock);
+    return total;
+}
+
+static char *read_host_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = ue_malloc(cap);
+    for (;;) {
+        if (n + 1 >= cap)
+            buf = ue_realloc(buf, cap *= 2);
+        ssize_t k = read(fd, buf + n, cap - n - 1);
+        if (k <= 0)
+            break;
+        n += (size_t)k;
+    }
+    close(fd);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* /proc/self/stat with the guest's vsize (field 23) and start of stack
+ * (28).  Fields are counted after the ")" that ends the command name. */
+static i64 proc_stat(void)
+{
+    size_t len;
+    char *s = read_host_file("/proc/self/stat", &len);
+    if (!s)
+        return -ENOENT;
+    char *p = strrchr(s, ')');
+    char out[2048];
+    size_t n = 0;
+    if (!p || (size_t)(p - s) + 2 > sizeof out) {
+        i64 fd = memfd_with(s, len, "stat");
+        free(s);
+        return fd;
+    }
+    p += 2;
+    n = (size_t)(p - s);
+    memcpy(out, s, n);
+    int field = 3;
+    for (char *tok = p; *tok && n < sizeof out - 64; field++) {
+        char *end = tok + strcspn(tok, " \n");
+        if (field == 23)
+            n += (size_t)snprintf(out + n, sizeof out - n, "%llu", (unsigned long long)guest_vsize());
+        else if (field == 28)
+            n += (size_t)snprintf(out + n, sizeof out - n, "%llu", (unsigned long long)lx_proc.start_stack);
+        else {
+            memcpy(out + n, tok, (size_t)(end - tok));
+            n += (size_t)(end - tok);
+        }
+        if (!*end)
+            break;
+        out[n++] = *end;
+        tok = end + 1;
+    }
+    free(s);
+    return memfd_with(out, n, "stat");
+}
+
+/* /proc/self/status with the guest's VmPeak and VmSize. */
+static i64 proc_status(void)
+{
+    size_t len;
+    char *s = read_host_file("/proc/self/status", &len);
+    if (!s)
+        return -ENOENT;
+    char *out = ue_malloc(len + 256);
+    size_t n = 0;
+    u64 kb = guest_vsize() / 1024;
+    for (char *line = s; *line;) {
+        char *nl = strchr(line, '\n');
+        size_t l = nl ? (size_t)(nl - line + 1) : strlen(line);
+        if (strncmp(line, "VmPeak:", 7) == 0 || strncmp(line, "VmSize:", 7) == 0)
+            n += (size_t)sprintf(out + n, "%.7s\t%8llu kB\n", line, (unsigned long long)kb);
+        else {
+            memcpy(out + n, line, l);
+            n += l;
+        }
+        line += l;
+    }
+    free(s);
+    i64 fd = memfd_with(out, n, "status");
+    free(out);
+    return fd;
+}
+
+/* getdents64 of /proc/self/fd (or /proc/PID/fd): ue's own descriptor is
+ * not listed. */
+i64 sys_getdents64(GuestCpu *cpu, const u64 *a)
+{
+    i64 r = lx_host_syscall(cpu->regs.gpr[X86_RAX], a);
+    int mine = ue_log_fd();
+    if (r <= 0 || !lx_ue_fd(mine))
+        return r;
+    char link[64], target[64], want[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", (int)a[0]);
+    ssize_t k = readlink(link, target, sizeof target - 1);
+    snprintf(want, sizeof want, "/proc/%d/fd", (int)getpid());
+    if (k <= 0 || (target[k] = 0, strcmp(target, want) != 0))
+        return r;
+    char name[16];
+    snprintf(name, sizeof name, "%d", mine);
+    u8 *buf = (u8 *)(uintptr_t)a[1];
+    i64 out = 0;
+    for (i64 at = 0; at < r;) {
+        u16 reclen;
+        memcpy(&reclen, buf + at + 16, 2);
+        if (strcmp((const char *)buf + at + 19, name) != 0) {
+            memmove(buf + out, buf + at, reclen);
+            out += reclen;
+        }
+        at += reclen;
+    }
+    return out;
+}
+
 /* Open a synthesised /proc file: an fd, -errno, or 1 if path is not one. */
 static i64 open_proc(const char *path, int flags)
 {
@@ -76,6 +206,10 @@ static i64 open_proc(const char *path, int flags)
         free(s);
         return fd;
     }
+    if (is_proc_self(path, "stat"))
+        return proc_stat();
+    if (is_proc_self(path, "status"))
+        return proc_status();
     return 1;
 }
 

@@ -36,7 +36,7 @@ i64 sys_mmap(GuestCpu *cpu, const u64 *a)
     }
     int fd = (flags & MAP_ANONYMOUS) ? -1 : (int)a[4];
     i64 r = mem_map(&lx_proc.gp.mem, a[0], a[1], (int)a[2], flags, fd, a[5],
-                    (flags & MAP_GROWSDOWN) ? MEM_KIND_STACK : MEM_KIND_ANON, NULL);
+                    (flags & (MAP_GROWSDOWN | MAP_STACK)) ? MEM_KIND_STACK : MEM_KIND_ANON, NULL);
     if (r > 0 && (flags & MAP_FIXED))
         drop_code((GuestAddr)r, a[1]);
     if (r > 0 && tool() && tool()->on_map)

@@ -68,6 +68,8 @@ i64 sys_rt_sigprocmask(GuestCpu *cpu, const u64 *a)
     if ((a[1] && !lx_readable(a[1], 8)) || (a[2] && !lx_writable(a[2], 8)))
         return -EFAULT;
     u64 old = t->sigmask;
+    if (a[1] && lx_proc.check_sp)
+        lx_stack_setcontext(a);
     if (a[1]) {
         u64 set = *(const u64 *)(uintptr_t)a[1], m = t->sigmask;
         switch (a[0]) {

@@ -97,6 +97,7 @@ i64 lx_clone_thread(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u64
      * handlers, which are shared only with the address space. */
     if (!(flags & CLONE_SIGHAND) || !(flags & CLONE_VM))
         return -EINVAL;
+    lx_stack_clone(newsp);
     GuestCpu *child = exec_new_cpu(cpu->proc);
     child->regs = cpu->regs;
     child->regs.gpr[X86_RAX] = 0;

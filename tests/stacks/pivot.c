@@ -1,0 +1,32 @@
+/*
+ * pivot.c — a stack pivot, the classic step of a return-oriented exploit:
+ * RSP moves to a heap buffer and a system call is made from there (write,
+ * then exit).  Natively it works; under ue with --check-stack-pointer the
+ * write is reported and the guest dies of SIGSEGV.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int main(void)
+{
+    char *heap = malloc(1 << 16);
+    char *top = heap + (1 << 16) - 64;
+    static const char msg[] = "written from the heap stack\n";
+    printf("pivoting to the heap\n");
+    fflush(stdout);
+    long ret;
+    __asm__ volatile("mov %%rsp, %%r12\n"
+                     "mov %[top], %%rsp\n"
+                     "mov $1, %%eax\n"      /* write(1, msg, len) */
+                     "mov $1, %%edi\n"
+                     "lea %[msg], %%rsi\n"
+                     "mov %[len], %%edx\n"
+                     "syscall\n"
+                     "mov %%r12, %%rsp\n"
+                     : "=a"(ret)
+                     : [top] "r"(top), [msg] "m"(msg), [len] "i"(sizeof msg - 1)
+                     : "rcx", "r11", "rdi", "rsi", "rdx", "r12", "memory");
+    printf("back, write returned %ld\n", ret);
+    return 0;
+}
