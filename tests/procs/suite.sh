@@ -12,6 +12,11 @@
 #   python3        threading, subprocess, multiprocessing
 #   tcp-echo       a python3 server and client over loopback TCP, both ue
 #   tar czf | tar tzf, perl fork
+#   exec           execve's errors as the kernel gives them, argv[0], process
+#                  groups and sessions, PR_SET_PDEATHSIG (exec.c)
+#   trace-children whether a program exec'd by a shell runs under ue, with
+#                  --trace-children=yes|no and --trace-children-skip; the
+#                  messages of a child process name its pid
 #
 # python3 is named by absolute path (a pyenv shim may come first in PATH).
 # Each ue run may take UE_TIMEOUT seconds (default 300 here); the suite
@@ -92,3 +97,29 @@ if __name__ == "__main__":
         print(p.map(sq, range(20)))'
 cp "$HERE/echo_server.py" "$HERE/echo_client.py" .
 run tcp-echo /usr/bin/python3 -- sh -c 'rm -f port; /usr/bin/python3 echo_server.py port >srv.out & /usr/bin/python3 echo_client.py port; wait; cat srv.out'
+
+# exec.c: natively and under ue.
+if gcc -O1 -g -I"$HERE/../../include" -o "$D/exec" "$HERE/exec.c" 2>"$TMP/cc.err"; then
+    run exec sh -- "$D/exec"
+    # Following execve: the program says whether it runs under ue.
+    check_follow() {
+        local name=$1 want=$2
+        shift 2
+        local got
+        got=$(timeout 120 "$UE" "$@" 2>&1)
+        [ "$got" = "$want" ] && pass "procs/$name" || fail "procs/$name" "expected '$want', got '$got'"
+    }
+    check_follow trace-children-default "under ue" sh -c "\"$D/exec\" onue"
+    check_follow trace-children-no "native" --trace-children=no sh -c "\"$D/exec\" onue"
+    check_follow trace-children-skip "native" --trace-children-skip='*/nothing,*/exec' sh -c "\"$D/exec\" onue"
+    check_follow trace-children-skip-other "under ue" --trace-children-skip='*/nothing' sh -c "\"$D/exec\" onue"
+    # A child process's report names its pid.
+    err=$(timeout 120 "$UE" sh -c 'sh -c "kill -SEGV \$\$"; exit 0' 2>&1)
+    if echo "$err" | grep -Eq '^ue\[[0-9]+\]: guest killed by SIGSEGV \(sent by kill\)'; then
+        pass procs/child-messages-pid
+    else
+        fail procs/child-messages-pid "stderr: $err"
+    fi
+else
+    fail procs/exec "does not build: $(head -c 300 "$TMP/cc.err")"
+fi
