@@ -67,6 +67,10 @@ static const char usage_text[] =
     "   read before the command line, like VALGRIND_OPTS)\n"
     "  --version               ue's version\n"
     "\n"
+    "Programs run with the user and group ids of whoever runs ue: the set-user-\n"
+    "and set-group-ID bits of a program are not applied (run ue itself as\n"
+    "root to test a setuid program as root).\n"
+    "\n"
     "Memory is checked by the host's page protection only: write-only and\n"
     "no-access guest pages behave as the host allows.\n";
 
