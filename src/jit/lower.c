@@ -786,8 +786,7 @@ static void lower_put(Lower *w, const IrOp *op)
             bind(w, other, nr);
         }
         x64_lea(w->b, (int)r, x64_mem(base, (i32)const_of(w, d->b)));
-        if (w->hold[r] == d->a)
-            w->hold[r] = 0;
+        w->hold[r] = 0; /* (whatever it held was moved out or is dead) */
         w->home_ok |= BIT(r);
         w->saved &= (u16)~BIT(r);
         return;
