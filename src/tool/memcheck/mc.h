@@ -24,6 +24,7 @@ enum {
     MC_SH_HEAP_RIGHT = 0xfb, /* right redzone, or heap not handed out */
     MC_SH_FREED = 0xfd,      /* a freed block (in quarantine or reusable) */
     MC_SH_NOREAD = 0xf8,     /* guest pages mapped write-only */
+    MC_SH_USER = 0xf9,       /* made unaddressable by a client request */
 };
 
 /* How a block was allocated / is being freed (for mismatch reports). */
@@ -71,6 +72,9 @@ extern GuestProcess *mc_proc;
 /* Mark [a, a+len) addressable (0) or not (code). */
 void mc_shadow_unpoison(GuestAddr a, u64 len);
 void mc_shadow_poison(GuestAddr a, u64 len, u8 code);
+/* Make [a, a+len) addressable (code 0) or not (code), byte-exact where
+ * the encoding allows (mc_shadow.c says where it does not). */
+void mc_shadow_set(GuestAddr a, u64 len, u8 code);
 /* First unaddressable byte of [a, a+len), or 0 if all are addressable;
  * *code gets its shadow code.  For a write, write-only pages are fine. */
 GuestAddr mc_shadow_first_bad(GuestAddr a, u64 len, bool write, u8 *code);
@@ -78,6 +82,9 @@ GuestAddr mc_shadow_first_bad(GuestAddr a, u64 len, bool write, u8 *code);
 /* ---- instrumentation (mc_instrument.c) ---- */
 
 IrBlock *mc_instrument(GuestProcess *p, IrBlock *blk, Arena *arena);
+/* Check every access, stack and constant addresses too (set once a client
+ * request made memory outside the heap unaddressable). */
+extern bool mc_check_all;
 
 /* ---- heap (mc_heap.c) ---- */
 
@@ -90,8 +97,20 @@ McBlock *mc_heap_find(GuestAddr a);
 bool mc_heap_contains(GuestAddr a);
 /* Visit every live block. */
 void mc_heap_each_live(void (*fn)(McBlock *b, void *ctx), void *ctx);
-/* Totals for the heap summary. */
+/* Totals for the heap summary; mc_heap_count adds to them (custom
+ * allocators' blocks count as memcheck counts them). */
 void mc_heap_totals(u64 *allocs, u64 *frees, u64 *bytes);
+void mc_heap_count(u64 allocs, u64 frees, u64 bytes);
+
+/* ---- client requests (mc_client.c) ---- */
+
+/* ToolHooks.client_request. */
+bool mc_client_request(GuestCpu *cpu, const u64 *args, u64 *result);
+/* The custom block (MALLOCLIKE_BLOCK, mempools) containing a or whose
+ * redzones do, live first, or NULL. */
+McBlock *mc_custom_find(GuestAddr a);
+/* Visit every live custom block. */
+void mc_custom_each_live(void (*fn)(McBlock *b, void *ctx), void *ctx);
 
 /* ---- function redirection (mc_redirect.c) ---- */
 
@@ -139,6 +158,10 @@ void mc_report_fishy(GuestCpu *cpu, GuestAddr pc, const char *fn, const char *ar
 void mc_report_bad_align(GuestCpu *cpu, GuestAddr pc, u64 align, const char *why);
 /* n == 0: the function takes no length (strcpy): "fn(dst, src)". */
 void mc_report_overlap(GuestCpu *cpu, GuestAddr pc, const char *fn, GuestAddr dst, GuestAddr src, u64 n);
+/* "Unaddressable byte(s) found during client check request" at addr. */
+void mc_report_client_check(GuestCpu *cpu, GuestAddr pc, GuestAddr addr);
+/* "Illegal memory pool address": a mempool request named no pool. */
+void mc_report_mempool(GuestCpu *cpu, GuestAddr pc, GuestAddr addr);
 /* Errors reported so far (repeats included, suppressed ones not). */
 u32 mc_error_count(void);
 
@@ -152,9 +175,14 @@ void mc_freeres_emit(IrBuilder *b, GuestAddr pc);
 /* ---- leaks (mc_leak.c) ---- */
 
 typedef enum McLeakKind { MC_LEAK_DEFINITE, MC_LEAK_INDIRECT, MC_LEAK_POSSIBLE, MC_LEAK_REACHABLE } McLeakKind;
-/* Run the leak check; returns the number of leak errors that count as
- * errors (--errors-for-leak-kinds). */
-u32 mc_leak_check(GuestProcess *p);
+/* Run the leak check in mode (full: the loss records too), with the heap
+ * summary at exit; returns the number of leak errors that count as errors
+ * (--errors-for-leak-kinds). */
+u32 mc_leak_check(GuestProcess *p, McLeakCheck mode, bool at_exit);
+/* The last leak check's totals for COUNT_LEAKS (bytes) or
+ * COUNT_LEAK_BLOCKS: leaked (definite + indirect), dubious, reachable,
+ * suppressed. */
+void mc_leak_totals(u64 out[4], bool blocks);
 
 /* The GuestCpu of the calling thread, from a helper's env. */
 static inline GuestCpu *mc_cpu_of(void *env) { return (GuestCpu *)env; }

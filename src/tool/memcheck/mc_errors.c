@@ -70,13 +70,17 @@ static void describe_region(GuestAddr addr, char *buf, size_t len)
         return;
     }
     char perms[4] = {r.prot & PROT_READ ? 'r' : '-', r.prot & PROT_WRITE ? 'w' : '-', r.prot & PROT_EXEC ? 'x' : '-', 0};
+    DbgDataSym ds;
+    if (r.kind == MEM_KIND_FILE && dbg_data_symbol(addr, &ds)) {
+        snprintf(buf, len, "Address 0x%llx is %llu bytes inside data symbol \"%s\"", (unsigned long long)addr,
+                 (unsigned long long)(addr - ds.addr), ds.name);
+        return;
+    }
     if (r.kind == MEM_KIND_STACK) {
         snprintf(buf, len, "Address 0x%llx is on thread 1's stack", (unsigned long long)addr);
         return;
     }
     char path[128] = "";
-    MemRegion named;
-    (void)named;
     if (r.kind == MEM_KIND_FILE) {
         DbgObject *o = dbg_object_at(addr);
         snprintf(path, sizeof path, "%s", o ? dbg_object_path(o) : "");
@@ -91,7 +95,10 @@ static void describe_region(GuestAddr addr, char *buf, size_t len)
 /* The "Address 0x... is ..." lines for addr; text buffers come from bufs. */
 static void describe(DbgError *e, GuestAddr addr, char bufs[3][160])
 {
-    McBlock *b = mc_heap_find(addr);
+    /* A custom allocator's block first: it may lie inside a heap block. */
+    McBlock *b = mc_custom_find(addr);
+    if (!b)
+        b = mc_heap_find(addr);
     if (!b || (b->state == MC_BLOCK_AVAILABLE && !b->free_stack)) {
         describe_region(addr, bufs[0], 160);
         add_aux(e, bufs[0], 0);
@@ -184,6 +191,30 @@ void mc_report_bad_align(GuestCpu *cpu, GuestAddr pc, u64 align, const char *why
     e.what = what;
     e.supp_kind = "BadAlign";
     set_stack(&e, mc_stack_here(cpu, pc));
+    report(&e);
+}
+
+void mc_report_client_check(GuestCpu *cpu, GuestAddr pc, GuestAddr addr)
+{
+    char bufs[3][160];
+    DbgError e = {0};
+    e.kind = "ClientCheck";
+    e.what = "Unaddressable byte(s) found during client check request";
+    e.supp_kind = "User";
+    set_stack(&e, mc_stack_here(cpu, pc));
+    describe(&e, addr, bufs);
+    report(&e);
+}
+
+void mc_report_mempool(GuestCpu *cpu, GuestAddr pc, GuestAddr addr)
+{
+    char bufs[3][160];
+    DbgError e = {0};
+    e.kind = "InvalidMemPool";
+    e.what = "Illegal memory pool address";
+    e.supp_kind = "Mempool";
+    set_stack(&e, mc_stack_here(cpu, pc));
+    describe(&e, addr, bufs);
     report(&e);
 }
 

@@ -309,6 +309,15 @@ void mc_heap_each_live(void (*fn)(McBlock *b, void *ctx), void *ctx)
     }
 }
 
+void mc_heap_count(u64 allocs, u64 frees, u64 bytes)
+{
+    pthread_mutex_lock(&H.lock);
+    H.allocs += allocs;
+    H.frees += frees;
+    H.bytes += bytes;
+    pthread_mutex_unlock(&H.lock);
+}
+
 void mc_heap_totals(u64 *allocs, u64 *frees, u64 *bytes)
 {
     *allocs = H.allocs;

@@ -72,6 +72,8 @@ static void emit_check(IrBuilder *b, u32 addr, unsigned size, bool write, GuestA
  * or a constant outside the heap? */
 static bool unchecked(const IrBlock *blk, const u32 *def, u32 t)
 {
+    if (mc_check_all)
+        return false; /* a client request made such memory unaddressable */
     const IrOp *d = &blk->ops[def[t]];
     u32 rsp = X86_GPR_OFF(X86_RSP);
     if (d->opc == IR_GET && d->imm == rsp)

@@ -44,6 +44,7 @@ static const char *commas(u64 n, char *buf)
 
 typedef struct Blk {
     McBlock *b;
+    bool custom;     /* a custom allocator's block (client requests) */
     u32 state;
     u32 leader;      /* INDIRECT: the definitely lost block it hangs off */
     u64 indirect;    /* DEFINITE: bytes it makes indirectly lost */
@@ -62,26 +63,56 @@ static void collect(McBlock *b, void *ctx)
     VEC_PUSH(s->v, s->n, s->cap, ((Blk){.b = b}));
 }
 
-static int by_addr(const void *x, const void *y)
+static void collect_custom(McBlock *b, void *ctx)
 {
-    GuestAddr a = ((const Blk *)x)->b->payload, b = ((const Blk *)y)->b->payload;
-    return a < b ? -1 : a > b;
+    Scan *s = ctx;
+    VEC_PUSH(s->v, s->n, s->cap, ((Blk){.b = b, .custom = true}));
 }
 
-/* The block containing v (start or interior), or -1. */
+/* A heap block a custom allocator carves its blocks from takes no part in
+ * the search (memcheck's rule): its blocks do. */
+static void drop_superblocks(Scan *s)
+{
+    u32 out = 0;
+    for (u32 i = 0; i < s->n; i++) {
+        const McBlock *b = s->v[i].b;
+        bool super = false;
+        for (u32 j = i + 1; !s->v[i].custom && j < s->n && s->v[j].b->payload < b->payload + b->size; j++)
+            super |= s->v[j].custom;
+        if (!super)
+            s->v[out++] = s->v[i];
+    }
+    s->n = out;
+}
+
+/* By address; of two blocks starting together, the larger first (a custom
+ * allocator's first block at the start of its heap superblock). */
+static int by_addr(const void *x, const void *y)
+{
+    const McBlock *a = ((const Blk *)x)->b, *b = ((const Blk *)y)->b;
+    if (a->payload != b->payload)
+        return a->payload < b->payload ? -1 : 1;
+    return (a->size < b->size) - (a->size > b->size);
+}
+
+static bool holds(const McBlock *b, u64 v) { return v >= b->payload && v < b->payload + (b->size ? b->size : 1); }
+
+/* The innermost block containing v (start or interior), or -1.  Blocks
+ * nest when a custom allocator carves its blocks (client requests) out of
+ * a heap block: the last block starting at or below v that holds it. */
 static i64 find(const Scan *s, u64 v)
 {
     u32 lo = 0, hi = s->n;
     while (lo < hi) {
         u32 mid = (lo + hi) / 2;
-        const McBlock *b = s->v[mid].b;
-        if (v < b->payload)
-            hi = mid;
-        else if (v >= b->payload + (b->size ? b->size : 1))
+        if (s->v[mid].b->payload <= v)
             lo = mid + 1;
         else
-            return mid;
+            hi = mid;
     }
+    for (i64 i = (i64)lo - 1; i >= 0 && i >= (i64)lo - 64; i--)
+        if (holds(s->v[i].b, v))
+            return i;
     return -1;
 }
 
@@ -99,10 +130,22 @@ static void see(Scan *s, u64 v, bool from_possible)
     VEC_PUSH(s->work, s->nwork, s->cap_work, (u32)i);
 }
 
+/* Every addressable aligned word of [a, a+len): memory a client request
+ * made unaddressable (a custom allocator's free space) holds no pointers. */
 static void scan_range(Scan *s, GuestAddr a, u64 len, void (*fn)(Scan *, u64, u32), u32 arg)
 {
     for (GuestAddr p = UE_ALIGN_UP(a, 8); p + 8 <= a + len; p += 8)
-        fn(s, *(const u64 *)(uintptr_t)p, arg);
+        if (*mem_a_shadow(p) == 0)
+            fn(s, *(const u64 *)(uintptr_t)p, arg);
+}
+
+/* Scan a block's contents: a custom allocator's block may lie in memory
+ * the program has unmapped since. */
+static void scan_block(Scan *s, const Blk *k, void (*fn)(Scan *, u64, u32), u32 arg)
+{
+    if (k->custom && !mem_range_ok(&mc_proc->mem, k->b->payload, k->b->size, PROT_READ))
+        return;
+    scan_range(s, k->b->payload, k->b->size, fn, arg);
 }
 
 /* Scan a root mapping, skipping pages never touched (they hold only
@@ -170,7 +213,7 @@ static void mark_from_roots(Scan *s, GuestProcess *p)
     free(regs);
     while (s->nwork) {
         Blk *k = &s->v[s->work[--s->nwork]];
-        scan_range(s, k->b->payload, k->b->size, see_root, k->state == POSSIBLE);
+        scan_block(s, k, see_root, k->state == POSSIBLE);
     }
 }
 
@@ -195,7 +238,7 @@ static void find_cliques(Scan *s)
         VEC_PUSH(s->work, s->nwork, s->cap_work, i);
         while (s->nwork) {
             Blk *k = &s->v[s->work[--s->nwork]];
-            scan_range(s, k->b->payload, k->b->size, claim, i);
+            scan_block(s, k, claim, i);
         }
     }
 }
@@ -293,57 +336,85 @@ static u32 report_records(Record *rec, u32 n, bool full, u64 supp[2])
     return errors;
 }
 
-u32 mc_leak_check(GuestProcess *p)
+/* The last check's totals by McLeakKind, and the suppressed ones. */
+static u64 last_bytes[4], last_blocks[4], last_supp[2];
+
+void mc_leak_totals(u64 out[4], bool blocks)
 {
-    Scan s = {0};
-    mc_heap_each_live(collect, &s);
-    u64 allocs, frees, bytes;
+    const u64 *v = blocks ? last_blocks : last_bytes;
+    out[0] = v[MC_LEAK_DEFINITE] + v[MC_LEAK_INDIRECT];
+    out[1] = v[MC_LEAK_POSSIBLE];
+    out[2] = v[MC_LEAK_REACHABLE];
+    out[3] = last_supp[blocks];
+}
+
+static void heap_summary(const Scan *s)
+{
+    u64 allocs, frees, bytes, in_use = 0;
     mc_heap_totals(&allocs, &frees, &bytes);
-    u64 in_use = 0;
-    for (u32 i = 0; i < s.n; i++)
-        in_use += s.v[i].b->size;
+    for (u32 i = 0; i < s->n; i++)
+        in_use += s->v[i].b->size;
+    char c1[32], c2[32], c3[32];
     dbg_report_line(mc_reporter, "%s", "");
     dbg_report_line(mc_reporter, "HEAP SUMMARY:");
-    char c1[32], c2[32], c3[32];
-    dbg_report_line(mc_reporter, "    in use at exit: %s bytes in %s blocks", commas(in_use, c1), commas(s.n, c2));
+    dbg_report_line(mc_reporter, "    in use at exit: %s bytes in %s blocks", commas(in_use, c1), commas(s->n, c2));
     dbg_report_line(mc_reporter, "  total heap usage: %s allocs, %s frees, %s bytes allocated", commas(allocs, c1),
                     commas(frees, c2), commas(bytes, c3));
     dbg_report_line(mc_reporter, "%s", "");
-    if (s.n == 0) {
-        dbg_report_line(mc_reporter, "All heap blocks were freed -- no leaks are possible");
-        dbg_report_line(mc_reporter, "%s", "");
-        return 0;
-    }
-    if (mc_opts.leak_check == MC_LEAK_NO)
-        return 0;
-    qsort(s.v, s.n, sizeof *s.v, by_addr);
-    mark_from_roots(&s, p);
-    find_cliques(&s);
-    Record *rec;
-    u32 nrec = build_records(&s, &rec);
-    u64 supp[2] = {0, 0};
-    u32 errors = report_records(rec, nrec, mc_opts.leak_check == MC_LEAK_FULL, supp);
-    u64 bytes_of[4] = {0}, blocks_of[4] = {0};
+}
+
+static void leak_summary(const Record *rec, u32 nrec, McLeakCheck mode, const u64 supp[2])
+{
+    memset(last_bytes, 0, sizeof last_bytes);
+    memset(last_blocks, 0, sizeof last_blocks);
     for (u32 i = 0; i < nrec; i++) {
-        bytes_of[rec[i].kind] += rec[i].bytes;
-        blocks_of[rec[i].kind] += rec[i].blocks;
+        last_bytes[rec[i].kind] += rec[i].bytes;
+        last_blocks[rec[i].kind] += rec[i].blocks;
     }
-    dbg_report_line(mc_reporter, "LEAK SUMMARY:");
+    last_supp[0] = supp[0], last_supp[1] = supp[1];
     static const char *const labels[] = {"   definitely lost", "   indirectly lost", "     possibly lost",
                                          "   still reachable"};
+    char c1[32], c2[32];
+    dbg_report_line(mc_reporter, "LEAK SUMMARY:");
     for (int k = 0; k < 4; k++)
-        dbg_report_line(mc_reporter, "%s: %s bytes in %s blocks", labels[k], commas(bytes_of[k], c1),
-                        commas(blocks_of[k], c2));
+        dbg_report_line(mc_reporter, "%s: %s bytes in %s blocks", labels[k], commas(last_bytes[k], c1),
+                        commas(last_blocks[k], c2));
     dbg_report_line(mc_reporter, "        suppressed: %s bytes in %s blocks", commas(supp[0], c1), commas(supp[1], c2));
-    if (mc_opts.leak_check != MC_LEAK_FULL)
+    bool hidden = last_bytes[MC_LEAK_REACHABLE] && !(mc_opts.show_leak_kinds & (1u << MC_LEAK_REACHABLE));
+    if (mode != MC_LEAK_FULL) {
         dbg_report_line(mc_reporter, "Rerun with --leak-check=full to see details of leaked memory");
-    else if (bytes_of[MC_LEAK_REACHABLE] && !(mc_opts.show_leak_kinds & (1u << MC_LEAK_REACHABLE)))
+    } else if (hidden) {
         dbg_report_line(mc_reporter, "Reachable blocks (those to which a pointer was found) are not shown.");
-    if (bytes_of[MC_LEAK_REACHABLE] && !(mc_opts.show_leak_kinds & (1u << MC_LEAK_REACHABLE)) &&
-        mc_opts.leak_check == MC_LEAK_FULL)
         dbg_report_line(mc_reporter, "To see them, rerun with: --leak-check=full --show-leak-kinds=all");
+    }
     dbg_report_line(mc_reporter, "%s", "");
-    free(rec);
+}
+
+u32 mc_leak_check(GuestProcess *p, McLeakCheck mode, bool at_exit)
+{
+    Scan s = {0};
+    mc_heap_each_live(collect, &s);
+    mc_custom_each_live(collect_custom, &s);
+    if (at_exit)
+        heap_summary(&s);
+    u32 errors = 0;
+    if (s.n == 0) {
+        if (mode != MC_LEAK_NO || at_exit) {
+            dbg_report_line(mc_reporter, "All heap blocks were freed -- no leaks are possible");
+            dbg_report_line(mc_reporter, "%s", "");
+        }
+    } else if (mode != MC_LEAK_NO) {
+        qsort(s.v, s.n, sizeof *s.v, by_addr);
+        drop_superblocks(&s);
+        mark_from_roots(&s, p);
+        find_cliques(&s);
+        Record *rec;
+        u32 nrec = build_records(&s, &rec);
+        u64 supp[2] = {0, 0};
+        errors = report_records(rec, nrec, mode == MC_LEAK_FULL, supp);
+        leak_summary(rec, nrec, mode, supp);
+        free(rec);
+    }
     free(s.v);
     free(s.work);
     return errors;

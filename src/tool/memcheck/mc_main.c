@@ -356,7 +356,7 @@ void mc_freeres_emit(IrBuilder *b, GuestAddr pc)
 
 static int mc_on_exit(GuestProcess *p, int status)
 {
-    u32 leak_errors = mc_leak_check(p);
+    u32 leak_errors = mc_leak_check(p, mc_opts.leak_check, true);
     (void)leak_errors;
     dbg_report_finish(mc_reporter);
     if (mc_opts.error_exitcode && mc_error_count() > 0)
@@ -392,6 +392,7 @@ const Tool mc_tool = {
             .on_protect = mc_on_protect,
             .on_fault = mc_on_fault,
             .on_exit_group = mc_on_exit_group,
+            .client_request = mc_client_request,
             .on_exit = mc_on_exit,
         },
 };

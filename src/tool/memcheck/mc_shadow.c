@@ -31,6 +31,28 @@ void mc_shadow_poison(GuestAddr a, u64 len, u8 code)
     memset(mem_a_shadow(start), code, (end - start) / 8);
 }
 
+/* The addressable prefix of a granule's shadow byte v, in bytes. */
+static u32 prefix_of(u8 v) { return v == 0 ? 8 : (i8)v > 0 ? v : 0; }
+
+/* A client request may mark any byte range.  A granule can only say "its
+ * first k bytes are addressable", so where a range would leave addressable
+ * bytes after unaddressable ones in one granule, they stay addressable
+ * (an error missed rather than a false one). */
+void mc_shadow_set(GuestAddr a, u64 len, u8 code)
+{
+    for (GuestAddr end = a + len; a < end;) {
+        GuestAddr g = UE_ALIGN_DOWN(a, 8);
+        u8 *s = mem_a_shadow(g);
+        u32 lo = (u32)(a - g), hi = (u32)(UE_MIN(end, g + 8) - g), cur = prefix_of(*s), k;
+        if (code == 0)
+            k = lo <= cur ? UE_MAX(cur, hi) : hi; /* a gap before lo becomes addressable too */
+        else
+            k = hi >= cur ? UE_MIN(cur, lo) : cur;
+        *s = k == 8 ? 0 : k ? (u8)k : code ? code : *s;
+        a = g + 8;
+    }
+}
+
 GuestAddr mc_shadow_first_bad(GuestAddr a, u64 len, bool write, u8 *code)
 {
     GuestAddr end = a + len;
