@@ -61,7 +61,8 @@ LIB_CORE := $(B)/libue.a
 UNIT_SRC := $(wildcard tests/unit/*/*_test.c)
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 # Native programs the real-program suite runs natively and under ue.
-PROGS_BIN := build/tests/progs/cxx_exceptions build/tests/progs/longdouble
+PROGS_BIN := build/tests/progs/cxx_exceptions build/tests/progs/longdouble build/tests/progs/selfmod \
+             build/tests/progs/tinyjit
 
 $(LIB_CORE): $(OBJ_CORE)
 	@rm -f $@
@@ -77,6 +78,12 @@ build/tests/progs/cxx_exceptions: tests/progs/cxx_exceptions.cc
 build/tests/progs/longdouble: tests/progs/longdouble.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -o $@ $< -lm
+build/tests/progs/selfmod: tests/progs/selfmod.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -o $@ $< -lpthread
+build/tests/progs/tinyjit: tests/progs/tinyjit.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -o $@ $<
 
 -include $(wildcard $(B)/tests/unit/*/*.d)
 

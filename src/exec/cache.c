@@ -97,12 +97,11 @@ static void log_block(GuestProcess *p, const IrBlock *blk)
         ir_print(fd, blk, &x86_guest_info, exec_disasm_at);
 }
 
-static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
+/* The block at pc, translated (and instrumented) afresh. */
+static IrBlock *translate(GuestProcess *p, GuestAddr pc, const X86TranslateOpts *xopts)
 {
     CodeCache *c = &p->cache;
-    IrBlock *blk = cache_lookup(c, pc);
-    if (blk)
-        return blk;
+    IrBlock *blk;
     u64 avail = mem_exec_avail(&p->mem, pc);
     if (avail > 4096 * 4)
         avail = 4096 * 4;
@@ -117,7 +116,7 @@ static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
             blk = ir_finish(&b, 1);
     }
     if (!blk) {
-        blk = x86_translate(&p->xopts, &c->arena, pc, (const u8 *)(uintptr_t)pc, avail);
+        blk = x86_translate(xopts, &c->arena, pc, (const u8 *)(uintptr_t)pc, avail);
         if (p->tool && p->tool->instrument) {
             IrBlock *n = p->tool->instrument(p, blk, &c->arena);
             if (n != blk)
@@ -140,6 +139,20 @@ static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
     }
     if (p->log & (EXEC_LOG_IN_ASM | EXEC_LOG_OP))
         log_block(p, blk);
+    return blk;
+}
+
+static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
+{
+    CodeCache *c = &p->cache;
+    IrBlock *blk = cache_lookup(c, pc);
+    if (blk)
+        return blk;
+    blk = translate(p, pc, &p->xopts);
+    /* Its pages stay read-only on the host while it lives: a guest write
+     * to them drops it first (mem/smc.c, exec_code_written). */
+    for (GuestAddr pg = UE_ALIGN_DOWN(pc, MEM_PAGE); pg < pc + UE_MAX(blk->guest_size, 1); pg += MEM_PAGE)
+        mem_smc_protect(&p->mem, pg);
     VEC_PUSH(c->all, c->nall, c->cap_all, blk);
     if (2 * (c->count + 1) > c->table->mask + 1)
         rebuild(c, 2 * c->table->mask + 1);
@@ -147,6 +160,16 @@ static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
         table_insert(c->table, blk);
         c->count++;
     }
+    return blk;
+}
+
+IrBlock *cache_translate_once(GuestProcess *p, GuestAddr pc)
+{
+    X86TranslateOpts once = p->xopts;
+    once.single_step = true;
+    pthread_mutex_lock(&p->cache.lock);
+    IrBlock *blk = translate(p, pc, &once);
+    pthread_mutex_unlock(&p->cache.lock);
     return blk;
 }
 
@@ -173,6 +196,7 @@ static void drop_native(CodeCache *c)
         }
         blk->native = NULL;
         blk->no_native = false;
+        blk->nrelies = 0;
         c->all[kept++] = blk;
     }
     c->nall = kept;
@@ -208,21 +232,58 @@ static void perf_map_add(const IrBlock *blk, const JitCode *code)
 
 /* Successors for cross-block analyses: translated on demand, but only
  * where the guest has executable code. */
+/* Finding a miscompiled block: with UE_JIT_BISECT=N in the environment,
+ * only the first N blocks compiled are compiled, the rest interpreted; a
+ * bisection on N names the first block whose code breaks the program
+ * (printed as N is reached). */
+static bool jit_bisect_allows(const IrBlock *blk)
+{
+    static i64 limit = -2;
+    static u64 seen;
+    if (limit == -2) {
+        const char *e = getenv("UE_JIT_BISECT");
+        limit = e ? strtoll(e, NULL, 0) : -1;
+    }
+    if (limit < 0)
+        return true;
+    if (++seen == (u64)limit)
+        ue_log("UE_JIT_BISECT: block %llu is 0x%llx", (unsigned long long)seen, (unsigned long long)blk->guest_pc);
+    return seen <= (u64)limit;
+}
+
+typedef struct SuccessorCtx {
+    GuestProcess *p;
+    IrBlock *blk; /* the block being compiled */
+} SuccessorCtx;
+
 static bool successor(void *ctx, GuestAddr pc, u64 *kills)
 {
-    GuestProcess *p = ctx;
+    GuestProcess *p = ((SuccessorCtx *)ctx)->p;
+    IrBlock *blk = ((SuccessorCtx *)ctx)->blk;
     if (!mem_exec_avail(&p->mem, pc))
         return false;
     *kills = translate_locked(p, pc)->kills;
+    /* The compiled code relies on what that block kills: it goes when
+     * that block goes (invalidate_stopped). */
+    if (blk->nrelies < 2)
+        blk->relies[blk->nrelies++] = pc;
+    else if (blk->nrelies != 0xff && blk->relies[0] != pc && blk->relies[1] != pc)
+        blk->nrelies = 0xff;
     return true;
 }
 
 JitCode *cache_native(GuestProcess *p, IrBlock *blk)
 {
-    if (blk->native || blk->no_native)
-        return blk->native;
+    JitCode *done = __atomic_load_n(&blk->native, __ATOMIC_ACQUIRE);
+    if (done || blk->no_native)
+        return done;
     CodeCache *c = &p->cache;
     pthread_mutex_lock(&c->lock);
+    if (blk->native || blk->no_native) {
+        /* another thread compiled it meanwhile (and dropped its IR) */
+        pthread_mutex_unlock(&c->lock);
+        return blk->native;
+    }
     /* (not in the arena: successor translation reuses it) */
     IrExitFacts facts = {ue_malloc(blk->nops), ue_malloc(blk->nops * sizeof(u64))};
     if (p->log & EXEC_LOG_NOCHAIN) {
@@ -230,10 +291,11 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
         memset(facts.dead_put, 0, blk->nops);
         memset(facts.exit_kills, 0, blk->nops * sizeof(u64));
     } else {
-        ir_exit_facts(blk, successor, p, &facts);
+        SuccessorCtx sc = {p, blk};
+        ir_exit_facts(blk, successor, &sc, &facts);
     }
     bool full;
-    JitCode *code = jit_compile(blk, &facts, &full);
+    JitCode *code = jit_bisect_allows(blk) ? jit_compile(blk, &facts, &full) : (full = false, NULL);
     if (!code && full) {
         /* Flushing needs every thread out of generated code: the
          * dispatcher stops the world and comes back. */
@@ -249,8 +311,8 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
         c->stats.compiled++;
     else
         c->stats.declined++;
-    blk->native = code;
     blk->no_native = code == NULL;
+    __atomic_store_n(&blk->native, code, __ATOMIC_RELEASE);
     if (code && !(p->log & (EXEC_LOG_OUT_ASM | EXEC_LOG_PERF_MAP)))
         ir_block_drop_ops(blk); /* native code only from now on */
     if (code && (p->log & EXEC_LOG_OUT_ASM))
@@ -261,33 +323,106 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
     return code;
 }
 
-void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len)
+static bool overlaps(GuestAddr a, u64 alen, GuestAddr b, u64 blen) { return a < b + blen && b < a + alen; }
+
+/* Does blk's compiled code rely on a block in [addr, addr+len)? */
+static bool relies_on(const IrBlock *blk, GuestAddr addr, u64 len)
+{
+    if (!blk->native)
+        return false;
+    if (blk->nrelies == 0xff)
+        return true;
+    for (u32 i = 0; i < blk->nrelies; i++)
+        if (overlaps(blk->relies[i], 1, addr, len))
+            return true;
+    return false;
+}
+
+/* Drop the translations overlapping [addr, addr+len), and the compiled
+ * code that relies on them, the world stopped.  Pages wholly inside the
+ * range lose their write protection (mem/smc.c).  Compiled code dropped is
+ * unlinked (jit_unlink), not flushed: the rest of the cache stays. */
+static void invalidate_stopped(GuestProcess *p, GuestAddr addr, u64 len)
 {
     CodeCache *c = &p->cache;
-    exec_stop_world(p);
     pthread_mutex_lock(&c->lock);
     u32 kept = 0;
-    bool native_dropped = false;
     for (u32 i = 0; i < c->nall; i++) {
         IrBlock *blk = c->all[i];
-        if (blk->guest_pc < addr + len && blk->guest_pc + blk->guest_size > addr) {
-            native_dropped |= blk->native != NULL;
-            ir_block_free(blk);
-        } else {
-            c->all[kept++] = blk;
+        bool inside = overlaps(blk->guest_pc, UE_MAX(blk->guest_size, 1), addr, len);
+        if (inside || relies_on(blk, addr, len)) {
+            if (blk->native)
+                jit_unlink(blk->native);
+            blk->native = NULL;
+            blk->nrelies = 0;
+            if (inside || !blk->ops) { /* (no IR left to compile again) */
+                ir_block_free(blk);
+                continue;
+            }
         }
+        c->all[kept++] = blk;
     }
     if (kept != c->nall) {
         c->nall = kept;
         rebuild(c, c->table->mask);
         c->stats.invalidations++;
     }
-    /* Other blocks may be chained to the dropped code: start the JIT cache
-     * afresh (unchaining block by block comes later). */
-    if (native_dropped)
-        drop_native(c);
+    for (GuestAddr pg = UE_ALIGN_UP(addr, MEM_PAGE); pg + MEM_PAGE <= addr + len; pg += MEM_PAGE)
+        mem_smc_release(&p->mem, pg);
     cache_free_retired(c);
     pthread_mutex_unlock(&c->lock);
+}
+
+void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len)
+{
+    exec_stop_world(p);
+    invalidate_stopped(p, addr, len);
+    exec_resume_world(p);
+}
+
+void exec_code_written(GuestProcess *p, GuestAddr addr)
+{
+    exec_stop_world(p);
+    invalidate_stopped(p, UE_ALIGN_DOWN(addr, MEM_PAGE), MEM_PAGE);
+    exec_resume_world(p);
+}
+
+void exec_before_write(GuestProcess *p, GuestAddr addr, u64 len)
+{
+    if (!mem_smc_any_writable() || !len)
+        return;
+    GuestAddr first = 0, last = 0; /* marked pages the guest may write */
+    for (GuestAddr pg = UE_ALIGN_DOWN(addr, MEM_PAGE); pg < addr + len && pg >= UE_ALIGN_DOWN(addr, MEM_PAGE);
+         pg += MEM_PAGE) {
+        if (mem_smc_protected(pg) && mem_range_ok(&p->mem, pg, 1, PROT_WRITE)) {
+            if (!first)
+                first = pg;
+            last = pg;
+        }
+    }
+    if (first)
+        exec_invalidate(p, first, last + MEM_PAGE - first);
+}
+
+void exec_release_code_pages(GuestProcess *p)
+{
+    if (!mem_smc_any_writable())
+        return;
+    exec_stop_world(p);
+    CodeCache *c = &p->cache;
+    /* The marked pages are the pages of live blocks; drop those the guest
+     * may write, and every translation on them. */
+    for (u32 i = 0; i < c->nall; i++) {
+        IrBlock *blk = c->all[i];
+        GuestAddr end = blk->guest_pc + UE_MAX(blk->guest_size, 1);
+        for (GuestAddr pg = UE_ALIGN_DOWN(blk->guest_pc, MEM_PAGE); pg < end; pg += MEM_PAGE) {
+            if (mem_smc_protected(pg) && mem_range_ok(&p->mem, pg, 1, PROT_WRITE)) {
+                invalidate_stopped(p, pg, MEM_PAGE);
+                i = UINT32_MAX; /* (the list changed: start over) */
+                break;
+            }
+        }
+    }
     exec_resume_world(p);
 }
 

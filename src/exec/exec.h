@@ -134,6 +134,14 @@ struct GuestCpu {
     volatile int in_guest;        /* inside a back end's guest code */
     volatile int fault_sig, fault_code;
     volatile GuestAddr fault_addr;
+    /* Self-modifying code (run.c): the next instruction runs alone; the
+     * code pages ue itself wrote since the last dispatch (more than fit:
+     * smc_overflow). */
+    bool smc_step;
+    IrBlock *smc_once;
+    u32 smc_nwritten;
+    bool smc_overflow;
+    GuestAddr smc_written[8];
     IrVal *temps;
     u32 temps_cap;
     int tid;
@@ -174,6 +182,16 @@ UE_NORETURN void exec_run(GuestCpu *cpu);
  * interpreter between blocks; a thread blocked in a system call sees it
  * when the call returns. */
 void exec_interrupt(GuestCpu *cpu);
+/* Self-modifying code.  Pages of translated code are read-only on the host
+ * (mem/smc.c).  The guest wrote to the one containing addr: drop its
+ * translations and let the guest write it from now on. */
+void exec_code_written(GuestProcess *p, GuestAddr addr);
+/* The host kernel is about to write [addr, addr+len) for the guest (a
+ * system call's output buffer): release the code pages in it first. */
+void exec_before_write(GuestProcess *p, GuestAddr addr, u64 len);
+/* Release every code page the guest may write (a system call failed with
+ * EFAULT and may have met one: the caller tries it again). */
+void exec_release_code_pages(GuestProcess *p);
 /* Drop translations of guest code in [addr, addr+len). */
 void exec_invalidate(GuestProcess *p, GuestAddr addr, u64 len);
 /* Print the translation statistics (-d stats) to ue's log. */

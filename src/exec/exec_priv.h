@@ -11,6 +11,10 @@ void cache_init(CodeCache *c);
 IrBlock *cache_lookup(CodeCache *c, GuestAddr pc);
 /* The block at pc, translating it if needed. */
 IrBlock *cache_translate(GuestProcess *p, GuestAddr pc);
+/* A one-instruction block for pc, not cached and leaving its page
+ * writable: run once (then freed) so a write to translated code that
+ * rewrites its own page makes progress. */
+IrBlock *cache_translate_once(GuestProcess *p, GuestAddr pc);
 /* The JIT's code for blk, compiling it on first use; NULL if the JIT
  * declines the block (it is then interpreted). */
 JitCode *cache_native(GuestProcess *p, IrBlock *blk);

@@ -192,6 +192,18 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
         cpu->in_guest = 0;
         siglongjmp(cpu->fault_jmp, 1);
     }
+    if (cpu && sig == SIGSEGV && si->si_code == SEGV_ACCERR &&
+        mem_smc_release_fault((GuestAddr)(uintptr_t)si->si_addr)) {
+        /* ue wrote a page of translated code for the guest (a system call's
+         * output, a signal frame): let the write through and drop the
+         * page's translations before the guest runs on (settle_writes). */
+        if (cpu->smc_nwritten < UE_ARRAY_LEN(cpu->smc_written))
+            cpu->smc_written[cpu->smc_nwritten++] = (GuestAddr)(uintptr_t)si->si_addr;
+        else
+            cpu->smc_overflow = true;
+        exec_interrupt(cpu);
+        return;
+    }
     char msg[256];
     int n = snprintf(msg, sizeof msg,
                      "ue: internal error: %s at host pc 0x%lx accessing 0x%lx (guest pc 0x%llx)\n",
@@ -349,10 +361,52 @@ static void deliver_fault(GuestCpu *cpu)
          * the guard: the guest's address, to 8 bytes. */
         addr = mem_a_shadow_addr((const u8 *)(uintptr_t)addr);
     }
+    cpu->regs.rip = cpu->cur_pc;
+    if (cpu->smc_once) {
+        ir_block_free(cpu->smc_once);
+        cpu->smc_once = NULL;
+    }
+    if (sig == SIGSEGV && code == SEGV_ACCERR && mem_smc_protected(addr) &&
+        mem_range_ok(&p->mem, addr, 1, PROT_WRITE)) {
+        /* Not a fault: the guest writes to a page of translated code.  Drop
+         * the translations and run the instruction again, alone and
+         * untranslated-for-keeps, so it makes progress even if it rewrites
+         * its own page (translating it would protect the page again). */
+        OUTSIDE_WORLD(p, exec_code_written(p, addr));
+        cpu->smc_step = true;
+        return;
+    }
     if (sig == SIGSEGV)
         code = guest_segv_code(p, addr);
-    cpu->regs.rip = cpu->cur_pc;
     OUTSIDE_WORLD(p, p->hooks.fault(cpu, sig, code, addr));
+}
+
+/* Pages of translated code ue wrote for the guest (host_fault): drop their
+ * translations.  Called between blocks, outside the world lock. */
+static void settle_writes(GuestCpu *cpu)
+{
+    if (cpu->smc_overflow)
+        exec_invalidate(cpu->proc, MEM_G_START, MEM_G_END - MEM_G_START);
+    else
+        for (u32 i = 0; i < cpu->smc_nwritten; i++)
+            exec_code_written(cpu->proc, cpu->smc_written[i]);
+    cpu->smc_nwritten = 0;
+    cpu->smc_overflow = false;
+}
+
+/* Run the instruction at the cpu's pc alone, from a translation not kept
+ * (after a write to translated code, see deliver_fault). */
+static IrExitKind step_once(GuestCpu *cpu)
+{
+    cpu->smc_step = false;
+    IrBlock *once = cpu->smc_once = cache_translate_once(cpu->proc, cpu->regs.rip);
+    grow_temps(cpu, once->ntemps);
+    cpu->in_guest = 1;
+    IrExitKind kind = interp_run(once, &cpu->regs, cpu->temps, &x86_guest_info, &cpu->cur_pc);
+    cpu->in_guest = 0;
+    cpu->smc_once = NULL;
+    ir_block_free(once);
+    return kind;
 }
 
 /* The JIT's code for blk, flushing the full code cache first if needed
@@ -398,7 +452,16 @@ void exec_run(GuestCpu *cpu)
             pthread_rwlock_unlock(&p->world);
             if (p->hooks.interrupted)
                 p->hooks.interrupted(cpu);
+            if (cpu->smc_nwritten || cpu->smc_overflow)
+                settle_writes(cpu);
             pthread_rwlock_rdlock(&p->world);
+        }
+        if (UE_UNLIKELY(cpu->smc_step)) {
+            IrExitKind kind = step_once(cpu);
+            blk = NULL;
+            link = 0;
+            deliver_exit(cpu, kind);
+            continue;
         }
         GuestAddr pc = cpu->regs.rip;
         p->cache.stats.dispatches++;

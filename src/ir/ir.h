@@ -157,6 +157,8 @@ typedef struct IrBlock {
     u32 ninsns;
     void *native;   /* a native back end's compiled form, or NULL */
     bool no_native; /* the native back end declined this block */
+    u8 nrelies;     /* the native code relies on the kills of the blocks at */
+    GuestAddr relies[2]; /* these pcs (more than 2: nrelies = 0xff) */
     u64 kills;      /* guest state the block overwrites before it can observe
                      * any: bit k = bytes [8k, 8k+8) (see ir_kills) */
     u32 nops;

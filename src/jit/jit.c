@@ -199,8 +199,10 @@ void jit_set_thread_base(void *env)
 
 void jit_flush(void)
 {
-    for (u32 i = 0; i < jit_cache.nblocks; i++)
+    for (u32 i = 0; i < jit_cache.nblocks; i++) {
+        free(jit_cache.blocks[i]->in);
         free(jit_cache.blocks[i]);
+    }
     jit_cache.nblocks = 0;
     jit_cache.used = routines_end;
     pthread_mutex_lock(&tables_lock);
@@ -227,7 +229,7 @@ JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, bool *full)
     }
     populate_ahead(jit_cache.used + 64 * 1024);
     X64Buf b = {.p = jit_cache.rw + jit_cache.used, .end = jit_cache.rw + jit_cache.size};
-    JitCode tmp;
+    JitCode tmp = {0};
     arena_reset(&jit_arena);
     if (!jit_lower(blk, facts, &b, rx_delta(), &tmp, &jit_arena)) {
         if (b.full)
@@ -254,8 +256,38 @@ IrExitKind jit_run(JitCode *code)
 
 void jit_chain(u64 link, JitCode *to)
 {
+    static pthread_mutex_t chain_lock = PTHREAD_MUTEX_INITIALIZER;
     u8 *field_rw = (u8 *)(uintptr_t)link - rx_delta();
-    x64_patch_rel32(field_rw, (uintptr_t)link, (uintptr_t)to->rx);
+    pthread_mutex_lock(&chain_lock);
+    i32 rel;
+    memcpy(&rel, field_rw, 4);
+    u64 orig = link + 4 + (u64)(i64)rel;
+    if (orig != (uintptr_t)to->rx) { /* (another thread may have chained it) */
+        struct JitLink l = {link, orig};
+        VEC_PUSH(to->in, to->nin, to->cap_in, l);
+        x64_patch_rel32(field_rw, (uintptr_t)link, (uintptr_t)to->rx);
+    }
+    pthread_mutex_unlock(&chain_lock);
+}
+
+void jit_unlink(JitCode *c)
+{
+    for (u32 i = 0; i < c->nin; i++) {
+        u8 *field_rw = (u8 *)(uintptr_t)c->in[i].link - rx_delta();
+        i32 rel;
+        memcpy(&rel, field_rw, 4);
+        /* (a jump re-chained elsewhere since is left alone) */
+        if (c->in[i].link + 4 + (u64)(i64)rel == (uintptr_t)c->rx)
+            x64_patch_rel32(field_rw, (uintptr_t)c->in[i].link, (uintptr_t)c->in[i].orig);
+    }
+    c->nin = 0;
+    pthread_mutex_lock(&tables_lock);
+    for (u32 i = 0; i < ntables; i++) {
+        JitIndEntry *e = &tables[i][jit_ind_slot(c->guest_pc)];
+        if (e->host == (u64)(uintptr_t)c->rx)
+            *e = (JitIndEntry){.guest_pc = 1ull << 63, .host = 0};
+    }
+    pthread_mutex_unlock(&tables_lock);
 }
 
 uintptr_t jit_code_addr(const JitCode *c) { return (uintptr_t)c->rx; }

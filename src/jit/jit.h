@@ -69,6 +69,11 @@ IrExitKind jit_run(JitCode *code);
 /* If the last exit was a chainable direct jump, make it jump straight to
  * `to` from now on. */
 void jit_chain(u64 link, JitCode *to);
+/* The block's guest code changed (it is dropped): jumps chained to it go
+ * back to their exits and indirect jumps no longer find it.  Its memory
+ * stays, unused, until the next flush.  At a safe point (no thread in the
+ * cache). */
+void jit_unlink(JitCode *c);
 /* Let indirect jumps (returns, jump tables, calls through pointers) of the
  * thread whose env this is reach `to` at guest pc without leaving
  * generated code.  Each thread has its own table (no torn entries). */

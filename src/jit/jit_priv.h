@@ -37,6 +37,10 @@ struct JitCode {
     u32 nside, nlazy;
     JitSideEntry *side;
     JitLazyRec *lazy;
+    /* Chained jumps into this block: the RX address of each rel32 and the
+     * exit stub it jumped to before (jit_unlink puts it back). */
+    struct JitLink { u64 link, orig; } *in;
+    u32 nin, cap_in;
 };
 
 /* Indirect-jump lookup: a direct-mapped table from guest pc to host code,

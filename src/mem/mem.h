@@ -118,6 +118,29 @@ int mem_reserve_shadow(void);
  * returning whole shadow pages to the kernel. */
 void mem_shadow_discard(GuestAddr addr, u64 len);
 
+/* Self-modifying code (smc.c).  A page holding translated code is
+ * marked, and while marked its host mapping is not writable:
+ *   protect       mark the page of a (translation does it)
+ *   protected     is a's page marked (lock-free, async-signal-safe)
+ *   host_prot     the host protection for a page the guest re-protects to
+ *                 host_prot (mem_protect)
+ *   release       unmark, host protection back from the region list
+ *   release_fault unmark from a fault handler: ue itself wrote the page on
+ *                 the guest's behalf (async-signal-safe; false: not marked)
+ *   forget        unmark a range whose mapping is replaced
+ *   any_writable  has a marked page ever been writable by the guest (only
+ *                 then can a guest write need it released) */
+void mem_smc_protect(MemSpace *m, GuestAddr a);
+bool mem_smc_protected(GuestAddr a);
+int mem_smc_host_prot(GuestAddr page, int host_prot);
+void mem_smc_release(MemSpace *m, GuestAddr a);
+bool mem_smc_release_fault(GuestAddr a);
+void mem_smc_forget(GuestAddr a, u64 len);
+bool mem_smc_any_writable(void);
+/* The host protection of guest memory with guest protection prot (x86
+ * pages are readable whenever they are executable). */
+int mem_host_prot(int prot);
+
 /* Write /proc/self/maps as the guest sees it into a malloc'd string. */
 char *mem_format_maps(MemSpace *m, size_t *len);
 

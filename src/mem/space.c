@@ -7,7 +7,8 @@
  *  - m->r is sorted and non-overlapping; every region lies inside G.
  *  - Every page of G that no region covers is mapped PROT_NONE/NORESERVE on
  *    the host (the reservation), so the kernel never reuses it for ue.
- *  - Region perms are the guest's; host perms are derived by host_prot().
+ *  - Region perms are the guest's; host perms are derived by mem_host_prot(),
+ *    except that pages of translated code are never host-writable (smc.c).
  */
 #include "mem/mem.h"
 
@@ -27,7 +28,7 @@
 
 #define RESERVE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED)
 
-static int host_prot(int prot)
+int mem_host_prot(int prot)
 {
     int p = prot & (PROT_READ | PROT_WRITE);
     if (prot & PROT_EXEC)
@@ -124,6 +125,7 @@ static void split_at(MemSpace *m, GuestAddr a)
 /* Remove [a, a+len) from the list (host mappings untouched). */
 static void carve(MemSpace *m, GuestAddr a, u64 len)
 {
+    mem_smc_forget(a, len); /* whatever replaces the range has fresh host perms */
     GuestAddr end = a + len;
     split_at(m, a);
     split_at(m, end);
@@ -271,7 +273,7 @@ i64 mem_map(MemSpace *m, GuestAddr addr, u64 len, int prot, int flags, int fd, u
     }
     int hflags = (flags & (MAP_SHARED | MAP_PRIVATE | MAP_SHARED_VALIDATE | MAP_ANONYMOUS | MAP_NORESERVE |
                            MAP_POPULATE | MAP_LOCKED | MAP_NONBLOCK | MAP_SYNC)) | MAP_FIXED;
-    void *p = mmap((void *)addr, len, host_prot(prot), hflags, fd, (off_t)off);
+    void *p = mmap((void *)addr, len, mem_host_prot(prot), hflags, fd, (off_t)off);
     if (p == MAP_FAILED) {
         ret = -errno;
         if (!checked_before_unmap(-ret)) {
@@ -347,9 +349,17 @@ int mem_protect(MemSpace *m, GuestAddr addr, u64 len, int prot)
         ret = -ENOMEM;
         goto out;
     }
-    if (mprotect((void *)addr, len, host_prot(prot)) != 0) {
+    if (mprotect((void *)addr, len, mem_host_prot(prot)) != 0) {
         ret = -errno;
         goto out;
+    }
+    /* Pages of translated code stay read-only on the host (smc.c). */
+    if (prot & PROT_WRITE) {
+        for (GuestAddr pg = addr; pg < addr + len; pg += MEM_PAGE) {
+            int hp = mem_smc_host_prot(pg, mem_host_prot(prot));
+            if (hp != mem_host_prot(prot))
+                mprotect((void *)pg, MEM_PAGE, hp);
+        }
     }
     split_at(m, addr);
     split_at(m, addr + len);

@@ -9,7 +9,10 @@
 #   Debian's dynamic binaries: ls -la /, sha256sum, gzip -c | gzip -dc,
 #       sort -n, awk, sed, grep -c, python3, perl
 #   our own guests (built by `make tests` into build/tests/progs):
-#       cxx_exceptions (C++ exceptions + iostreams), longdouble (x87 + libm)
+#       cxx_exceptions (C++ exceptions + iostreams), longdouble (x87 + libm),
+#       selfmod (code written, run and rewritten: RWX pages, its own block,
+#       read() into code, mprotect flips, threads), tinyjit (a Brainfuck JIT compiling
+#       203 programs into one buffer, RWX and W^X)
 #
 # Every program runs on both back ends (progs/NAME/interp, progs/NAME/jit).
 #
@@ -158,3 +161,5 @@ run progs/perl_squares /usr/bin/perl -- -- /usr/bin/perl -e 'print join(",", map
 # ---- our own guests ----
 run progs/cxx_exceptions "$PROGS/cxx_exceptions" -- -- "$PROGS/cxx_exceptions"
 run progs/longdouble "$PROGS/longdouble" -- -- "$PROGS/longdouble"
+run progs/selfmod "$PROGS/selfmod" -- -- "$PROGS/selfmod"
+run progs/tinyjit "$PROGS/tinyjit" -- -- "$PROGS/tinyjit"

@@ -171,8 +171,33 @@ static void warn_unimplemented(u64 nr)
     ue_log("system call %llu (%s) is not implemented: the guest gets ENOSYS", (unsigned long long)nr, name);
 }
 
-/* The number is still in RAX while the call runs. */
-static i64 lx_sys_pass(GuestCpu *cpu, const u64 *a) { return lx_host_syscall(cpu->regs.gpr[X86_RAX], a); }
+/* Before the kernel writes a call's output buffers: those in pages of
+ * translated code are released (exec_before_write; buffers of unknown size
+ * are taken as 256 bytes). */
+static void before_writes(const char *fmt, const u64 *a)
+{
+    for (unsigned i = 0; i < 6 && fmt[i] && fmt[i] != ':'; i++)
+        if (strchr("bTpq", fmt[i]) && a[i])
+            exec_before_write(&lx_proc.gp, a[i], fmt[i] == 'b' && i < 5 ? a[i + 1] : 256);
+}
+
+/* The number is still in RAX while the call runs.  If the guest may write
+ * pages of translated code (self-modifying code, mem/smc.c), they are
+ * read-only on the host: output buffers in them are released first, and a
+ * call that met one anyway (EFAULT) is made again with all released. */
+static i64 lx_sys_pass(GuestCpu *cpu, const u64 *a)
+{
+    u64 nr = cpu->regs.gpr[X86_RAX];
+    if (!mem_smc_any_writable())
+        return lx_host_syscall(nr, a);
+    before_writes(lx_syscalls[nr].fmt, a);
+    i64 r = lx_host_syscall(nr, a);
+    if (r == -EFAULT) {
+        exec_release_code_pages(&lx_proc.gp);
+        r = lx_host_syscall(nr, a);
+    }
+    return r;
+}
 
 /* Calls the kernel never restarts after a handler ran (signal(7): they
  * fail with EINTR whatever SA_RESTART says); the others restart with
