@@ -178,6 +178,8 @@ static bool mapped(Acc *a, GuestAddr p, u64 n, bool write)
     if (!n || (p >= *lo && p + n <= *hi && p + n > p))
         return true;
     MemSpace *m = &a->cpu->proc->mem;
+    if (p + n > p && mem_range_ok(m, p, n, write ? PROT_WRITE : PROT_READ))
+        goto whole; /* the usual case: no page by page search */
     for (GuestAddr q = p; q - p < n; q = UE_ALIGN_DOWN(q, 4096) + 4096) {
         bool ok = mem_range_ok(m, q, 1, write ? PROT_WRITE : PROT_READ) ||
                   (!write && mem_range_ok(m, q, 1, PROT_WRITE));
@@ -188,6 +190,7 @@ static bool mapped(Acc *a, GuestAddr p, u64 n, bool write)
             return false;
         }
     }
+whole:
     *lo = p;
     *hi = UE_ALIGN_UP(p + n, 4096);
     return true;
