@@ -191,6 +191,9 @@ typedef struct DbgAux {
 typedef struct DbgError {
     const char *kind;      /* XML <kind>: "InvalidRead", "Leak_DefinitelyLost"... */
     const char *what;      /* the first line: "Invalid write of size 4" */
+    const char *dedup;     /* what makes it the same error as another, if not
+                            * `what` (memcheck's overlap errors: the function,
+                            * not the addresses); NULL: what */
     const GuestAddr *pcs;  /* the error's stack */
     u32 npcs;
     DbgAux aux[DBG_ERR_MAX_AUX];

@@ -240,9 +240,11 @@ static u64 hash_str(u64 h, const char *s)
 /* Errors are the same context if kind, first line and the stack as far as
  * it is printed (--num-callers) agree: two that differ deeper would print
  * identically. */
+static const char *dedup_key(const DbgError *e) { return e->dedup ? e->dedup : e->what ? e->what : ""; }
+
 static u64 error_hash(const DbgError *e, u32 depth)
 {
-    u64 h = hash_str(hash_str(1469598103934665603ull, e->kind), e->what);
+    u64 h = hash_str(hash_str(1469598103934665603ull, e->kind), dedup_key(e));
     for (u32 i = 0; i < e->npcs && i < depth; i++)
         h = ue_hash64(h ^ e->pcs[i]);
     return h;
@@ -252,7 +254,7 @@ static bool same_error(const DbgError *a, const DbgError *b, u32 depth)
 {
     u32 na = UE_MIN(a->npcs, depth), nb = UE_MIN(b->npcs, depth);
     return strcmp(a->kind ? a->kind : "", b->kind ? b->kind : "") == 0 &&
-           strcmp(a->what ? a->what : "", b->what ? b->what : "") == 0 && na == nb &&
+           strcmp(dedup_key(a), dedup_key(b)) == 0 && na == nb &&
            memcmp(a->pcs, b->pcs, na * sizeof *a->pcs) == 0;
 }
 
@@ -273,6 +275,7 @@ static DbgErrCopy *copy_error(const DbgError *e, u64 hash, u32 unique)
     c->e = *e;
     c->e.kind = dup_or_null(e->kind);
     c->e.what = dup_or_null(e->what);
+    c->e.dedup = dup_or_null(e->dedup);
     c->e.pcs = dup_pcs(e->pcs, e->npcs);
     c->e.naux = UE_MIN(e->naux, (u32)DBG_ERR_MAX_AUX);
     for (u32 i = 0; i < c->e.naux; i++) {
@@ -292,6 +295,7 @@ static void free_copy(DbgErrCopy *c)
 {
     free((char *)c->e.kind);
     free((char *)c->e.what);
+    free((char *)c->e.dedup);
     free((GuestAddr *)c->e.pcs);
     for (u32 i = 0; i < c->e.naux; i++) {
         free((char *)c->e.aux[i].text);

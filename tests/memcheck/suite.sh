@@ -52,7 +52,7 @@ for src in "$D"/*.c "$D"/*.cc; do
     f=$(basename "$src")
     build "${f%.*}" "$f"
 done
-for p in overflow uaf double_free leaks overlap clean_strings str_errors straddle; do
+for p in overflow uaf double_free leaks overlap clean_strings clean_strfuncs str_errors straddle; do
     build "$p-static" "$p.c" -static
 done
 build mismatch-static mismatch.cc -static
@@ -195,6 +195,7 @@ t str_errors str_errors 0
 t str_wild str_wild 139
 # ---- clean programs: no error at all ----
 t clean_strings clean_strings 0
+t clean_strfuncs clean_strfuncs 0
 t clean_cxx clean_cxx 0
 # ---- leaks and their options ----
 t leaks leaks 0
@@ -228,7 +229,7 @@ else
     fail memcheck/client/native "$(diff "$D/client.native.exp" "$TMP/client.native.out" | head -5)"
 fi
 # ---- static programs ----
-for p in overflow uaf double_free overlap clean_strings str_errors straddle mismatch; do
+for p in overflow uaf double_free overlap clean_strings clean_strfuncs str_errors straddle mismatch; do
     t "$p-static" "$p-static" 0
 done
 t leaks-static leaks-static 0 --leak-check=full --show-leak-kinds=all

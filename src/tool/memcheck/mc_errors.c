@@ -173,6 +173,7 @@ void mc_report_fishy(GuestCpu *cpu, GuestAddr pc, const char *fn, const char *ar
     snprintf(supp_aux, sizeof supp_aux, "%s(%s)", fn, arg); /* the suppression's extra line */
     e.kind = "FishyValue";
     e.what = what;
+    e.dedup = supp_aux; /* the function and argument, whatever the value */
     e.supp_kind = "FishyValue";
     e.supp_aux = supp_aux;
     set_stack(&e, mc_stack_here(cpu, pc));
@@ -230,6 +231,7 @@ void mc_report_overlap(GuestCpu *cpu, GuestAddr pc, const char *fn, GuestAddr ds
                  (unsigned long long)dst, (unsigned long long)src);
     e.kind = "Overlap";
     e.what = what;
+    e.dedup = fn; /* one context per function and stack, whatever the addresses */
     e.supp_kind = "Overlap";
     set_stack(&e, mc_stack_here(cpu, pc));
     report(&e);

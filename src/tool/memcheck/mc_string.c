@@ -432,15 +432,26 @@ static u64 do_memrchr(Acc *a, GuestAddr s, u8 c, u64 n)
     return 0;
 }
 
+/* The needle is read whole; the haystack only as far as a match, or its
+ * terminator, as strstr is defined to. */
 static u64 do_strstr(Acc *a, GuestAddr h, GuestAddr nd)
 {
-    u64 nlen, hlen;
-    if (!slen(a, nd, ~0ull, 1, &nlen) || !slen(a, h, ~0ull, 1, &hlen))
+    u64 nlen;
+    if (!slen(a, nd, ~0ull, 1, &nlen))
         return 0;
-    for (u64 i = 0; i + nlen <= hlen; i++)
-        if (!memcmp((const void *)(uintptr_t)(h + i), (const void *)(uintptr_t)nd, nlen))
+    for (u64 i = 0;; i++) {
+        u64 j = 0;
+        for (; j < nlen; j++) {
+            if (!rd(a, h + i + j, 1))
+                return 0;
+            if (B(h + i + j) != B(nd + j))
+                break; /* a terminator in the haystack mismatches too */
+        }
+        if (j == nlen)
             return h + i;
-    return 0;
+        if (!rd(a, h + i, 1) || B(h + i) == 0)
+            return 0;
+    }
 }
 
 /* strspn (accept), strcspn and strpbrk (reject): the length of the
