@@ -26,7 +26,7 @@ enum {
 
 /* ALU operations in their x86 encoding order (opcode bits 5..3). */
 typedef enum X64Alu { X64_ADD, X64_OR, X64_ADC, X64_SBB, X64_AND, X64_SUB, X64_XOR, X64_CMP } X64Alu;
-/* Shifts and rotates (ModRM.reg of C1/D3). */
+/* Shifts and rotates (ModRM.reg of C1/D3; SAL is emitted as SHL, /4). */
 typedef enum X64Shift { X64_ROL, X64_ROR, X64_RCL, X64_RCR, X64_SHL, X64_SHR, X64_SAL, X64_SAR } X64Shift;
 /* Condition codes (low nibble of Jcc/SETcc/CMOVcc). */
 typedef enum X64Cond {
@@ -36,7 +36,7 @@ typedef enum X64Cond {
 
 typedef struct JitMem {
     i8 base;    /* -1: none */
-    i8 index;   /* -1: none */
+    i8 index;   /* -1: none; never X64_RSP (not encodable) */
     u8 scale;   /* 0..3 */
     bool gs;    /* GS segment override (the guest context) */
     i32 disp;
@@ -56,6 +56,7 @@ static inline size_t x64_room(const X64Buf *b) { return (size_t)(b->end - b->p);
 void x64_mov_rr(X64Buf *b, unsigned size, int dst, int src);
 void x64_mov_ri(X64Buf *b, int dst, u64 imm);                 /* shortest form; 64-bit result */
 void x64_load(X64Buf *b, unsigned size, int dst, JitMem m);   /* zero-extends to 64 bits */
+/* Sign-extend `from` bytes (1, 2, 4) into the low `to` bytes (2, 4, 8) of dst. */
 void x64_load_sx(X64Buf *b, unsigned from, unsigned to, int dst, JitMem m);
 void x64_store(X64Buf *b, unsigned size, JitMem m, int src);
 void x64_store_i32(X64Buf *b, unsigned size, JitMem m, i32 imm); /* size 1, 2, 4 or 8 (sign-extended) */
@@ -74,7 +75,7 @@ void x64_div1(X64Buf *b, unsigned size, bool sign, int src);   /* rax, rdx = rdx
 void x64_unary(X64Buf *b, unsigned size, bool neg, int dst);   /* NEG or NOT */
 void x64_cqo(X64Buf *b);                                       /* rdx = sign of rax */
 void x64_movzx(X64Buf *b, unsigned from, int dst, int src);    /* 1 or 2 -> 32 (zero to 64) */
-void x64_movsx(X64Buf *b, unsigned from, unsigned to, int dst, int src);
+void x64_movsx(X64Buf *b, unsigned from, unsigned to, int dst, int src); /* as x64_load_sx */
 void x64_bswap(X64Buf *b, unsigned size, int r);
 void x64_bitcount(X64Buf *b, u8 op, unsigned size, int dst, int src); /* op: 0xBC TZCNT, 0xBD LZCNT, 0xB8 POPCNT */
 void x64_setcc(X64Buf *b, X64Cond cc, int dst);                /* 8-bit */
