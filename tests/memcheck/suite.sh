@@ -189,6 +189,7 @@ t read_writeonly read_writeonly 0
 # ---- arguments ----
 t fishy fishy 0
 t memalign_bad memalign_bad 0
+t alloc_fail alloc_fail 0
 # ---- string functions ----
 t overlap overlap 0
 t str_errors str_errors 0

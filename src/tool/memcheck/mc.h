@@ -120,6 +120,7 @@ enum {
     MC_RT_STRING = 0x100,   /* a string function's replacement (mc_string.def) */
     MC_RT_RESOLVER = 0x200, /* an IFUNC resolver: returns the replacement's slot */
     MC_RT_FREERES = 0x300,  /* the exit path's stub (mc_main.c) */
+    MC_RT_ENOMEM = 0x400,   /* errno = ENOMEM after a failed malloc: 0 entry, 1 return */
     MC_RT_TAG = 0xf00,
 };
 
@@ -133,8 +134,12 @@ void mc_redirect_add(GuestAddr pc, u16 what);
 bool mc_string_init(GuestProcess *p);
 /* The address of slot i (16 bytes) of the replacement page; the string
  * functions use the low ones, MC_SLOT_FREERES is the exit path's. */
-enum { MC_SLOT_FREERES = 255 };
+enum { MC_SLOT_ENOMEM = 253, MC_SLOT_ENOMEM_RET = 254, MC_SLOT_FREERES = 255 };
 GuestAddr mc_slot_addr(u32 i);
+/* The end of a replacement's IR: return to the caller (pop the return
+ * address), or, if the helper changed rip from pc, leave to rip with RSP
+ * as it is (a tail call). */
+void mc_emit_return(IrBuilder *b, GuestAddr pc);
 /* Redirect the string functions an object defines (the C library). */
 typedef struct DbgObject DbgObject;
 void mc_string_object(DbgObject *o);

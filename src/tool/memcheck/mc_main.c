@@ -164,6 +164,8 @@ static bool mc_init(GuestProcess *p, const char *const *argv)
     if (!mc_heap_init() || !mc_string_init(p))
         return false;
     mc_redirect_add(mc_slot_addr(MC_SLOT_FREERES), MC_RT_FREERES);
+    mc_redirect_add(mc_slot_addr(MC_SLOT_ENOMEM), MC_RT_ENOMEM);
+    mc_redirect_add(mc_slot_addr(MC_SLOT_ENOMEM_RET), MC_RT_ENOMEM | 1);
     if (cfg.xml && !cfg.xml_file) {
         ue_log("--xml=yes needs --xml-file=FILE");
         return false;

@@ -106,6 +106,22 @@ static void ignore(void *ctx, u32 i, const DbgSym *sym)
     (void)ctx, (void)i, (void)sym;
 }
 
+/* What a failed allocation does besides returning NULL, as natively:
+ * malloc & co. set errno to ENOMEM (through the guest's own
+ * __errno_location, the slots below), operator new throws std::bad_alloc
+ * (a tail call of libstdc++'s std::__throw_bad_alloc). */
+static struct {
+    GuestAddr errno_location, throw_bad_alloc;
+} F;
+
+static void found_fail(void *ctx, u32 i, const DbgSym *sym)
+{
+    (void)ctx;
+    GuestAddr *slot = i == 0 ? &F.errno_location : &F.throw_bad_alloc;
+    if (!sym->ifunc && !*slot)
+        *slot = sym->addr;
+}
+
 static bool runtime_object(DbgObject *o)
 {
     const char *path = dbg_object_path(o);
@@ -128,6 +144,8 @@ void mc_object_hook(void *ctx, DbgObject *o)
     pthread_mutex_lock(&R.lock);
     dbg_find_functions(o, fn_symbols, MC_NFNS, found, NULL);
     pthread_mutex_unlock(&R.lock);
+    static const char *const fail_fns[] = {"__errno_location", "_ZSt17__throw_bad_allocv"};
+    dbg_find_functions(o, fail_fns, 2, found_fail, NULL);
     mc_string_object(o);
     mc_freeres_object(o);
 }
@@ -214,10 +232,26 @@ static GuestAddr do_calloc(GuestCpu *cpu, u64 n, u64 size)
     return mc_heap_alloc(cpu, (u64)total, 16, MC_ALLOC_MALLOC, true);
 }
 
-/* One entry for every replacement: fn selects, a/b/c are rdi/rsi/rdx. */
-static u64 h_heap(void *env, u64 which, u64 a, u64 b)
+/* Where a call of fn that returned NULL for these arguments goes instead
+ * of returning, or 0. */
+static GuestAddr on_failure(McFn fn, u64 a, u64 b, u64 c)
 {
-    GuestCpu *cpu = mc_cpu_of(env);
+    switch (fn) {
+    case MC_FN_NEW: case MC_FN_NEW_ARRAY: case MC_FN_NEW_ALIGNED: case MC_FN_NEW_ARRAY_ALIGNED:
+        return F.throw_bad_alloc;
+    case MC_FN_MALLOC: case MC_FN_CALLOC: case MC_FN_MEMALIGN: case MC_FN_ALIGNED_ALLOC: case MC_FN_VALLOC:
+    case MC_FN_PVALLOC:
+        return F.errno_location ? mc_slot_addr(MC_SLOT_ENOMEM) : 0;
+    case MC_FN_REALLOC: /* realloc(p, 0) returns NULL without failing */
+        return b && F.errno_location ? mc_slot_addr(MC_SLOT_ENOMEM) : 0;
+    case MC_FN_REALLOCARRAY: return b && c && F.errno_location ? mc_slot_addr(MC_SLOT_ENOMEM) : 0;
+    default: (void)a; return 0;
+    }
+}
+
+/* One entry for every replacement: fn selects, a/b/c are rdi/rsi/rdx. */
+static u64 heap_call(GuestCpu *cpu, u64 which, u64 a, u64 b)
+{
     u64 c = cpu->regs.gpr[X86_RDX];
     switch ((McFn)which) {
 #define ALLOC(fnname, kind, size, align, zero) \
@@ -260,8 +294,47 @@ static u64 h_heap(void *env, u64 which, u64 a, u64 b)
     }
 }
 
+/* The replacement of fn (rdi, rsi, rdx): its result; rip stays pc, or
+ * names where a failure goes on (on_failure). */
+static u64 h_heap(void *env, u64 which, u64 a, u64 b)
+{
+    GuestCpu *cpu = mc_cpu_of(env);
+    GuestAddr pc = cpu->regs.rip;
+    u64 r = heap_call(cpu, which, a, b);
+    GuestAddr next = r ? 0 : on_failure((McFn)which, a, b, cpu->regs.gpr[X86_RDX]);
+    cpu->regs.rip = next ? next : pc;
+    return r;
+}
+
 static const IrHelper mc_h_heap = {.name = "mc_heap", .fn = (void *)h_heap, .sig = IRH_I_I,
-                                   .flags = IRH_READS_STATE, .nargs = 3};
+                                   .flags = IRH_READS_STATE | IRH_WRITES_STATE, .nargs = 3};
+
+/* The ENOMEM slots: set the guest's errno as glibc's malloc does, from
+ * the entry of the failed function (its return address on the stack):
+ *
+ *   MC_SLOT_ENOMEM:      push MC_SLOT_ENOMEM_RET (16 below: the callee's
+ *                        entry RSP is 8 mod 16); jump to __errno_location
+ *   MC_SLOT_ENOMEM_RET:  *(int *)rax = ENOMEM; rax = NULL; return to the
+ *                        failed function's caller */
+static void emit_enomem(IrBuilder *b, GuestAddr pc, bool ret)
+{
+    u32 rsp = X86_GPR_OFF(X86_RSP);
+    ir_imark(b, pc, 1);
+    ir_put(b, X86_OFF(rip), ir_const(b, IR_I64, pc));
+    u32 sp = ir_get(b, IR_I64, rsp);
+    if (!ret) {
+        u32 nsp = ir_sub(b, sp, ir_const(b, IR_I64, 16));
+        ir_store(b, nsp, ir_const(b, IR_I64, mc_slot_addr(MC_SLOT_ENOMEM_RET)));
+        ir_put(b, rsp, nsp);
+        ir_exit(b, F.errno_location, IR_EXIT_CALL);
+        return;
+    }
+    ir_store(b, ir_get(b, IR_I64, X86_GPR_OFF(X86_RAX)), ir_const(b, IR_I32, ENOMEM));
+    ir_put(b, X86_GPR_OFF(X86_RAX), ir_const(b, IR_I64, 0));
+    u32 caller_sp = ir_add(b, sp, ir_const(b, IR_I64, 8));
+    ir_put(b, rsp, ir_add(b, caller_sp, ir_const(b, IR_I64, 8)));
+    ir_exit_ind(b, ir_load(b, IR_I64, caller_sp), IR_EXIT_RET);
+}
 
 bool mc_redirect(GuestProcess *p, GuestAddr pc, IrBuilder *b)
 {
@@ -275,6 +348,7 @@ bool mc_redirect(GuestProcess *p, GuestAddr pc, IrBuilder *b)
     case MC_RT_STRING: mc_string_emit(b, pc, (u32)what & 0xff); return true;
     case MC_RT_RESOLVER: mc_string_emit_resolver(b, pc, (u32)what & 0xff); return true;
     case MC_RT_FREERES: mc_freeres_emit(b, pc); return true;
+    case MC_RT_ENOMEM: emit_enomem(b, pc, what & 1); return true;
     default: break;
     }
     u32 fn = (u32)what & 0xff;
@@ -284,9 +358,6 @@ bool mc_redirect(GuestProcess *p, GuestAddr pc, IrBuilder *b)
     u32 rsi = ir_get(b, IR_I64, X86_GPR_OFF(X86_RSI));
     u32 r = ir_call(b, &mc_h_heap, IR_I64, ir_const(b, IR_I64, (u64)fn), rdi, rsi);
     ir_put(b, X86_GPR_OFF(X86_RAX), r);
-    u32 sp = ir_get(b, IR_I64, X86_GPR_OFF(X86_RSP));
-    u32 ra = ir_load(b, IR_I64, sp);
-    ir_put(b, X86_GPR_OFF(X86_RSP), ir_add(b, sp, ir_const(b, IR_I64, 8)));
-    ir_exit_ind(b, ra, IR_EXIT_RET);
+    mc_emit_return(b, pc);
     return true;
 }

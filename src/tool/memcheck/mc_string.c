@@ -559,9 +559,7 @@ static u64 h_string(void *env, u64 id, u64 pc, u64 unused)
 static const IrHelper mc_h_string = {.name = "mc_string", .fn = (void *)h_string, .sig = IRH_I_I,
                                      .flags = IRH_READS_STATE | IRH_WRITES_STATE, .nargs = 3};
 
-/* Pop the return address and leave through it (RET), unless the helper
- * asked for a tail call (rip != pc): then leave to rip, RSP unchanged. */
-static void emit_return(IrBuilder *b, GuestAddr pc)
+void mc_emit_return(IrBuilder *b, GuestAddr pc)
 {
     u32 rsp = X86_GPR_OFF(X86_RSP);
     u32 sp = ir_get(b, IR_I64, rsp);
@@ -583,7 +581,7 @@ void mc_string_emit(IrBuilder *b, GuestAddr pc, u32 id)
      * guest faults at the function's entry (the state is unchanged). */
     u32 bad = ir_cmp(b, IR_CMPNE, f, ir_const(b, IR_I64, 0));
     ir_load(b, IR_I8, ir_select(b, bad, f, ir_get(b, IR_I64, X86_GPR_OFF(X86_RSP))));
-    emit_return(b, at);
+    mc_emit_return(b, at);
 }
 
 void mc_string_emit_resolver(IrBuilder *b, GuestAddr pc, u32 id)
@@ -591,5 +589,5 @@ void mc_string_emit_resolver(IrBuilder *b, GuestAddr pc, u32 id)
     ir_imark(b, pc, 1);
     ir_put(b, X86_OFF(rip), ir_const(b, IR_I64, pc));
     ir_put(b, X86_GPR_OFF(X86_RAX), ir_const(b, IR_I64, slot_of(id)));
-    emit_return(b, pc);
+    mc_emit_return(b, pc);
 }
