@@ -90,6 +90,7 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
         vfork_pipe[0] = high_fd(vfork_pipe[0]);
         vfork_pipe[1] = high_fd(vfork_pipe[1]);
     }
+    lx_proc.forked = true;
     lx_hold_others(cpu);
     /* Signals wait on the host across the fork: one sent to the new child
      * at once must find its signal state ready (become_child). */

@@ -96,6 +96,7 @@ typedef struct LxProcess {
     volatile int stopping; /* exiting: other threads park at their next stop */
     volatile int holding;  /* forking: other threads wait at their next stop */
     bool is_child;       /* forked, or started by a followed execve */
+    bool forked;         /* has forked: --strace names pids */
     GuestAddr start_stack; /* the initial RSP (/proc/self/stat's startstack) */
     GuestAddr stack_top; /* end of the [stack] region */
     u64 stack_size;

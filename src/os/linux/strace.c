@@ -310,7 +310,7 @@ static __thread Line pending;
  * as strace -f marks them. */
 static void put_pid(Line *l)
 {
-    if (lx_proc.nthreads > 1)
+    if (lx_proc.nthreads > 1 || lx_proc.forked || lx_proc.is_child)
         put(l, "[pid %d] ", (int)gettid());
 }
 
@@ -464,9 +464,21 @@ void lx_strace_signal(const LxSigInfo *info)
     static const Flag chld[] = {{CLD_EXITED, "CLD_EXITED"}, {CLD_KILLED, "CLD_KILLED"}, {CLD_DUMPED, "CLD_DUMPED"},
                                 {CLD_TRAPPED, "CLD_TRAPPED"}, {CLD_STOPPED, "CLD_STOPPED"},
                                 {CLD_CONTINUED, "CLD_CONTINUED"}};
+    static const Flag segv[] = {{SEGV_MAPERR, "SEGV_MAPERR"}, {SEGV_ACCERR, "SEGV_ACCERR"}};
+    static const Flag bus[] = {{BUS_ADRALN, "BUS_ADRALN"}, {BUS_ADRERR, "BUS_ADRERR"}};
+    static const Flag fpe[] = {{FPE_INTDIV, "FPE_INTDIV"}, {FPE_INTOVF, "FPE_INTOVF"}};
+    static const Flag ill[] = {{ILL_ILLOPC, "ILL_ILLOPC"}, {ILL_ILLOPN, "ILL_ILLOPN"}};
     bool fault = info->code > 0 && info->code != SI_KERNEL && info->signo != SIGCHLD;
     if (info->signo == SIGCHLD && info->code > 0)
         PUT_ENUM(&l, (u64)info->code, chld);
+    else if (fault && info->signo == SIGSEGV)
+        PUT_ENUM(&l, (u64)info->code, segv);
+    else if (fault && info->signo == SIGBUS)
+        PUT_ENUM(&l, (u64)info->code, bus);
+    else if (fault && info->signo == SIGFPE)
+        PUT_ENUM(&l, (u64)info->code, fpe);
+    else if (fault && info->signo == SIGILL)
+        PUT_ENUM(&l, (u64)info->code, ill);
     else if (fault)
         put(&l, "%d", info->code);
     else
