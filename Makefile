@@ -136,7 +136,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Isrc -Iinclude -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -DMEM_G_START=0x10000ull -DMEM_G_END=0x7fff0000ull
-FUZZ_ELF_SRC := fuzz/fuzz_elf.c src/os/linux/elf.c src/mem/space.c src/base/base.c
+FUZZ_ELF_SRC := fuzz/fuzz_elf.c src/os/linux/elf.c src/mem/space.c src/mem/smc.c src/base/base.c
 FUZZ_SEED_ELF := build/fuzz/seed-elf
 
 build/fuzz/fuzz_elf: $(FUZZ_ELF_SRC) $(wildcard src/*/*.h src/os/linux/*.h)
