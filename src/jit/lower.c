@@ -29,7 +29,10 @@
 #include <stddef.h>
 
 enum { LOC_NONE, LOC_REG, LOC_SLOT, LOC_CONST };
-enum { DEFER_NONE, DEFER_CMP, DEFER_ADDR };
+/* Ops not emitted where they are: a compare fused into its consumer; base +
+ * constant (ADDR), base + index << scale (INDEX) and that shift (SHIFT)
+ * folded into the memory operands (or lea) that use them. */
+enum { DEFER_NONE, DEFER_CMP, DEFER_ADDR, DEFER_INDEX, DEFER_SHIFT };
 
 typedef struct Loc {
     u8 kind;
@@ -164,6 +167,38 @@ static u16 exit_dead_gprs(const Lower *w, u32 i)
     return dead & (u16)~BIT(X64_RSP);
 }
 
+static u64 const_of(const Lower *w, u32 t);
+static bool is_const(const Lower *w, u32 t);
+
+/* Is every use of temp t (defined before, last used at last_use[t]) the
+ * address of a LOAD, STORE or CAS, or the value of a PUT to a guest
+ * register's home (a lea)?  With plus_const, t + constant used that way
+ * counts too. */
+static bool addr_only(const Lower *w, u32 t, bool plus_const)
+{
+    const IrBlock *blk = w->blk;
+    for (u32 j = w->def[t] + 1; j <= w->last_use[t]; j++) {
+        const IrOp *u = &blk->ops[j];
+        if (w->skip[j] || (u->a != t && u->b != t && u->c != t))
+            continue;
+        if (u->b == t || u->c == t) {
+            bool const_add = plus_const && u->opc == IR_ADD && u->type == IR_I64 && u->a == t && u->b != t &&
+                             is_const(w, u->b) && (i64)const_of(w, u->b) == (i32)const_of(w, u->b);
+            if (!const_add)
+                return false;
+        }
+        bool is_addr = (u->opc == IR_LOAD || u->opc == IR_STORE || u->opc == IR_CAS) && u->a == t && u->b != t &&
+                       u->c != t;
+        bool is_home_put = u->opc == IR_PUT && u->a == t && u->type == IR_I64 && gpr_of_offset((u32)u->imm) < 16 &&
+                           lazy_of_offset(u->imm) < 0;
+        bool const_add = plus_const && u->opc == IR_ADD && u->type == IR_I64 && u->a == t && is_const(w, u->b) &&
+                         (i64)const_of(w, u->b) == (i32)const_of(w, u->b) && u->dst && addr_only(w, u->dst, false);
+        if (!is_addr && !is_home_put && !const_add)
+            return false;
+    }
+    return true;
+}
+
 static void analyse(Lower *w, const u8 *dead)
 {
     const IrBlock *blk = w->blk;
@@ -240,6 +275,21 @@ static void analyse(Lower *w, const u8 *dead)
         if (r < 16)
             w->last_get[r] = i;
     }
+    /* base + index << scale (scale 0..3) used only as memory addresses,
+     * directly or plus a constant, folds into them (the lifter builds
+     * [base + index*s + disp] as (base + (index << s)) + disp). */
+    for (u32 i = 0; i < n; i++) {
+        const IrOp *op = &blk->ops[i];
+        if (w->skip[i] || op->opc != IR_ADD || op->type != IR_I64 || !op->dst || !uses[op->dst] ||
+            is_const(w, op->b) || !addr_only(w, op->dst, true))
+            continue;
+        const IrOp *sh = &blk->ops[w->def[op->b]];
+        bool shift = sh->opc == IR_SHL && sh->type == IR_I64 && uses[op->b] == 1 && is_const(w, sh->b) &&
+                     const_of(w, sh->b) <= 3 && !w->skip[w->def[op->b]];
+        w->defer[i] = DEFER_INDEX;
+        if (shift)
+            w->defer[w->def[op->b]] = DEFER_SHIFT;
+    }
     /* base + constant used only as memory addresses folds into them. */
     for (u32 i = 0; i < n; i++) {
         const IrOp *op = &blk->ops[i];
@@ -266,6 +316,18 @@ static void analyse(Lower *w, const u8 *dead)
         w->defer[i] = DEFER_ADDR;
         if (w->last_use[op->a] < w->last_use[op->dst])
             w->last_use[op->a] = w->last_use[op->dst];
+    }
+    /* The operands of folded index arithmetic live until its last use. */
+    for (u32 i = n; i-- > 0;) {
+        const IrOp *op = &blk->ops[i];
+        if (w->defer[i] != DEFER_INDEX)
+            continue;
+        u32 end = w->last_use[op->dst];
+        u32 idx = w->defer[w->def[op->b]] == DEFER_SHIFT ? blk->ops[w->def[op->b]].a : op->b;
+        if (w->last_use[op->a] < end)
+            w->last_use[op->a] = end;
+        if (w->last_use[idx] < end)
+            w->last_use[idx] = end;
     }
     /* Guest homes needed after each op (backward). */
     u16 needed = 0xffff;
@@ -511,18 +573,67 @@ static void load_into(Lower *w, int r, u32 t)
 
 static bool fits_i32(u64 v) { return (i64)v == (i32)(i64)v; }
 
+/* The operand [base + index*scale] of a DEFER_INDEX temp: its registers
+ * (an index in RSP, which cannot be one, is swapped or copied). */
+static JitMem index_mem(Lower *w, u32 t, u16 avoid)
+{
+    const IrOp *d = &w->blk->ops[w->def[t]];
+    u32 idx = d->b;
+    u8 scale = 0;
+    if (w->defer[w->def[d->b]] == DEFER_SHIFT) {
+        idx = w->blk->ops[w->def[d->b]].a;
+        scale = (u8)const_of(w, w->blk->ops[w->def[d->b]].b);
+    }
+    int base = use(w, d->a, avoid);
+    int index = use(w, idx, (u16)(avoid | BIT(base)));
+    if (index == X64_RSP && scale == 0 && base != X64_RSP) {
+        index = base;
+        base = X64_RSP;
+    } else if (index == X64_RSP) {
+        int r = alloc_reg(w, (u16)(avoid | BIT(base) | BIT(X64_RSP)));
+        x64_mov_rr(w->b, 8, r, X64_RSP); /* (a copy: idx stays in its home) */
+        index = r;
+    }
+    return (JitMem){.base = (i8)base, .index = (i8)index, .scale = scale};
+}
+
+/* The memory operand for address temp addr, folding deferred arithmetic;
+ * its registers stay valid until the next allocation that does not avoid
+ * them (mem_regs). */
 static JitMem addr_of(Lower *w, u32 addr, u16 avoid)
 {
     const IrOp *d = &w->blk->ops[w->def[addr]];
     if (d->opc == IR_CONST && fits_i32(d->imm))
         return (JitMem){.base = -1, .index = -1, .disp = (i32)d->imm};
+    if (w->defer[w->def[addr]] == DEFER_INDEX)
+        return index_mem(w, addr, avoid);
     if (w->defer[w->def[addr]] == DEFER_ADDR) {
+        if (w->defer[w->def[d->a]] == DEFER_INDEX) {
+            JitMem m = index_mem(w, d->a, avoid);
+            m.disp = (i32)const_of(w, d->b);
+            return m;
+        }
         int r = use(w, d->a, avoid);
         return x64_mem(r, (i32)const_of(w, d->b));
     }
     int r = use(w, addr, avoid);
     return x64_mem(r, 0);
 }
+
+/* The host registers now holding the temps a deferred address is made of. */
+static u16 addr_temp_regs(const Lower *w, u32 t)
+{
+    const IrOp *d = &w->blk->ops[w->def[t]];
+    if (w->defer[w->def[t]] == DEFER_ADDR)
+        return w->defer[w->def[d->a]] == DEFER_INDEX ? addr_temp_regs(w, d->a) : reg_mask_of(w, d->a);
+    u16 m = reg_mask_of(w, d->a);
+    if (w->defer[w->def[d->b]] == DEFER_SHIFT)
+        return (u16)(m | reg_mask_of(w, w->blk->ops[w->def[d->b]].a));
+    return (u16)(m | reg_mask_of(w, d->b));
+}
+
+/* The host registers a memory operand reads. */
+static u16 mem_regs(JitMem m) { return (u16)((m.base >= 0 ? BIT(m.base) : 0) | (m.index >= 0 ? BIT(m.index) : 0)); }
 
 static X64Cond cond_of(IrOpcode op)
 {
@@ -768,25 +879,19 @@ static void lower_put(Lower *w, const IrOp *op)
         x64_movdqu_store(w->b, x64_gs((i32)op->imm), 0);
         return;
     }
-    if (r < 16 && op->type == IR_I64 && w->defer[w->def[t]] == DEFER_ADDR) {
-        /* base + constant, never materialised: lea straight into the home
-         * (moving out a live temp the home holds first). */
-        const IrOp *d = &w->blk->ops[w->def[t]];
-        int base = use(w, d->a, 0);
-        if (base == (int)r && temp_live_after(w, d->a)) {
-            int nr = alloc_reg(w, BIT(r));
+    u8 defer = w->defer[w->def[t]];
+    if (r < 16 && op->type == IR_I64 && (defer == DEFER_ADDR || defer == DEFER_INDEX)) {
+        /* Address arithmetic never materialised: lea straight into the
+         * home, moving out first a temp the home holds that is needed
+         * after (perhaps the base or index itself). */
+        u32 h = w->hold[r];
+        if (h && temp_live_after(w, h)) {
+            int nr = alloc_reg(w, (u16)(BIT(r) | addr_temp_regs(w, t)));
             x64_mov_rr(w->b, 8, nr, (int)r);
-            w->hold[r] = 0;
-            bind(w, d->a, nr);
-            base = nr;
-        } else if (w->hold[r] && w->hold[r] != d->a && temp_live_after(w, w->hold[r])) {
-            u32 other = w->hold[r];
-            int nr = alloc_reg(w, (u16)(BIT(r) | BIT(base)));
-            x64_mov_rr(w->b, 8, nr, (int)r);
-            bind(w, other, nr);
+            bind(w, h, nr);
         }
-        x64_lea(w->b, (int)r, x64_mem(base, (i32)const_of(w, d->b)));
-        w->hold[r] = 0; /* (whatever it held was moved out or is dead) */
+        w->hold[r] = 0;
+        x64_lea(w->b, (int)r, addr_of(w, t, BIT(r)));
         w->home_ok |= BIT(r);
         w->saved &= (u16)~BIT(r);
         return;
@@ -840,7 +945,7 @@ static void lower_load(Lower *w, const IrOp *op)
      * home whose guest value is dead after the load. */
     u16 home_ok = w->home_ok;
     w->needed = w->needed_after[w->i];
-    int d = alloc_reg(w, m.base >= 0 ? BIT(m.base) : 0);
+    int d = alloc_reg(w, mem_regs(m));
     w->needed = 0xffff;
     may_fault_with(w, (u16)(home_ok & (w->home_ok | BIT(d))));
     x64_load(w->b, bytes_of((IrType)op->type), d, m);
@@ -850,7 +955,7 @@ static void lower_load(Lower *w, const IrOp *op)
 static void lower_store(Lower *w, const IrOp *op)
 {
     JitMem m = addr_of(w, op->a, 0);
-    u16 avoid = m.base >= 0 ? BIT(m.base) : 0;
+    u16 avoid = mem_regs(m);
     if (op->type == IR_V128) {
         x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->b].slot, 0));
         may_fault(w);
@@ -1422,7 +1527,7 @@ static void lower_op(Lower *w, const IrOp *op)
     case IR_CAS: lower_cas(w, op); break;
     case IR_FENCE: x64_mfence(w->b); break;
     case IR_ADD:
-        if (w->defer[w->i] == DEFER_ADDR)
+        if (w->defer[w->i] == DEFER_ADDR || w->defer[w->i] == DEFER_INDEX)
             break; /* folded into the memory operands that use it */
         lower_binop(w, op);
         break;
@@ -1445,7 +1550,8 @@ static void lower_op(Lower *w, const IrOp *op)
         lower_rdx_rax(w, op);
         break;
     case IR_SHL: case IR_SHR: case IR_SAR: case IR_ROL: case IR_ROR:
-        lower_shift(w, op);
+        if (w->defer[w->i] != DEFER_SHIFT)
+            lower_shift(w, op);
         break;
     case IR_NOT: case IR_NEG: case IR_CLZ: case IR_CTZ: case IR_POPCNT: case IR_BSWAP:
         lower_unop(w, op);

@@ -130,14 +130,19 @@ u32 x86_lea_addr(X86Lift *L, const X86Insn *in)
     if (in->rip_rel) {
         addr = ir_const(b, IR_I64, in->pc + in->len + (u64)in->disp);
     } else {
-        addr = ir_const(b, IR_I64, (u64)in->disp);
+        /* (base + (index << scale)) + disp: the shape the JIT folds back
+         * into one x86 memory operand, with the displacement last so that
+         * accesses at different offsets share the rest. */
+        addr = 0;
         if (in->base >= 0)
-            addr = ir_add(b, x86_slot_get(L, SLOT_GPR + (unsigned)in->base), addr);
+            addr = x86_slot_get(L, SLOT_GPR + (unsigned)in->base);
         if (in->index >= 0) {
             u32 idx = x86_slot_get(L, SLOT_GPR + (unsigned)in->index);
             idx = ir_shl(b, idx, ir_const(b, IR_I8, in->scale));
-            addr = ir_add(b, addr, idx);
+            addr = addr ? ir_add(b, addr, idx) : idx;
         }
+        u32 disp = ir_const(b, IR_I64, (u64)in->disp);
+        addr = addr ? ir_add(b, addr, disp) : disp;
     }
     if (in->addrsize == 4)
         addr = ir_zext(b, IR_I64, ir_trunc(b, IR_I32, addr));
