@@ -34,8 +34,8 @@ static const char usage_text[] =
     "  --tool=none|memcheck    run the program (none, the default), or check its\n"
     "                          memory accesses, heap and leaks (memcheck)\n"
     "  --check                 the same as --tool=memcheck\n"
-    "  --backend=interp|jit    IR interpreter (the default for now) or the\n"
-    "                          x86-64 JIT (in development)\n"
+    "  --backend=jit|interp    the x86-64 JIT (the default on x86-64 hosts) or\n"
+    "                          the portable IR interpreter\n"
     "  --strace, -strace       print every system call, strace style\n"
     "  -d ITEM[,ITEM...]       log (qemu-user names): in_asm (guest code of each\n"
     "                          translated block), op (its IR), exec (each block\n"
@@ -156,6 +156,7 @@ static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_text, stdout);
+            tool_print_help(stdout);
             return 0;
         }
         if (strcmp(a, "--version") == 0) {
@@ -263,6 +264,9 @@ static int parse_env_options(LxOptions *o)
 int main(int argc, char **argv, char **envp)
 {
     LxOptions o = {.aslr = true, .envp = envp, .trace_children = true, .check_stack_pointer = -1};
+#if defined(__x86_64__)
+    o.jit = true; /* (the interpreter runs where the JIT cannot, see exec_init) */
+#endif
     /* A ue following execve has every option on its command line. */
     bool env_opts = !(argc > 1 && strcmp(argv[1], "--command-line-only=yes") == 0);
     int rc = env_opts ? parse_env_options(&o) : -1;

@@ -221,6 +221,7 @@ typedef struct DbgReportConfig {
     bool show_below_main;    /* else stacks stop at main */
     int gen_suppressions;    /* 0 no, 1 all (--gen-suppressions=all) */
     const char *const *argv; /* the guest's command (preamble, XML <argv>) */
+    bool quiet;              /* -q: errors only, no preamble, summaries or notes */
 } DbgReportConfig;
 
 typedef struct DbgReporter DbgReporter;
@@ -228,6 +229,9 @@ typedef struct DbgReporter DbgReporter;
 /* A reporter writing to the places cfg names (copied).  Nothing is printed
  * until dbg_report_preamble. */
 DbgReporter *dbg_reporter_new(const DbgReportConfig *cfg);
+/* In a forked child: its own pid in every line from now on (the errors
+ * so far stay counted, as Valgrind's child inherits them). */
+void dbg_reporter_after_fork(DbgReporter *r);
 /* Read a suppression file in Valgrind's format.  Returns 0, or -1 with a
  * "FILE:LINE: why" message in err. */
 int dbg_reporter_add_suppressions(DbgReporter *r, const char *path, char *err, size_t errlen);

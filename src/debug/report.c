@@ -136,6 +136,14 @@ DbgReporter *dbg_reporter_new(const DbgReportConfig *cfg)
     return r;
 }
 
+void dbg_reporter_after_fork(DbgReporter *r)
+{
+    pthread_mutex_init(&r->lock, NULL);
+    r->cfg.ppid = r->cfg.pid;
+    r->cfg.pid = getpid();
+    snprintf(r->prefix, sizeof r->prefix, "==%d== ", r->cfg.pid);
+}
+
 int dbg_reporter_add_suppressions(DbgReporter *r, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -203,7 +211,7 @@ static void xml_preamble(DbgReporter *r, const char *const *lines, u32 nlines)
 
 void dbg_report_preamble(DbgReporter *r, const char *const *lines, u32 nlines)
 {
-    if (r->text) {
+    if (r->text && !r->cfg.quiet) {
         for (u32 i = 0; i < nlines; i++)
             fprintf(r->text, "%s%s\n", r->prefix, lines[i]);
         fflush(r->text);
@@ -217,7 +225,7 @@ void dbg_report_preamble(DbgReporter *r, const char *const *lines, u32 nlines)
 
 void dbg_report_line(DbgReporter *r, const char *fmt, ...)
 {
-    if (!r->text)
+    if (!r->text || r->cfg.quiet)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -425,7 +433,7 @@ int dbg_report_finish(DbgReporter *r)
 {
     u64 errors, contexts, supp, supp_ctx;
     dbg_report_counts(r, &errors, &contexts, &supp, &supp_ctx);
-    if (r->text) {
+    if (r->text && !r->cfg.quiet) {
         fprintf(r->text, "%sERROR SUMMARY: %llu errors from %llu contexts (suppressed: %llu from %llu)\n", r->prefix,
                 (unsigned long long)errors, (unsigned long long)contexts, (unsigned long long)supp,
                 (unsigned long long)supp_ctx);

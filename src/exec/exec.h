@@ -98,6 +98,9 @@ typedef struct ToolHooks {
      * calls exit_group again).  memcheck runs the C and C++ runtimes'
      * freeres functions, as Valgrind does. */
     bool (*on_exit_group)(GuestCpu *cpu, int status);
+    /* In the child of a fork, before it runs guest code (only the forking
+     * thread exists). */
+    void (*on_fork_child)(void);
     /* A client request (include/ue/client.h): true if handled. */
     bool (*client_request)(GuestCpu *cpu, const u64 *args, u64 *result);
     /* The process exits with status: returns the status ue exits with. */

@@ -20,6 +20,8 @@
 
 #include "exec/exec.h"
 
+#include <stdio.h>
+
 typedef struct Tool {
     const char *name;
     const char *summary;
@@ -38,5 +40,7 @@ typedef struct Tool {
 /* The tools ue has, and the one selected with --tool (NULL: none). */
 const Tool *tool_find(const char *name);
 extern const Tool *tool_current;
+/* Each tool's option lines, for --help. */
+void tool_print_help(FILE *f);
 
 #endif

@@ -239,3 +239,21 @@ for p in overflow uaf double_free overlap clean_strings clean_strfuncs str_error
     t "$p-static" "$p-static" 0
 done
 t leaks-static leaks-static 0 --leak-check=full --show-leak-kinds=all
+# ---- -q, and a forked child's own pid ----
+# With -q only errors are printed (no preamble, no summaries); each carries
+# the pid of the process that made it (fork_child.c prints both pids).
+for be in interp jit; do
+    (cd "$BIN" && timeout "$UE_TIMEOUT" "$UE" --backend=$be --tool=memcheck -q ./fork_child \
+        >"$TMP/fork.out" 2>"$TMP/fork.err")
+    parent=$(sed -n 's/^parent //p' "$TMP/fork.out")
+    child=$(sed -n 's/^child //p' "$TMP/fork.out")
+    want=$(printf '==%s== Invalid write of size 1\n==%s== Invalid write of size 1\n' "$child" "$parent")
+    got=$(grep 'Invalid' "$TMP/fork.err")
+    if [ -z "$parent" ] || [ -z "$child" ] || [ "$got" != "$want" ]; then
+        fail "memcheck/fork_child/$be" "pids parent '$parent' child '$child'; reported: $(echo $got)"
+    elif grep -q 'SUMMARY\|Memcheck, a memory' "$TMP/fork.err"; then
+        fail "memcheck/fork_child/$be" "-q printed more than errors: $(grep -m2 'SUMMARY\|Memcheck' "$TMP/fork.err")"
+    else
+        pass "memcheck/fork_child/$be"
+    fi
+done

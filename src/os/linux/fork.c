@@ -59,6 +59,8 @@ static void become_child(GuestCpu *cpu, u64 flags, u64 newsp, u64 ctid, u64 tls)
     exec_after_fork(cpu, true);
     lx_proc.is_child = true;
     ue_log_set_pid(getpid());
+    if (lx_proc.gp.tool && lx_proc.gp.tool->on_fork_child)
+        lx_proc.gp.tool->on_fork_child();
     if (newsp) {
         lx_stack_clone(newsp);
         cpu->regs.gpr[X86_RSP] = newsp;

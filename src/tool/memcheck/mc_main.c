@@ -34,6 +34,7 @@ static struct {
     const char *supp_files[32];
     u32 nsupp;
     int gen_supp;
+    bool quiet; /* -q, --quiet */
 } cfg;
 
 void mc_object_hook(void *ctx, DbgObject *o);
@@ -90,7 +91,9 @@ static int mc_option(const char *arg)
 {
     const char *v;
 #define OPT(name) (!strncmp(arg, name "=", sizeof name) && (v = arg + sizeof name))
-    if (OPT("--leak-check")) {
+    if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+        cfg.quiet = true;
+    } else if (OPT("--leak-check")) {
         if (!strcmp(v, "no")) mc_opts.leak_check = MC_LEAK_NO;
         else if (!strcmp(v, "summary")) mc_opts.leak_check = MC_LEAK_SUMMARY;
         else if (!strcmp(v, "full") || !strcmp(v, "yes")) mc_opts.leak_check = MC_LEAK_FULL;
@@ -180,7 +183,7 @@ static bool mc_init(GuestProcess *p, const char *const *argv)
     }
     DbgReportConfig rc = {.tool = "Memcheck", .fd = ue_log_fd(), .xml_fd = xml_fd, .sarif_path = cfg.sarif_file,
                           .pid = getpid(), .ppid = getppid(), .num_callers = mc_opts.num_callers,
-                          .gen_suppressions = cfg.gen_supp, .argv = argv};
+                          .gen_suppressions = cfg.gen_supp, .argv = argv, .quiet = cfg.quiet};
     mc_reporter = dbg_reporter_new(&rc);
     for (u32 i = 0; i < cfg.nsupp; i++) {
         char err[256];
@@ -235,7 +238,7 @@ static void mc_on_protect(GuestAddr addr, u64 len, int prot)
 
 static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
 {
-    char sig_line[96], where[128];
+    char sig_line[96];
     unsigned size;
     bool write;
     GuestAddr pc = cpu->regs.rip;
@@ -248,14 +251,8 @@ static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
     const char *abbr = sigabbrev_np(sig);
     snprintf(sig_line, sizeof sig_line, "Process terminating with default action of signal %d (SIG%s)", sig,
              abbr ? abbr : "?");
-    dbg_report_line(mc_reporter, "%s", "");
-    dbg_report_line(mc_reporter, "%s", sig_line);
-    if (sig == SIGSEGV || sig == SIGBUS) {
-        snprintf(where, sizeof where, " %s at address 0x%llx",
-                 code == SEGV_MAPERR ? "Access not within mapped region" : "Bad permissions for mapped region",
-                 (unsigned long long)addr);
-        dbg_report_line(mc_reporter, "%s", where);
-    }
+    /* Printed with -q too: valgrind tells of a fatal fault whatever the
+     * verbosity. */
     u32 id = mc_stack_here(cpu, cpu->regs.rip);
     u32 n;
     const GuestAddr *pcs = dbg_depot_get(id, &n);
@@ -263,10 +260,17 @@ static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
     snprintf(prefix, sizeof prefix, "==%d== ", getpid());
     FILE *f = fdopen(dup(ue_log_fd()), "w");
     if (f) {
+        fprintf(f, "%s\n%s%s\n", prefix, prefix, sig_line);
+        if (sig == SIGSEGV || sig == SIGBUS)
+            fprintf(f, "%s %s at address 0x%llx\n", prefix,
+                    code == SEGV_MAPERR ? "Access not within mapped region" : "Bad permissions for mapped region",
+                    (unsigned long long)addr);
         dbg_print_stack(f, prefix, pcs, n, mc_opts.num_callers, false);
         fclose(f);
     }
 }
+
+static void mc_on_fork_child(void) { dbg_reporter_after_fork(mc_reporter); }
 
 /* ---- freeres: the runtimes free their own memory at exit ----
  *
@@ -370,7 +374,8 @@ const Tool mc_tool = {
     .name = "memcheck",
     .summary = "a memory error detector (heap overflows, use after free, bad frees, leaks)",
     .option = mc_option,
-    .help = "    --leak-check=no|summary|full     search for memory leaks at exit [summary]\n"
+    .help = "    -q, --quiet                      print errors only (no header, summaries)\n"
+            "    --leak-check=no|summary|full     search for memory leaks at exit [summary]\n"
             "    --show-leak-kinds=kind1,kind2,.. which leak kinds to show [definite,possible]\n"
             "                                     (definite indirect possible reachable all none)\n"
             "    --errors-for-leak-kinds=kind1,.. which leak kinds are errors [definite,possible]\n"
@@ -393,6 +398,7 @@ const Tool mc_tool = {
             .on_unmap = mc_on_unmap,
             .on_protect = mc_on_protect,
             .on_fault = mc_on_fault,
+            .on_fork_child = mc_on_fork_child,
             .on_exit_group = mc_on_exit_group,
             .client_request = mc_client_request,
             .on_exit = mc_on_exit,

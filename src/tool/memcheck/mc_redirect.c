@@ -139,8 +139,16 @@ void mc_object_hook(void *ctx, DbgObject *o);
 void mc_object_hook(void *ctx, DbgObject *o)
 {
     (void)ctx;
-    if (!runtime_object(o))
+    if (!runtime_object(o)) {
+        /* The dynamic linker has its own string functions (rtld's strlen
+         * reads whole aligned vectors, as libc's does); Valgrind redirects
+         * them too.  Found by name when its symbols are there (libc6-dbg). */
+        const char *path = dbg_object_path(o);
+        const char *base = strrchr(path, '/');
+        if (!strncmp(base ? base + 1 : path, "ld-linux", 8))
+            mc_string_object(o);
         return;
+    }
     pthread_mutex_lock(&R.lock);
     dbg_find_functions(o, fn_symbols, MC_NFNS, found, NULL);
     pthread_mutex_unlock(&R.lock);
