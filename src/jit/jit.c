@@ -239,9 +239,11 @@ JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, bool *full)
     JitCode *c = ue_malloc(sizeof *c + tmp.nside * sizeof(JitSideEntry) + tmp.nlazy * sizeof(JitLazyRec));
     *c = tmp;
     c->side = (JitSideEntry *)(c + 1);
-    memcpy(c->side, tmp.side, tmp.nside * sizeof(JitSideEntry));
+    if (tmp.nside) /* (memcpy from NULL is undefined even for 0 bytes) */
+        memcpy(c->side, tmp.side, tmp.nside * sizeof(JitSideEntry));
     c->lazy = (JitLazyRec *)(c->side + tmp.nside);
-    memcpy(c->lazy, tmp.lazy, tmp.nlazy * sizeof(JitLazyRec));
+    if (tmp.nlazy)
+        memcpy(c->lazy, tmp.lazy, tmp.nlazy * sizeof(JitLazyRec));
     jit_cache.used = UE_ALIGN_UP((size_t)(b.p - jit_cache.rw), 16);
     VEC_PUSH(jit_cache.blocks, jit_cache.nblocks, jit_cache.cap_blocks, c);
     return c;
