@@ -169,6 +169,7 @@ static u16 exit_dead_gprs(const Lower *w, u32 i)
 
 static u64 const_of(const Lower *w, u32 t);
 static bool is_const(const Lower *w, u32 t);
+static bool fits_i32(u64 v) { return (i64)v == (i32)(i64)v; }
 
 /* Is every use of temp t (defined before, last used at last_use[t]) the
  * address of a LOAD, STORE or CAS, or the value of a PUT to a guest
@@ -181,18 +182,14 @@ static bool addr_only(const Lower *w, u32 t, bool plus_const)
         const IrOp *u = &blk->ops[j];
         if (w->skip[j] || (u->a != t && u->b != t && u->c != t))
             continue;
-        if (u->b == t || u->c == t) {
-            bool const_add = plus_const && u->opc == IR_ADD && u->type == IR_I64 && u->a == t && u->b != t &&
-                             is_const(w, u->b) && (i64)const_of(w, u->b) == (i32)const_of(w, u->b);
-            if (!const_add)
-                return false;
-        }
-        bool is_addr = (u->opc == IR_LOAD || u->opc == IR_STORE || u->opc == IR_CAS) && u->a == t && u->b != t &&
-                       u->c != t;
-        bool is_home_put = u->opc == IR_PUT && u->a == t && u->type == IR_I64 && gpr_of_offset((u32)u->imm) < 16 &&
+        if (u->b == t || u->c == t)
+            return false;
+        bool is_addr = u->opc == IR_LOAD || u->opc == IR_STORE || u->opc == IR_CAS;
+        /* a PUT to a guest register's home becomes "lea home, [address]" */
+        bool is_home_put = u->opc == IR_PUT && u->type == IR_I64 && gpr_of_offset((u32)u->imm) < 16 &&
                            lazy_of_offset(u->imm) < 0;
-        bool const_add = plus_const && u->opc == IR_ADD && u->type == IR_I64 && u->a == t && is_const(w, u->b) &&
-                         (i64)const_of(w, u->b) == (i32)const_of(w, u->b) && u->dst && addr_only(w, u->dst, false);
+        bool const_add = plus_const && u->opc == IR_ADD && u->type == IR_I64 && is_const(w, u->b) &&
+                         fits_i32(const_of(w, u->b)) && u->dst && addr_only(w, u->dst, false);
         if (!is_addr && !is_home_put && !const_add)
             return false;
     }
@@ -296,22 +293,9 @@ static void analyse(Lower *w, const u8 *dead)
         if (w->skip[i] || op->opc != IR_ADD || op->type != IR_I64 || !op->dst || !uses[op->dst])
             continue;
         const IrOp *k = &blk->ops[w->def[op->b]];
-        if (k->opc != IR_CONST || (i64)k->imm != (i32)(i64)k->imm)
+        if (k->opc != IR_CONST || !fits_i32(k->imm))
             continue;
-        bool only_addr = true;
-        for (u32 j = i + 1; j <= w->last_use[op->dst] && only_addr; j++) {
-            const IrOp *u = &blk->ops[j];
-            if (w->skip[j])
-                continue;
-            bool is_addr = (u->opc == IR_LOAD || u->opc == IR_STORE || u->opc == IR_CAS) && u->a == op->dst;
-            /* a PUT to a guest register's home becomes "lea home, [base+c]" */
-            bool is_home_put = u->opc == IR_PUT && u->a == op->dst && u->type == IR_I64 &&
-                               gpr_of_offset((u32)u->imm) < 16 && lazy_of_offset(u->imm) < 0;
-            bool other = u->b == op->dst || u->c == op->dst || (u->a == op->dst && !is_addr && !is_home_put);
-            if (other)
-                only_addr = false;
-        }
-        if (!only_addr)
+        if (!addr_only(w, op->dst, false))
             continue;
         w->defer[i] = DEFER_ADDR;
         if (w->last_use[op->a] < w->last_use[op->dst])
@@ -570,8 +554,6 @@ static void load_into(Lower *w, int r, u32 t)
 }
 
 /* ---- memory operands and compares ---- */
-
-static bool fits_i32(u64 v) { return (i64)v == (i32)(i64)v; }
 
 /* The operand [base + index*scale] of a DEFER_INDEX temp: its registers
  * (an index in RSP, which cannot be one, is swapped or copied). */

@@ -122,11 +122,17 @@ static void found_fail(void *ctx, u32 i, const DbgSym *sym)
         *slot = sym->addr;
 }
 
-static bool runtime_object(DbgObject *o)
+/* The file name of object o, without its directory. */
+static const char *object_file(DbgObject *o)
 {
     const char *path = dbg_object_path(o);
     const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
+    return base ? base + 1 : path;
+}
+
+static bool runtime_object(DbgObject *o)
+{
+    const char *base = object_file(o);
     if (!strncmp(base, "libc.so", 7) || !strncmp(base, "libstdc++.so", 12) || !strncmp(base, "libc++.so", 9))
         return true;
     /* A static program with glibc inside. */
@@ -143,9 +149,7 @@ void mc_object_hook(void *ctx, DbgObject *o)
         /* The dynamic linker has its own string functions (rtld's strlen
          * reads whole aligned vectors, as libc's does); Valgrind redirects
          * them too.  Found by name when its symbols are there (libc6-dbg). */
-        const char *path = dbg_object_path(o);
-        const char *base = strrchr(path, '/');
-        if (!strncmp(base ? base + 1 : path, "ld-linux", 8))
+        if (!strncmp(object_file(o), "ld-linux", 8))
             mc_string_object(o);
         return;
     }
