@@ -110,6 +110,9 @@ bool mem_range_ok(MemSpace *m, GuestAddr a, u64 len, int prot);
 u64 mem_exec_avail(MemSpace *m, GuestAddr pc);
 /* Rename the regions within [a, a+len) (e.g. "[stack]"), set their kind. */
 void mem_set_kind(MemSpace *m, GuestAddr a, u64 len, MemKind kind, const char *name);
+/* Give the regions within [a, a+len) the identity /proc/self/maps shows
+ * for them (dev, inode): SysV shared memory's inode is its segment id. */
+void mem_set_ident(MemSpace *m, GuestAddr a, u64 len, u64 dev, u64 ino);
 
 /* Reserve the A shadow and its guard (tools that check memory).  Returns 0
  * or -errno. */

@@ -565,6 +565,18 @@ void mem_set_kind(MemSpace *m, GuestAddr a, u64 len, MemKind kind, const char *n
     pthread_mutex_unlock(&m->lock);
 }
 
+void mem_set_ident(MemSpace *m, GuestAddr a, u64 len, u64 dev, u64 ino)
+{
+    pthread_mutex_lock(&m->lock);
+    split_at(m, a);
+    split_at(m, a + len);
+    for (u32 i = first_above(m, a); i < m->n && m->r[i].start < a + len; i++) {
+        m->r[i].dev = dev;
+        m->r[i].ino = ino;
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
 /* One line of /proc/PID/maps, formatted as the kernel's show_map_vma:
  * the fields end with a space; a name is padded to start at column 74. */
 static size_t format_region(const MemRegion *r, char *s, size_t cap)
