@@ -36,6 +36,9 @@ static const char usage_text[] =
     "  --check                 the same as --tool=memcheck\n"
     "  --backend=jit|interp    the x86-64 JIT (the default on x86-64 hosts) or\n"
     "                          the portable IR interpreter\n"
+    "  --diff-check            run every block on the interpreter as well as on\n"
+    "                          the JIT and compare; at the first difference,\n"
+    "                          print the block and both states and exit 70\n"
     "  --strace, -strace       print every system call, strace style\n"
     "  -d ITEM[,ITEM...]       log (qemu-user names): in_asm (guest code of each\n"
     "                          translated block), op (its IR), exec (each block\n"
@@ -169,6 +172,8 @@ static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
             o->aslr = false;
         } else if (strcmp(a, "--verify-ir") == 0) {
             o->verify_ir = true;
+        } else if (strcmp(a, "--diff-check") == 0) {
+            o->diff_check = true;
         } else if (strcmp(a, "--single-step") == 0) {
             o->single_step = true;
         } else if ((v = option_value(a, "--seed", &i, argc, argv))) {
@@ -282,6 +287,10 @@ int main(int argc, char **argv, char **envp)
     o.argv = argv + i;
     VEC_PUSH(child_words, nchild_words, cap_child_words, NULL);
     o.child_options = child_words;
+    if (o.diff_check && tool_current)
+        return usage_error("%s", "--diff-check compares back ends without a tool: drop --tool");
+    if (o.diff_check && !o.jit)
+        return usage_error("%s", "--diff-check compares the JIT with the interpreter: it needs --backend=jit");
     if (tool_current) {
         o.tool = &tool_current->hooks;
         o.tool_init = tool_current->init;

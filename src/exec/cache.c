@@ -74,11 +74,9 @@ IrBlock *cache_lookup(CodeCache *c, GuestAddr pc)
     }
 }
 
-/* Log a new block as -d in_asm / -d op ask. */
-static void log_block(GuestProcess *p, const IrBlock *blk)
+void exec_log_block(int fd, const IrBlock *blk, bool guest_code, bool ir)
 {
-    int fd = ue_log_fd();
-    if (p->log & EXEC_LOG_IN_ASM) {
+    if (guest_code) {
         char line[256];
         snprintf(line, sizeof line, "IN: 0x%llx\n", (unsigned long long)blk->guest_pc);
         ue_write_all(fd, line, strlen(line));
@@ -93,7 +91,7 @@ static void log_block(GuestProcess *p, const IrBlock *blk)
         }
         ue_write_all(fd, "\n", 1);
     }
-    if (p->log & EXEC_LOG_OP)
+    if (ir)
         ir_print(fd, blk, &x86_guest_info, exec_disasm_at);
 }
 
@@ -138,7 +136,7 @@ static IrBlock *translate(GuestProcess *p, GuestAddr pc, const X86TranslateOpts 
         }
     }
     if (p->log & (EXEC_LOG_IN_ASM | EXEC_LOG_OP))
-        log_block(p, blk);
+        exec_log_block(ue_log_fd(), blk, p->log & EXEC_LOG_IN_ASM, p->log & EXEC_LOG_OP);
     return blk;
 }
 
@@ -313,7 +311,7 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
         c->stats.declined++;
     blk->no_native = code == NULL;
     __atomic_store_n(&blk->native, code, __ATOMIC_RELEASE);
-    if (code && !(p->log & (EXEC_LOG_OUT_ASM | EXEC_LOG_PERF_MAP)))
+    if (code && !(p->log & (EXEC_LOG_OUT_ASM | EXEC_LOG_PERF_MAP)) && !p->diff_check)
         ir_block_drop_ops(blk); /* native code only from now on */
     if (code && (p->log & EXEC_LOG_OUT_ASM))
         jit_disasm(code, ue_log_fd());

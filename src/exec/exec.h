@@ -21,6 +21,11 @@
 
 typedef struct GuestCpu GuestCpu;
 typedef struct GuestProcess GuestProcess;
+typedef struct DiffRun DiffRun;
+
+/* ue's exit status when --diff-check finds the back ends disagree
+ * (sysexits.h's EX_SOFTWARE: an internal error, not the guest's). */
+enum { EXEC_DIFF_CHECK_STATUS = 70 };
 
 /* Calls from the dispatcher up into the OS layer. */
 typedef struct ExecHooks {
@@ -126,6 +131,8 @@ struct GuestProcess {
     u32 ncpus, cap_cpus;
     u32 log;         /* EXEC_LOG_* */
     bool verify_ir;  /* run ir_verify on every block */
+    bool diff_check; /* run each block on the interpreter too and compare
+                      * (needs the JIT; exec_init sets nochain) */
 };
 
 struct GuestCpu {
@@ -147,6 +154,8 @@ struct GuestCpu {
     GuestAddr smc_written[8];
     IrVal *temps;
     u32 temps_cap;
+    DiffRun *diff;                /* --diff-check's reference result */
+    bool diff_pending;            /* the JIT runs a block being checked */
     int tid;
     void *os;                     /* the OS layer's per-thread state */
 };

@@ -25,5 +25,22 @@ void cache_free_retired(CodeCache *c);
 void cache_flush_native(CodeCache *c);
 /* Disassemble the guest instruction at pc (for the IR printer). */
 void exec_disasm_at(GuestAddr pc, char *buf, size_t len);
+/* Make cpu's temps hold at least n values. */
+void exec_grow_temps(GuestCpu *cpu, u32 n);
+
+/* --diff-check (diffcheck.c), around the JIT's run of blk: run blk on the
+ * interpreter from cpu's state and put state and memory back as they were
+ * (false: the block is not checked, e.g. it reads the clock); then, once
+ * the JIT has run it, compare its exit (or its fault: cpu's fault fields,
+ * the state at cur_pc) with the interpreter's.  A difference is reported
+ * and ends the process with EXEC_DIFF_CHECK_STATUS. */
+bool diff_check_before(GuestCpu *cpu, const IrBlock *blk);
+void diff_check_after(GuestCpu *cpu, IrExitKind kind);
+void diff_check_after_fault(GuestCpu *cpu);
+/* The thread of cpu ends: free its check state. */
+void diff_check_release(GuestCpu *cpu);
+
+/* Write blk to fd as -d in_asm (its guest code) and -d op (its IR) do. */
+void exec_log_block(int fd, const IrBlock *blk, bool guest_code, bool ir);
 
 #endif

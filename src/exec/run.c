@@ -55,6 +55,13 @@ void exec_init(GuestProcess *p, ExecHooks hooks)
         if (!jit_init(&cfg))
             p->backend = EXEC_INTERP;
     }
+    if (p->diff_check) {
+        if (p->backend != EXEC_JIT) {
+            ue_log("--diff-check: no JIT to check; the program runs on the interpreter alone");
+            p->diff_check = false;
+        }
+        p->log |= EXEC_LOG_NOCHAIN; /* the JIT returns after each block it runs */
+    }
 }
 
 GuestCpu *exec_new_cpu(GuestProcess *p)
@@ -85,6 +92,7 @@ void exec_cpu_release(GuestCpu *cpu)
     if (current == cpu)
         current = NULL;
     free(cpu->temps);
+    diff_check_release(cpu);
     /* the GuestCpu itself stays: a late signal may still name it */
 }
 
@@ -249,7 +257,7 @@ static int guest_segv_code(GuestProcess *p, GuestAddr addr)
     return mem_region_at(&p->mem, addr, NULL) ? SEGV_ACCERR : SEGV_MAPERR;
 }
 
-static void grow_temps(GuestCpu *cpu, u32 n)
+void exec_grow_temps(GuestCpu *cpu, u32 n)
 {
     if (n <= cpu->temps_cap)
         return;
@@ -362,6 +370,10 @@ static void deliver_fault(GuestCpu *cpu)
         addr = mem_a_shadow_addr((const u8 *)(uintptr_t)addr);
     }
     cpu->regs.rip = cpu->cur_pc;
+    if (cpu->diff_pending) {
+        cpu->diff_pending = false;
+        diff_check_after_fault(cpu);
+    }
     if (cpu->smc_once) {
         ir_block_free(cpu->smc_once);
         cpu->smc_once = NULL;
@@ -400,7 +412,7 @@ static IrExitKind step_once(GuestCpu *cpu)
 {
     cpu->smc_step = false;
     IrBlock *once = cpu->smc_once = cache_translate_once(cpu->proc, cpu->regs.rip);
-    grow_temps(cpu, once->ntemps);
+    exec_grow_temps(cpu, once->ntemps);
     cpu->in_guest = 1;
     IrExitKind kind = interp_run(once, &cpu->regs, cpu->temps, &x86_guest_info, &cpu->cur_pc);
     cpu->in_guest = 0;
@@ -480,13 +492,18 @@ void exec_run(GuestCpu *cpu)
                     jit_chain(link, code);
                 jit_publish(&cpu->regs, pc, code); /* let indirect jumps in generated code find it */
             }
+            cpu->diff_pending = p->diff_check && diff_check_before(cpu, blk);
             cpu->in_guest = 1;
             kind = jit_run(code);
             cpu->in_guest = 0;
+            if (cpu->diff_pending) {
+                cpu->diff_pending = false;
+                diff_check_after(cpu, kind);
+            }
             link = cpu->jit.exit_link;
             blk = NULL; /* chained blocks ran in between: look the next one up */
         } else {
-            grow_temps(cpu, blk->ntemps);
+            exec_grow_temps(cpu, blk->ntemps);
             cpu->in_guest = 1;
             kind = interp_run(blk, &cpu->regs, cpu->temps, &x86_guest_info, &cpu->cur_pc);
             cpu->in_guest = 0;

@@ -99,8 +99,29 @@ static inline V128 v_andn(V128 a, V128 b) { return (V128){~a.lo & b.lo, ~a.hi & 
 #define DEFAULT() default:
 #endif
 
-GUEST_ACCESS IrExitKind interp_run(const IrBlock *blk, void *env, IrVal *temps, const IrGuestInfo *guest,
-                                   volatile GuestAddr *cur_pc)
+/* The journal's entry for a write of size bytes at p that has just taken
+ * effect, replacing old (written only after the store succeeded, so a
+ * faulting store leaves nothing to undo). */
+static void journal_add(IrStoreJournal *j, const void *p, unsigned size, const u8 *old)
+{
+    IrStoreEntry e = {.addr = (GuestAddr)(uintptr_t)p, .size = size};
+    memcpy(e.old, old, size);
+    VEC_PUSH(j->e, j->n, j->cap, e);
+}
+
+/* The bytes at p, before a write of size bytes there when journalling
+ * (byte loads inline here: a guest fault must happen in this section). */
+#define JOURNAL_BEFORE(p, size)                                              \
+    u8 old_[16];                                                             \
+    if (UE_UNLIKELY(journal))                                                \
+        for (unsigned k_ = 0; k_ < (size); k_++)                             \
+            old_[k_] = ((const volatile u8 *)(p))[k_]
+#define JOURNAL_AFTER(p, size)                                               \
+    if (UE_UNLIKELY(journal))                                                \
+        journal_add(journal, (p), (size), old_)
+
+GUEST_ACCESS IrExitKind interp_run_journal(const IrBlock *blk, void *env, IrVal *temps, const IrGuestInfo *guest,
+                                           volatile GuestAddr *cur_pc, IrStoreJournal *journal)
 {
     const IrOp *op = blk->ops;
     u64 *pc_slot = (u64 *)STATE(guest->pc_offset);
@@ -145,18 +166,28 @@ top:
         else
             T(op->dst) = load_int((const void *)(uintptr_t)T(op->a), BITS(op) / 8);
         NEXT();
-    CASE(STORE)
+    CASE(STORE) {
+        void *p = (void *)(uintptr_t)T(op->a);
+        unsigned size = op->type == IR_V128 ? 16 : BITS(op) / 8;
+        JOURNAL_BEFORE(p, size);
         if (op->type == IR_V128)
-            memcpy((void *)(uintptr_t)T(op->a), &TV(op->b), 16);
+            memcpy(p, &TV(op->b), 16);
         else
-            store_int((void *)(uintptr_t)T(op->a), BITS(op) / 8, T(op->b));
+            store_int(p, size, T(op->b));
+        JOURNAL_AFTER(p, size);
         NEXT();
-    CASE(CAS)
+    }
+    CASE(CAS) {
+        void *p = (void *)(uintptr_t)T(op->a);
+        unsigned size = op->type == IR_V128 ? 16 : BITS(op) / 8;
+        JOURNAL_BEFORE(p, size);
         if (op->type == IR_V128)
-            TV(op->dst) = cas_v128((void *)(uintptr_t)T(op->a), TV(op->b), TV(op->c));
+            TV(op->dst) = cas_v128(p, TV(op->b), TV(op->c));
         else
-            T(op->dst) = cas_int((void *)(uintptr_t)T(op->a), BITS(op) / 8, T(op->b), T(op->c));
+            T(op->dst) = cas_int(p, size, T(op->b), T(op->c));
+        JOURNAL_AFTER(p, size);
         NEXT();
+    }
     CASE(FENCE) __atomic_thread_fence(__ATOMIC_SEQ_CST); NEXT();
 
     CASE(ADD) T(op->dst) = (T(op->a) + T(op->b)) & ir_mask_of(BITS(op)); NEXT();

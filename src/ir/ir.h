@@ -135,6 +135,8 @@ typedef enum IrHelperSig {
 enum {
     IRH_READS_STATE = 1,  /* reads guest state through env: pending PUTs first */
     IRH_WRITES_STATE = 2, /* writes guest state: cached GETs are stale after */
+    IRH_NONDET = 4,       /* the result differs from one call to the next (a
+                           * clock): --diff-check cannot compare its block */
 };
 
 typedef struct IrHelper {
@@ -302,8 +304,31 @@ typedef union IrVal {
  * Stores the next guest pc at guest->pc_offset and returns the IrExitKind.
  * A fault in a guest access arrives as a host signal; the current
  * instruction's pc is in *cur_pc when it does (see interp.c). */
-IrExitKind interp_run(const IrBlock *blk, void *env, IrVal *temps, const IrGuestInfo *guest,
-                      volatile GuestAddr *cur_pc);
+/* A record of the guest memory a run wrote: each STORE or CAS that took
+ * effect, with the bytes it replaced, in order (undo them backwards).
+ * --diff-check runs a block on the interpreter with a journal, takes its
+ * writes back, then runs the block on the JIT and compares. */
+typedef struct IrStoreEntry {
+    GuestAddr addr;
+    u32 size;      /* 1..16 */
+    u8 old[16];
+} IrStoreEntry;
+
+typedef struct IrStoreJournal {
+    IrStoreEntry *e;
+    u32 n, cap;
+} IrStoreJournal;
+
+/* interp_run, recording the guest memory writes in *journal (which the
+ * caller empties first; NULL: none recorded). */
+IrExitKind interp_run_journal(const IrBlock *blk, void *env, IrVal *temps, const IrGuestInfo *guest,
+                              volatile GuestAddr *cur_pc, IrStoreJournal *journal);
+
+static inline IrExitKind interp_run(const IrBlock *blk, void *env, IrVal *temps, const IrGuestInfo *guest,
+                                    volatile GuestAddr *cur_pc)
+{
+    return interp_run_journal(blk, env, temps, guest, cur_pc, NULL);
+}
 
 /* True if host_pc lies in code that performs guest memory accesses on
  * behalf of the interpreter (so a fault there is the guest's). */

@@ -50,3 +50,50 @@ else
     done
     timeout 300 "$dbin" --random "${DECHECK_RANDOM:-1000000}" $files
 fi
+
+# --diff-check (src/exec/diffcheck.c): programs run block by block on the
+# interpreter and the JIT, compared after every block, must show no
+# divergence and print what they print natively; a divergence injected into
+# the JIT's result (UE_DIFF_CHECK_INJECT, a register or a byte written) must
+# be reported with the block, the state before it and the difference, and
+# end ue with status 70.
+exe="$BUILD/diff/diffcheck_prog"
+if ! gcc -O2 -o "$exe" tests/diff/diffcheck/prog.c 2>"$TMP/cc.err"; then
+    fail "diff/check/prog" "does not compile: $(head -c 200 "$TMP/cc.err")"
+else
+    UE_OPTS=--diff-check compare_native diff/check/prog -- "$exe"
+    UE_OPTS=--diff-check compare_native diff/check/pipeline -- sh -c 'seq 1 5000 | sort -rn | gzip -9 | gzip -d | md5sum'
+    for inject in 300 300:mem; do
+        case $inject in *:mem) name=diff/check/inject-mem ;; *) name=diff/check/inject-reg ;; esac
+        UE_DIFF_CHECK_INJECT=$inject timeout 120 "$UE" --diff-check "$exe" >/dev/null 2>"$TMP/inject.err"
+        rc=$?
+        if [ $rc != 70 ]; then
+            fail "$name" "exit status $rc, not 70: $(head -c 300 "$TMP/inject.err")"
+        elif ! grep -q '^ue: --diff-check: the interpreter and the JIT disagree on the block at 0x' "$TMP/inject.err" ||
+             ! grep -q '^IN: 0x' "$TMP/inject.err" || ! grep -q '^ue: state before the block:' "$TMP/inject.err"; then
+            fail "$name" "report lacks the block or the state before it: $(head -c 300 "$TMP/inject.err")"
+        else
+            # The injected difference, exactly: bit 0 of RAX, or of the
+            # first byte the block wrote.
+            if [ "$inject" = 300 ]; then
+                set -- $(grep -E '^    rax +[0-9a-f]{16}  [0-9a-f]{16}$' "$TMP/inject.err")
+                [ $# = 3 ] && [ $(( 0x$2 ^ 0x$3 )) = 1 ]
+            else
+                set -- $(grep -E '^    memory at 0x[0-9a-f]+, [0-9]+ bytes in address order: ' "$TMP/inject.err")
+                [ $# = 10 ] && [ $(( 0x${9:0:2} ^ 0x${10:0:2} )) = 1 ] && [ "${9:2}" = "${10:2}" ]
+            fi
+            if [ $? = 0 ]; then
+                pass "$name"
+            else
+                fail "$name" "the reported difference is not the injected one: $(grep -A4 '^ue: after the block' "$TMP/inject.err" | tr '\n' ' ')"
+            fi
+        fi
+    done
+    "$UE" --diff-check --tool=memcheck "$exe" >/dev/null 2>"$TMP/usage.err"
+    rc=$?
+    if [ $rc = 2 ] && grep -q -- '--diff-check' "$TMP/usage.err"; then
+        pass "diff/check/usage"
+    else
+        fail "diff/check/usage" "--diff-check with a tool: status $rc, $(head -c 200 "$TMP/usage.err")"
+    fi
+fi

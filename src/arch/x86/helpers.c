@@ -237,13 +237,13 @@ X86_HELPERS(X)
 
 /* ---- guest state description ---- */
 
-static const char *const gpr_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-                                          "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+const char *const x86_gpr_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                       "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 
 static const char *state_name(u32 off, char *buf, size_t len)
 {
     if (off < X86_OFF(rip) && off % 8 == 0)
-        return gpr_names[off / 8];
+        return x86_gpr_names[off / 8];
     if (off >= X86_OFF(xmm) && off < X86_OFF(xmm) + 256) {
         u32 r = (off - X86_OFF(xmm)) / 16, o = (off - X86_OFF(xmm)) % 16;
         snprintf(buf, len, o ? "xmm%u+%u" : "xmm%u", r, o);

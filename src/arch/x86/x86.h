@@ -95,6 +95,12 @@ u64 x86_get_rflags(const X86Regs *r);
 void x86_set_rflags(X86Regs *r, u64 rflags);
 /* The six arithmetic flags a thunk describes. */
 u64 x86_cc_eflags(u64 op, u64 dst, u64 src, u64 src2);
+/* The architectural registers that differ between a and b, one line each
+ * ("    rax      <a>  <b>"), into out; returns how many differ
+ * (regs_compare.c). */
+unsigned x86_regs_compare(const X86Regs *a, const X86Regs *b, char *out, size_t len);
+/* The general registers, RIP, RFLAGS and MXCSR of r as indented lines. */
+void x86_regs_format(const X86Regs *r, char *out, size_t len);
 
 /* ---- decoder ---- */
 

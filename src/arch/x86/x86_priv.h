@@ -138,11 +138,14 @@ u32 x86_get_cf(X86Lift *L);
 
 /* ---- helpers.c: IR helpers of the x86 guest ---- */
 
+/* "rax", "rcx", ... "r15", in register-number order. */
+extern const char *const x86_gpr_names[16];
+
 #define X86_HELPERS(X)                                                       \
     X(cc_eflags, IRH_I_I, IRH_READS_STATE, 0)                               \
     X(cc_cond, IRH_I_I, IRH_READS_STATE, 1)                                 \
     X(cpuid, IRH_I_I, IRH_READS_STATE | IRH_WRITES_STATE, 0)                \
-    X(rdtsc, IRH_I_I, 0, 0)                                                 \
+    X(rdtsc, IRH_I_I, IRH_NONDET, 0)                                        \
     X(div128u, IRH_V_I, 0, 3)                                               \
     X(div128s, IRH_V_I, 0, 3)                                               \
     X(idiv128_fault, IRH_I_I, 0, 3)                                         \

@@ -20,6 +20,7 @@ typedef struct LxOptions {
     bool strace;
     u32 log;               /* EXEC_LOG_* */
     bool verify_ir;
+    bool diff_check;       /* --diff-check: compare the back ends block by block */
     bool single_step;
     bool jit;              /* the JIT back end (else the interpreter) */
     const ToolHooks *tool; /* the selected tool's hooks, or NULL */

@@ -226,6 +226,7 @@ static int init_process(LxProcess *lp, const LxOptions *o)
     }
     gp->log = o->log;
     gp->verify_ir = o->verify_ir;
+    gp->diff_check = o->diff_check;
     gp->xopts.single_step = o->single_step;
     gp->backend = o->jit ? EXEC_JIT : EXEC_INTERP;
     exec_init(gp, (ExecHooks){.syscall = lx_syscall, .fault = lx_fault, .signal = lx_signal,
