@@ -2,7 +2,11 @@
  * misc.c — ioctl (TCGETS on a non-terminal, FIONREAD on a pipe, a bad
  * request), futex without waiters (wake, wait with a stale value, wait with
  * a timeout), sched_getaffinity, set_tid_address, arch_prctl(ARCH_GET_FS)
- * and prctl(PR_GET_NAME / PR_SET_NAME).
+ * and prctl(PR_GET_NAME / PR_SET_NAME); calls ue passes to the host whose
+ * answer depends on privileges or the machine, made so that they change
+ * nothing: the NUMA policy (get_mempolicy, set_mempolicy to the default),
+ * clock_settime of a clock that cannot be set, syslog's buffer size,
+ * umount2 of a directory that is no mount point.
  */
 #include "nolibc.h"
 
@@ -50,5 +54,14 @@ int main(int argc, char **argv, char **envp)
     show("prctl PR_SET_NAME", SYS2(__NR_prctl, PR_SET_NAME, "renamed-task"));
     show("prctl PR_GET_NAME", SYS2(__NR_prctl, PR_GET_NAME, name));
     pr("  [%s]\n", name);
+
+    int mode = -1;
+    show("get_mempolicy", SYS5(__NR_get_mempolicy, &mode, 0, 0, 0, 0));
+    pr("  mode %d\n", mode);
+    show("set_mempolicy MPOL_DEFAULT", SYS3(__NR_set_mempolicy, 0, 0, 0));
+    show("clock_settime CLOCK_MONOTONIC", SYS2(__NR_clock_settime, CLOCK_MONOTONIC, &to));
+    long size = SYS3(__NR_syslog, 10, 0, 0);
+    show("syslog SYSLOG_ACTION_SIZE_BUFFER (> 0)", size > 0 ? 1 : size);
+    show("umount2 of a plain directory", SYS2(__NR_umount2, ".", 0));
     return 0;
 }
