@@ -213,6 +213,8 @@ GuestCpu *exec_current(void);
 /* Per host thread set-up exec_run does itself (ue's signal stack); for
  * threads that handle host signals before running guest code. */
 void exec_thread_setup(void);
+/* Undo it on a host thread that ends (every host signal blocked). */
+void exec_thread_teardown(void);
 /* Install the host SIGSEGV/SIGBUS handler that turns faults in guest
  * accesses into guest faults (and reports faults in ue itself). */
 void exec_install_fault_handler(void);

@@ -92,6 +92,8 @@ void exec_cpu_release(GuestCpu *cpu)
     if (current == cpu)
         current = NULL;
     free(cpu->temps);
+    if (p->backend == EXEC_JIT)
+        jit_release_thread(&cpu->regs); /* its indirect-jump table */
     diff_check_release(cpu);
     /* the GuestCpu itself stays: a late signal may still name it */
 }
@@ -228,14 +230,23 @@ void exec_interrupt(GuestCpu *cpu)
 
 /* Per host thread: faults in generated code happen on the guest's stack
  * (host RSP is the guest's RSP), so ue's handler runs on a stack of its own. */
+static __thread void *altstack;
+
 void exec_thread_setup(void)
 {
-    static __thread void *altstack;
     if (altstack)
         return;
     stack_t ss = {.ss_size = 256 * 1024};
     ss.ss_sp = altstack = ue_malloc(ss.ss_size);
     sigaltstack(&ss, NULL);
+}
+
+void exec_thread_teardown(void)
+{
+    stack_t ss = {.ss_flags = SS_DISABLE};
+    sigaltstack(&ss, NULL);
+    free(altstack);
+    altstack = NULL;
 }
 
 void exec_install_fault_handler(void)

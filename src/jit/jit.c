@@ -197,6 +197,24 @@ void jit_set_thread_base(void *env)
     syscall(SYS_arch_prctl, ARCH_SET_GS, env);
 }
 
+void jit_release_thread(void *env)
+{
+    JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);
+    JitIndEntry *table = (JitIndEntry *)(uintptr_t)t->ind_table;
+    if (!table)
+        return;
+    pthread_mutex_lock(&tables_lock);
+    for (u32 i = 0; i < ntables; i++) {
+        if (tables[i] == table) {
+            tables[i] = tables[--ntables];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&tables_lock);
+    t->ind_table = 0;
+    free(table);
+}
+
 void jit_flush(void)
 {
     for (u32 i = 0; i < jit_cache.nblocks; i++) {

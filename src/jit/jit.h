@@ -93,5 +93,8 @@ void jit_before_fork(void);
 void jit_after_fork(bool child);
 /* Host GS base for the calling thread, and its JIT state. */
 void jit_set_thread_base(void *env);
+/* The thread whose env this is has ended: its indirect-jump table goes
+ * (it must not run generated code again). */
+void jit_release_thread(void *env);
 
 #endif

@@ -47,9 +47,26 @@ LxThread *lx_thread_new(GuestCpu *cpu)
     return t;
 }
 
+/* The lowest thread number no live thread has (under lx_proc.lock). */
+static int free_thread_number(void)
+{
+    for (int n = 1;; n++) {
+        LxThread *u = lx_proc.threads;
+        while (u && u->cpu->tid != n)
+            u = u->next;
+        if (!u)
+            return n;
+    }
+}
+
 void lx_thread_add(LxThread *t)
 {
     pthread_mutex_lock(&lx_proc.lock);
+    /* Valgrind's thread numbers, as reports print them ("thread 2's
+     * stack"): 1 for the first thread, the lowest free one for each new
+     * thread; a forked child's only thread keeps the number it had. */
+    if (!t->cpu->tid)
+        t->cpu->tid = free_thread_number();
     t->next = lx_proc.threads;
     lx_proc.threads = t;
     lx_proc.nthreads++;
@@ -88,6 +105,7 @@ static void *thread_start(void *arg)
     /* lx_thread_exit came back here, every host signal blocked.  The
      * LxThread stays, as the GuestCpu does: a late signal may name it. */
     exec_cpu_release(t->cpu);
+    exec_thread_teardown();
     return NULL;
 }
 
