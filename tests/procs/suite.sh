@@ -14,6 +14,9 @@
 #   tar czf | tar tzf, perl fork
 #   exec           execve's errors as the kernel gives them, argv[0], process
 #                  groups and sessions, PR_SET_PDEATHSIG (exec.c)
+#   spawn          posix_spawn (file actions, signal attributes, process
+#                  group) and vfork + execve/_exit; the parent waits for
+#                  the exec (spawn.c)
 #   trace-children whether a program exec'd by a shell runs under ue, with
 #                  --trace-children=yes|no and --trace-children-skip; the
 #                  messages of a child process name its pid
@@ -122,4 +125,9 @@ if gcc -O1 -g -I"$HERE/../../include" -o "$D/exec" "$HERE/exec.c" 2>"$TMP/cc.err
     fi
 else
     fail procs/exec "does not build: $(head -c 300 "$TMP/cc.err")"
+fi
+if gcc -O1 -g -o "$D/spawn" "$HERE/spawn.c" 2>"$TMP/cc.err"; then
+    run spawn sh -- "$D/spawn"
+else
+    fail procs/spawn "does not build: $(head -c 300 "$TMP/cc.err")"
 fi
