@@ -314,7 +314,7 @@ static DiffEnd end_of_exit(IrExitKind k)
     switch (k) {
     case IR_EXIT_JUMP: case IR_EXIT_CALL: case IR_EXIT_RET: return END_NEXT;
     case IR_EXIT_SIGTRAP: return END_TRAP;
-    case IR_EXIT_DIVIDE: return END_DE;
+    case IR_EXIT_DIVIDE: case IR_EXIT_SIMDFP: return END_DE;
     case IR_EXIT_SIGILL: return END_UD;
     case IR_EXIT_PRIV: return END_GP;
     case IR_EXIT_SYSCALL: return END_SYSCALL;
@@ -366,6 +366,7 @@ static bool run_ue(DiffEnv *e, int backend, const DiffCase *c, DiffResult *res, 
     IrBlock *volatile blk = NULL;
     volatile bool ran = true;
     *bad_ir = NULL;
+    res->sig = res->code = 0;
     memcpy(e->data, e->mem_in, DIFF_DATA_SIZE);
     cpu_to_regs(e, &c->in, r);
     for (unsigned iter = 0;; iter++) {
@@ -397,6 +398,8 @@ static bool run_ue(DiffEnv *e, int backend, const DiffCase *c, DiffResult *res, 
         res->end = end_of_exit(k);
         res->pc = r->rip;
         res->addr = 0;
+        res->sig = res->end == END_DE ? SIGFPE : 0;
+        res->code = k == IR_EXIT_DIVIDE ? FPE_INTDIV : k == IR_EXIT_SIMDFP ? x86_simd_fpe_code(r) : 0;
         break;
     }
     if (blk) {
@@ -572,7 +575,8 @@ static void compare_mem(const DiffEnv *e, Report *rp, const DiffMask *m)
 
 static void compare(const DiffEnv *e, const DiffResult *n, const DiffResult *u, const DiffMask *m, Report *rp)
 {
-    if (n->end != u->end || n->pc != u->pc || (n->end == END_PF && n->addr != u->addr)) {
+    if (n->end != u->end || n->pc != u->pc || (n->end == END_PF && n->addr != u->addr) ||
+        (n->end == END_DE && n->code != u->code)) {
         addf(rp, "    end    native %s at 0x%llx", end_names[n->end], (unsigned long long)n->pc);
         if (n->sig)
             addf(rp, " (signal %d, si_code %d, si_addr 0x%llx)", n->sig, n->code, (unsigned long long)n->addr);
@@ -581,6 +585,8 @@ static void compare(const DiffEnv *e, const DiffResult *n, const DiffResult *u, 
         addf(rp, "  ue %s at 0x%llx", end_names[u->end], (unsigned long long)u->pc);
         if (u->end == END_PF)
             addf(rp, " (address 0x%llx)", (unsigned long long)u->addr);
+        if (u->end == END_DE)
+            addf(rp, " (si_code %d)", u->code);
         addf(rp, "\n");
         rp->count++;
     }

@@ -15,7 +15,8 @@
  *
  * --strict compares what the SDM leaves undefined too (what this host does
  * there); --fp-traps unmasks SSE/x87 exceptions in a quarter of the cases
- * (ue does not raise #XM/#MF yet, so those fail: kept out of make check).
+ * and compares the SIGFPE too, si_code included (ue raises #XM; x87's
+ * delayed #MF not yet, so x87 cases fail: kept out of make check).
  *
  * Exit status: 0 if every case agreed, 1 on mismatches, 2 on usage errors.
  */

@@ -4,6 +4,8 @@
 #
 #   frame     the rt_sigframe a handler sees and what rt_sigreturn restores
 #   faults    SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP si_code and si_addr
+#   fpe       SIGFPE from unmasked SSE floating-point exceptions (#XM):
+#             si_code, si_addr, the MXCSR in the frame, handler returning
 #   masks     masks, pending sets, queued real-time signals, sigsuspend,
 #             sigtimedwait, nested handlers, SA_NODEFER, SA_RESETHAND
 #   restart   EINTR vs SA_RESTART for blocking calls, timers
@@ -25,14 +27,14 @@ printf '#!/bin/sh\nexec "%s" --strace "$@" 2>/dev/null\n' "$UE" >"$TMP/ue-strace
 chmod +x "$TMP/ue-memcheck" "$TMP/ue-strace"
 
 build() {
-    if ! gcc -O1 -g -pthread -o "$D/$1" "tests/signals/$1.c" 2>"$TMP/cc.err"; then
+    if ! gcc -O1 -g -pthread -o "$D/$1" "tests/signals/$1.c" -lm 2>"$TMP/cc.err"; then
         fail "signals/$1" "does not build: $(head -c 300 "$TMP/cc.err")"
         return 1
     fi
 }
 
 cd "$TMP" || exit 1
-for prog in frame faults masks restart altstack deaths; do
+for prog in frame faults fpe masks restart altstack deaths; do
     (cd "$OLDPWD" && build $prog) || continue
     for be in interp jit; do
         UE="$TMP/ue-$be" compare_native "signals/$prog/$be" -- "$D/$prog"

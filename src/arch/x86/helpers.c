@@ -257,7 +257,7 @@ static const char *state_name(u32 off, char *buf, size_t len)
         {X86_OFF(rip), "rip"}, {X86_OFF(cc_op), "cc_op"}, {X86_OFF(cc_dst), "cc_dst"},
         {X86_OFF(cc_src), "cc_src"}, {X86_OFF(cc_src2), "cc_src2"}, {X86_OFF(df), "df"},
         {X86_OFF(eflags_hi), "eflags_hi"}, {X86_OFF(fs_base), "fs_base"}, {X86_OFF(gs_base), "gs_base"},
-        {X86_OFF(mxcsr), "mxcsr"}, {X86_OFF(status), "status"}, {X86_OFF(fcw), "fcw"},
+        {X86_OFF(mxcsr), "mxcsr"}, {X86_OFF(simd_trap), "simd_trap"}, {X86_OFF(fcw), "fcw"},
         {X86_OFF(fsw), "fsw"}, {X86_OFF(ftop), "ftop"}, {X86_OFF(ftag), "ftag"},
         {X86_OFF(fop), "fop"}, {X86_OFF(fpu_ip), "fpu_ip"}, {X86_OFF(fpu_dp), "fpu_dp"},
     };

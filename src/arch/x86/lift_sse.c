@@ -114,12 +114,22 @@ u32 sse_const128(X86Lift *L, u64 lo, u64 hi)
     return hi ? ir_insert(b, v, ir_const(b, IR_I64, hi), 8) : v;
 }
 
-u32 sse_call(X86Lift *L, const IrHelper *h, IrType ret, u32 a, u32 b, u32 c)
+u32 sse_call(X86Lift *L, const IrHelper *h, IrType ret, u32 x, u32 y, u32 z)
 {
-    /* Integer helpers touch no guest state; FP helpers touch only MXCSR,
-     * which is never cached in a slot; PCMPESTRx, which reads RAX/RDX,
-     * flushes through x86_call itself (lift_sse_fp.c). */
-    return ir_call(L->b, h, ret, a, b, c);
+    /* Integer helpers touch no guest state; FP helpers touch only MXCSR
+     * and simd_trap, which are never cached in a slot; PCMPESTRx, which
+     * reads RAX/RDX, flushes through x86_call itself (lift_sse_fp.c). */
+    IrBuilder *b = L->b;
+    u32 r = ir_call(b, h, ret, x, y, z);
+    if (h->flags & IRH_WRITES_STATE) {
+        /* An FP helper: #XM if it raised an unmasked exception (sse_priv.h,
+         * fp_end), before the caller writes the destination.  The exit's
+         * state is precise: MXCSR holds the flags the CPU sets, and
+         * nothing of this instruction has been written. */
+        u32 trap = ir_get(b, IR_I32, X86_OFF(simd_trap));
+        x86_fault_if(L, ir_cmp(b, IR_CMPNE, trap, ir_const(b, IR_I32, 0)), IR_EXIT_SIMDFP);
+    }
+    return r;
 }
 
 /* ---- MMX registers ----

@@ -79,9 +79,9 @@ SSE_FORM(cvtpi2ps)
 {
     IrBuilder *b = L->b;
     u32 v = ir_zext(b, IR_V128, sse_get_Q(L, in, mem));
-    sse_put_xmm(L, in->reg, sse_call(L, h, IR_V128, sse_get_xmm(L, in->reg), v, 0));
     if (in->mod == 3)
-        sse_mmx_enter(L);
+        sse_mmx_enter(L); /* before an #XM the helper may raise: the CPU does */
+    sse_put_xmm(L, in->reg, sse_call(L, h, IR_V128, sse_get_xmm(L, in->reg), v, 0));
     return true;
 }
 
@@ -90,9 +90,9 @@ SSE_FORM(cvtpi2pd)
 {
     IrBuilder *b = L->b;
     u32 v = ir_zext(b, IR_V128, sse_get_Q(L, in, mem));
-    sse_put_xmm(L, in->reg, sse_call(L, h, IR_V128, ir_const(b, IR_V128, 0), v, 0));
     if (in->mod == 3)
         sse_mmx_enter(L);
+    sse_put_xmm(L, in->reg, sse_call(L, h, IR_V128, ir_const(b, IR_V128, 0), v, 0));
     return true;
 }
 
@@ -106,8 +106,8 @@ SSE_FORM(cvtf2pi)
     u32 src = sse_get_W(L, in, mem);
     if (!in->mprefix)
         src = ir_zext(b, IR_V128, ir_trunc(b, IR_I64, src));
+    sse_mmx_enter(L); /* before an #XM the helper may raise: the CPU does */
     u32 r = sse_call(L, h, IR_V128, ir_const(b, IR_V128, 0), src, 0);
-    sse_mmx_enter(L);
     sse_put_mm(L, in->reg, ir_trunc(b, IR_I64, r));
     return true;
 }

@@ -108,6 +108,23 @@ static u64 f32_to_f64(FpEnv *e, u32 x)
     return f64_bits(d);
 }
 
+/* The flags of one CVTSD2SS lane with OE or UE unmasked, as
+ * sse_fp_lane.c.inc's lane_flags: PE for an overflow or underflow is
+ * whether the double's significand has more than 24 bits. */
+static u32 f64_to_f32_flags(FpEnv *e, u64 x, u32 r)
+{
+    u32 f = fp_host_flags(e);
+    if ((e->unmasked & MXCSR_UE) && f32_isdenorm(r))
+        f |= MXCSR_UE;
+    if (f & e->unmasked & (MXCSR_OE | MXCSR_UE)) {
+        FpParts one = {.mant = 1};
+        f &= ~(u32)MXCSR_PE;
+        if (fp_inexact_unbounded(FOP_MUL, f64_parts(e, x), one, 24))
+            f |= MXCSR_PE;
+    }
+    return f;
+}
+
 static u32 f64_to_f32(FpEnv *e, u64 x)
 {
     if (f64_isnan(x)) {
@@ -115,11 +132,16 @@ static u32 f64_to_f32(FpEnv *e, u64 x)
             e->flags |= MXCSR_IE;
         return (u32)(x >> 63) << 31 | 0x7fc00000u | (u32)((x >> 29) & 0x3fffff);
     }
+    if (e->lane_flags)
+        e->flags |= fp_host_flags(e); /* the lanes before, kept apart */
     double d = f64_val(x);
     FP_HIDE(d);
     float f = (float)d;
     FP_HIDE(f);
-    return f32_bits(f);
+    u32 r = f32_bits(f);
+    if (e->lane_flags)
+        e->flags |= f64_to_f32_flags(e, x, r);
+    return r;
 }
 
 /* ---- integer -> float ---- */

@@ -289,7 +289,10 @@ static V128 h_roundpd(void *env, V128 a, V128 b, V128 c) { return round_pd(env, 
 
 /* ---- SSE4.1 DPPS/DPPD: products of the lanes selected by imm[7:4]
  * (others +0.0), summed pairwise ((t0 + t1) + (t2 + t3)), the sum written
- * to the lanes selected by imm[3:0] (others +0.0). ---- */
+ * to the lanes selected by imm[3:0] (others +0.0).  Each of these steps
+ * raises its exceptions before the next: an unmasked one stops the
+ * instruction there (fp_settle), so the flags of later steps are not
+ * set. ---- */
 
 static V128 h_dpps(void *env, V128 va, V128 vb, V128 vc)
 {
@@ -297,11 +300,15 @@ static V128 h_dpps(void *env, V128 va, V128 vb, V128 vc)
     SseVec a = {.v = va}, b = {.v = vb}, r;
     unsigned imm = vc.lo & 0xff;
     u32 t[4];
+    u32 s = 0;
     fp_begin(&e, env);
     for (unsigned i = 0; i < 4; i++)
         t[i] = (imm >> (4 + i)) & 1 ? f32_arith(&e, FOP_MUL, a.d[i], b.d[i]) : 0;
-    u32 lo = f32_arith(&e, FOP_ADD, t[0], t[1]), hi = f32_arith(&e, FOP_ADD, t[2], t[3]);
-    u32 s = f32_arith(&e, FOP_ADD, lo, hi);
+    if (!fp_settle(&e)) {
+        u32 lo = f32_arith(&e, FOP_ADD, t[0], t[1]), hi = f32_arith(&e, FOP_ADD, t[2], t[3]);
+        if (!fp_settle(&e))
+            s = f32_arith(&e, FOP_ADD, lo, hi);
+    }
     fp_end(&e);
     for (unsigned i = 0; i < 4; i++)
         r.d[i] = (imm >> i) & 1 ? s : 0;
@@ -314,10 +321,12 @@ static V128 h_dppd(void *env, V128 va, V128 vb, V128 vc)
     SseVec a = {.v = va}, b = {.v = vb}, r;
     unsigned imm = vc.lo & 0xff;
     u64 t[2];
+    u64 s = 0;
     fp_begin(&e, env);
     for (unsigned i = 0; i < 2; i++)
         t[i] = (imm >> (4 + i)) & 1 ? f64_arith(&e, FOP_MUL, a.q[i], b.q[i]) : 0;
-    u64 s = f64_arith(&e, FOP_ADD, t[0], t[1]);
+    if (!fp_settle(&e))
+        s = f64_arith(&e, FOP_ADD, t[0], t[1]);
     fp_end(&e);
     for (unsigned i = 0; i < 2; i++)
         r.q[i] = (imm >> i) & 1 ? s : 0;

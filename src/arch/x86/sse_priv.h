@@ -60,11 +60,33 @@ enum {
  * flag set; C arithmetic on float/double then rounds, flushes and raises
  * flags exactly as the guest's SSE unit would (the host is x86-64, so the
  * compiler's float ops are the same SSE instructions; a non-x86 host would
- * need a soft-float here).  fp_end ORs the flags the host raised, plus those
- * the helper raised itself (e->flags, for the cases C cannot express), into
- * the guest MXCSR and restores ue's own MXCSR.  An unmasked exception would
- * trap (SIGFPE) on a CPU; that is not modelled: the flag is set and the
- * masked response returned.
+ * need a soft-float here).  fp_end restores ue's own MXCSR and settles the
+ * exceptions, the ones the host raised plus those the helper raised itself
+ * (e->flags, for the cases C cannot express).
+ *
+ * Unmasked exceptions (#XM, Intel SDM vol. 1 §11.5; the guest unmasks them
+ * with LDMXCSR or feenableexcept) are decided after the fact, from what
+ * the masked run raised, as the CPU decides them (fp_settle):
+ *  - IE, DE and ZE are pre-computation exceptions: if one of them is
+ *    raised (in any lane) and unmasked, MXCSR gets the pre-computation
+ *    flags of all lanes and nothing else;
+ *  - otherwise the computation completes: MXCSR gets every flag, and an
+ *    unmasked OE, UE or PE among them traps.
+ * Either way the instruction then delivers nothing: the unmasked
+ * exceptions go to X86Regs.simd_trap (fp_begin zeroes it) and the lifter
+ * leaves the block with IR_EXIT_SIMDFP (#XM at the instruction) before
+ * the destination is written.  An instruction done in steps (DPPS: the
+ * products, then the sums) settles after each step and stops at the first
+ * that traps.
+ *
+ * Overflow and underflow with OE or UE unmasked are the responses a masked
+ * run does not show: the CPU raises UE for any tiny result, exact or not,
+ * FTZ does not apply, and PE then says whether the result rounded to the
+ * format's precision with an unbounded exponent is inexact (the scaled
+ * result x87 would deliver; SSE delivers none but sets PE by it).  With
+ * either unmasked (e->lane_flags) the arithmetic takes each lane's host
+ * flags apart (fp_host_flags) and corrects them (sse_fp_lane.c.inc,
+ * FN(arith)); fp_begin clears FTZ for the run when UE is unmasked.
  *
  * The compiler may move arithmetic on register values across the MXCSR
  * accesses, so operands and results pass through FP_HIDE (an empty volatile
@@ -73,24 +95,65 @@ enum {
 typedef struct FpEnv {
     X86Regs *r;
     u32 host;     /* ue's MXCSR, restored by fp_end */
+    u32 run;      /* the MXCSR the host runs with: no flags, all masked */
     u32 flags;    /* exception flags raised by emulated paths */
+    u32 unmasked; /* the guest's unmasked exceptions (MXCSR_IE..PE) */
     unsigned rc;  /* the guest's rounding control: 0 nearest, 1 down, 2 up, 3 zero */
     bool daz;
+    bool lane_flags; /* OE or UE unmasked: flags per lane (see above) */
 } FpEnv;
 
 #define FP_HIDE(v) __asm__ volatile("" : "+x"(v))
 #define FP_HIDE_INT(v) __asm__ volatile("" : "+r"(v))
 
+/* The pre-computation exceptions. */
+enum { MXCSR_PRE = MXCSR_IE | MXCSR_DE | MXCSR_ZE };
+
 static inline void fp_begin(FpEnv *e, void *env)
 {
     X86Regs *r = env;
-    u32 run = (r->mxcsr & (3u << MXCSR_RC_SHIFT | MXCSR_DAZ | MXCSR_FTZ)) | MXCSR_MASKS;
     e->r = r;
     e->flags = 0;
+    e->unmasked = ~(r->mxcsr >> 7) & MXCSR_FLAGS;
+    e->lane_flags = (e->unmasked & (MXCSR_OE | MXCSR_UE)) != 0;
     e->rc = (r->mxcsr >> MXCSR_RC_SHIFT) & 3;
     e->daz = (r->mxcsr & MXCSR_DAZ) != 0;
+    e->run = (r->mxcsr & (3u << MXCSR_RC_SHIFT | MXCSR_DAZ | MXCSR_FTZ)) | MXCSR_MASKS;
+    if (e->unmasked & MXCSR_UE)
+        e->run &= ~(u32)MXCSR_FTZ; /* FTZ works only with underflow masked */
+    r->simd_trap = 0;
     __asm__ volatile("stmxcsr %0" : "=m"(e->host));
-    __asm__ volatile("ldmxcsr %0" : : "m"(run));
+    __asm__ volatile("ldmxcsr %0" : : "m"(e->run));
+}
+
+/* The flags the host raised since the last call (or fp_begin); clears them. */
+static inline u32 fp_host_flags(FpEnv *e)
+{
+    u32 now;
+    __asm__ volatile("stmxcsr %0" : "=m"(now));
+    __asm__ volatile("ldmxcsr %0" : : "m"(e->run));
+    return now & MXCSR_FLAGS;
+}
+
+/* Apply the rules above to the flags raised: into the guest MXCSR and
+ * simd_trap.  True if the instruction traps. */
+static inline bool fp_apply(FpEnv *e, u32 raised)
+{
+    X86Regs *r = e->r;
+    if (raised & e->unmasked & MXCSR_PRE)
+        raised &= MXCSR_PRE;
+    r->mxcsr |= raised;
+    r->simd_trap |= raised & e->unmasked;
+    return (raised & e->unmasked) != 0;
+}
+
+/* End one step of a multi-step instruction: true if it traps (the helper
+ * then stops computing and calls fp_end). */
+static inline bool fp_settle(FpEnv *e)
+{
+    u32 raised = fp_host_flags(e) | e->flags;
+    e->flags = 0;
+    return fp_apply(e, raised);
 }
 
 static inline void fp_end(FpEnv *e)
@@ -98,7 +161,7 @@ static inline void fp_end(FpEnv *e)
     u32 now;
     __asm__ volatile("stmxcsr %0" : "=m"(now));
     __asm__ volatile("ldmxcsr %0" : : "m"(e->host));
-    e->r->mxcsr |= (now & MXCSR_FLAGS) | e->flags;
+    fp_apply(e, (now & MXCSR_FLAGS) | e->flags);
 }
 
 /* A finite value as mant * 2^e2 (the fraction with its implicit bit). */
@@ -137,6 +200,57 @@ static inline u64 fp_round_shift(u64 mant, unsigned shift, bool neg, unsigned rc
     default: up = false; break;
     }
     return q + up;
+}
+
+/* Whether op(x, y) (FOP_ADD..FOP_DIV on finite operands) rounded to prec
+ * significant bits with an unbounded exponent is inexact: exact integer
+ * arithmetic on the significands' odd parts.  The slow path of an
+ * overflow or underflow with OE or UE unmasked (see fp_settle). */
+static inline bool fp_inexact_unbounded(unsigned op, FpParts x, FpParts y, unsigned prec)
+{
+    typedef unsigned __int128 U128;
+    u64 ox = x.mant, oy = y.mant;
+    int ex = x.e2, ey = y.e2;
+    if (ox) {
+        ex += __builtin_ctzll(ox);
+        ox >>= __builtin_ctzll(ox);
+    }
+    if (oy) {
+        ey += __builtin_ctzll(oy);
+        oy >>= __builtin_ctzll(oy);
+    }
+    U128 m;
+    if (op == FOP_MUL) {
+        m = (U128)ox * oy;
+    } else if (op == FOP_DIV) {
+        if (!oy || ox % oy)
+            return oy != 0;
+        m = ox / oy;
+    } else {
+        bool sub = (x.neg != y.neg) != (op == FOP_SUB);
+        if (!ox || !oy) {
+            m = ox | oy;
+        } else {
+            /* Align the odd parts; the one shifted by d > prec + 1 would
+             * put its top bit more than prec bits above the other's odd
+             * lowest bit: inexact. */
+            int d = ex - ey;
+            U128 big = d >= 0 ? ox : oy, small = d >= 0 ? oy : ox;
+            unsigned sh = (unsigned)(d >= 0 ? d : -d);
+            if (sh > prec + 1)
+                return true;
+            big <<= sh;
+            m = !sub ? big + small : big > small ? big - small : small - big;
+        }
+    }
+    if (!m)
+        return false;
+    u64 lo = (u64)m, hi = (u64)(m >> 64);
+    unsigned tz = lo ? (unsigned)__builtin_ctzll(lo) : 64 + (unsigned)__builtin_ctzll(hi);
+    m >>= tz;
+    lo = (u64)m, hi = (u64)(m >> 64);
+    unsigned len = hi ? 128 - (unsigned)__builtin_clzll(hi) : 64 - (unsigned)__builtin_clzll(lo);
+    return len > prec;
 }
 
 /* ---- helpers ----

@@ -66,7 +66,9 @@ typedef struct X86Regs {
     u64 eflags_hi; /* RFLAGS bits outside the thunk and DF (ID, AC, ...) */
     u64 fs_base, gs_base;
     u32 mxcsr;
-    u32 status;    /* set by helpers that must make the block exit (see lift_priv.h) */
+    u32 simd_trap; /* set by every SSE FP helper: the unmasked exceptions
+                    * it raised, nonzero if the instruction takes #XM
+                    * (sse_priv.h, fp_end) */
     _Alignas(16) V128 xmm[16];
     /* x87: physical registers as raw 80-bit values in 16-byte slots;
      * ST(i) is st[(ftop + i) & 7]. */
@@ -201,5 +203,12 @@ void x86_fpu_save_image(const X86Regs *r, u8 *image, bool xsave);
  * XSTATE_BV bit is clear gets its initial state.  MXCSR reserved bits are
  * dropped, as the kernel sanitises them, instead of faulting. */
 void x86_fpu_load_image(X86Regs *r, const u8 *image, bool xsave);
+
+/* ---- floating-point exceptions (fp_trap.c) ---- */
+
+/* The si_code of the SIGFPE Linux sends for #XM (unmasked SIMD
+ * floating-point exception): FPE_FLTINV, FPE_FLTDIV, FPE_FLTOVF,
+ * FPE_FLTUND or FPE_FLTRES, from MXCSR as the handler will see it. */
+int x86_simd_fpe_code(const X86Regs *r);
 
 #endif
