@@ -1,7 +1,9 @@
 /*
  * syscall_fs.c — file system calls that must show the guest's view rather
  * than ue's: /proc/self/exe (the guest program, not ue), /proc/self/maps
- * (the guest's regions), /proc/self/auxv and /proc/self/cmdline.
+ * (the guest's regions), /proc/self/auxv, /proc/self/cmdline,
+ * /proc/self/stat and status (the guest's sizes and stack), and
+ * /proc/self/fd without ue's own descriptor.
  *
  * A synthesised /proc file is served as a memfd holding its contents, so
  * the guest can read, seek and fstat it like the real thing.  Calls that
@@ -233,6 +235,30 @@ i64 sys_openat(GuestCpu *cpu, const u64 *a)
             return r < 0 ? r : finish_open(r, (int)a[2]);
     }
     return lx_host_syscall(257 /* openat */, a);
+}
+
+/* openat2(dirfd, path, how, size), how = {flags, mode, resolve}: ue's own
+ * /proc files as openat gives them, everything else (and how's checks:
+ * sizes, unknown flags) from the host. */
+i64 sys_openat2(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    if (a[3] < 24 || a[3] > MEM_PAGE)
+        return lx_host_syscall(437 /* openat2 */, a); /* EINVAL, E2BIG */
+    if (!lx_readable(a[2], a[3]))
+        return -EFAULT;
+    char path[PATH_MAX];
+    i64 n = lx_copy_str(a[1], path, sizeof path);
+    if (n < 0)
+        return n;
+    u64 how[3];
+    memcpy(how, (const void *)(uintptr_t)a[2], sizeof how);
+    if (path[0] == '/') {
+        i64 r = open_proc(path, (int)how[0]);
+        if (r != 1)
+            return r < 0 ? r : finish_open(r, (int)how[0]);
+    }
+    return lx_host_syscall(437 /* openat2 */, a);
 }
 
 i64 sys_open(GuestCpu *cpu, const u64 *a)
