@@ -6,6 +6,8 @@
 #              cmpxchg loop): exact totals; __thread and pthread keys
 #   condvar    producers/consumers on condition variables, a barrier, a
 #              rwlock, semaphores
+#   futexes    PI mutexes (FUTEX_LOCK_PI...), robust mutexes whose owner
+#              thread or process ends holding them (EOWNERDEAD)
 #   lifecycle  create/join, detached threads, pthread_cancel with cleanup
 #              handlers, pthread_kill, a process signal going to the thread
 #              that does not block it; exit from a thread, a thread killed
@@ -23,7 +25,7 @@ build() {
         return 1
     fi
 }
-for prog in counters condvar lifecycle; do
+for prog in counters condvar futexes lifecycle; do
     build $prog || continue
     for be in interp jit; do
         UE="$TMP/ue-$be" compare_native "threads/$prog/$be" -- "$D/$prog"
