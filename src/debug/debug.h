@@ -160,6 +160,18 @@ bool dbg_read_guest(void *memspace, GuestAddr a, void *buf, size_t n);
  * on unreadable memory, when the stack stops growing up, or at max. */
 u32 dbg_unwind(const X86Regs *regs, DbgReadFn read, void *ctx, GuestAddr *pcs, u32 max);
 
+/* dbg_unwind that also gives each frame's stack pointer: sps[i] is RSP in
+ * frame i (sps[0] the one of regs; a caller's is its callee's CFA), so
+ * frame i's own stack lies in [sps[i], sps[i+1]). */
+u32 dbg_unwind_frames(const X86Regs *regs, DbgReadFn read, void *ctx, GuestAddr *pcs, GuestAddr *sps, u32 max);
+
+/* The function that created frame pc (a stack's pc, as dbg_unwind gives
+ * it) as memcheck names it when it describes a stack address: "main
+ * (file.c:12)", the function's name (below-main ones as "(below main)"),
+ * the source file at pc and the line of the function's entry; "???" for
+ * what is unknown.  False if neither name nor file is known. */
+bool dbg_frame_creator(GuestAddr pc, char *buf, size_t len);
+
 /* dbg_unwind of a guest thread's current state over its process memory. */
 u32 dbg_unwind_cpu(GuestCpu *cpu, GuestAddr *pcs, u32 max);
 
@@ -207,7 +219,7 @@ typedef struct DbgError {
      * no_count prints without counting it as an error, no_print counts
      * without printing.  Suppressions apply either way. */
     bool no_count, no_print;
-    int tid;               /* guest thread id, 0 = 1 */
+    int tid;               /* the thread's number (GuestCpu.tid), 0 = 1 */
 } DbgError;
 
 /* Where and how reports go. */
@@ -245,6 +257,22 @@ int dbg_report_error(DbgReporter *r, const DbgError *e);
 void dbg_report_counts(const DbgReporter *r, u64 *errors, u64 *contexts, u64 *suppressed, u64 *supp_contexts);
 /* A plain message line in the text output ("==PID== msg"); empty for a blank one. */
 UE_PRINTF(2, 3) void dbg_report_line(DbgReporter *r, const char *fmt, ...);
+/* The guest dies of a signal's default action: where and why, as Valgrind
+ * tells it ("Process terminating with default action of signal 11
+ * (SIGSEGV)", the fault's event and address, the stack; XML
+ * <fatal_signal>). */
+typedef struct DbgFatalSignal {
+    int tid;               /* the thread's number (GuestCpu.tid), 0 = 1 */
+    int signo;
+    int code;              /* si_code: > 0 a fault the "kernel" raised, else sent */
+    GuestAddr addr;        /* the fault address (si_addr), for a fault */
+    const GuestAddr *pcs;  /* the thread's stack where it died */
+    u32 npcs;
+} DbgFatalSignal;
+/* Print s: the text lines (with -q only for a fault of a signal that
+ * dumps core, as Valgrind) and XML <fatal_signal>.  Not an error: nothing
+ * is counted, nothing goes to SARIF. */
+void dbg_report_fatal_signal(DbgReporter *r, const DbgFatalSignal *s);
 /* The ERROR SUMMARY line, the XML trailer (error and suppression counts),
  * the SARIF file.  Returns 0, or -errno if the SARIF file failed. */
 int dbg_report_finish(DbgReporter *r);

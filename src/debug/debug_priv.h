@@ -58,7 +58,8 @@ void dbg_named_code_reset(void);
 bool dbg_is_below_main(const char *fn);
 
 /* A stack as printed: the source frames of pcs (inlined ones expanded), at
- * most max_pcs pcs, cut after main unless below_main.  Returns a malloc'd
+ * most max_pcs pcs, cut after main (or after the first below-main frame,
+ * where no main is named) unless below_main.  Returns a malloc'd
  * array of *n frames (below-main names replaced by "(below main)"). */
 DbgFrame *dbg_stack_frames(const GuestAddr *pcs, u32 npcs, u32 max_pcs, bool below_main, u32 *n);
 
@@ -73,6 +74,9 @@ typedef struct DbgErrCopy {
 /* XML and SARIF writers (report_xml.c, report_sarif.c). */
 void dbg_xml_escape(FILE *f, const char *s);
 void dbg_xml_error(FILE *f, const DbgErrCopy *c, u32 max_pcs, bool below_main, const char *supp);
+/* <fatal_signal>: signame without "SIG", event NULL for a sent signal. */
+void dbg_xml_fatal_signal(FILE *f, const DbgFatalSignal *s, const char *signame, const char *event, bool with_addr,
+                          u32 max_pcs, bool below_main);
 int dbg_sarif_write(const char *path, const DbgErrCopy *const *errs, u32 n, u32 max_pcs, bool below_main,
                     const char *const *argv);
 

@@ -16,16 +16,20 @@
  * The first line is e->what, aux lines are indented by one space, frames by
  * three; an inlined call prints its own "by" line with the same address;
  * the file is shown without its directory (XML carries both); frames below
- * main are cut, main included (--show-below-main=no).  Suppressions from
+ * main are cut, main included (--show-below-main=no), and so are those
+ * below the first "(below main)" frame where no main is named.  Suppressions from
  * --gen-suppressions are printed without the ==PID== prefix, as Valgrind
  * does, so they can be pasted into a file.
  *
- * Identical errors (same kind, first line and stack) are printed once and
- * counted, as memcheck's "N errors from M contexts".
+ * An error from another thread than the previous one is headed "Thread
+ * N:" (Valgrind's thread numbers: 1 for the first).  Identical errors
+ * (same kind, first line and stack) are printed once and counted, as
+ * memcheck's "N errors from M contexts".
  */
 #include "debug/debug_priv.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
@@ -43,6 +47,7 @@ struct DbgReporter {
     u64 nhidden;           /* counted errors not printed (no_print) */
     struct timespec start;
     bool xml_started;
+    int last_tid;          /* the thread of the last error printed */
 };
 
 static const u32 default_callers = 12;
@@ -62,9 +67,13 @@ DbgFrame *dbg_stack_frames(const GuestAddr *pcs, u32 npcs, u32 max_pcs, bool bel
         for (u32 j = 0; j < m; j++, k++) {
             if (below_main)
                 continue;
-            if (dbg_is_below_main(out[k].fn))
+            /* The stack ends at main or, in a program without a symbol
+             * for main (stripped), at the first of glibc's start-up
+             * frames: one "(below main)", not one per start-up function. */
+            bool below = dbg_is_below_main(out[k].fn);
+            if (below)
                 out[k].fn = "(below main)";
-            if (out[k].fn && strcmp(out[k].fn, "main") == 0) {
+            if (below || (out[k].fn && strcmp(out[k].fn, "main") == 0)) {
                 done = true;
                 k += 1;
                 break;
@@ -92,6 +101,28 @@ void dbg_format_frame(const DbgFrame *f, char *buf, size_t len)
         snprintf(buf, len, "%s (in %s)", fn, f->object);
     else
         snprintf(buf, len, "%s", fn);
+}
+
+bool dbg_frame_creator(GuestAddr pc, char *buf, size_t len)
+{
+    enum { INL = 16 };
+    DbgFrame at[INL], entry[INL];
+    u32 n = dbg_symbolize(pc, at, INL);
+    const DbgFrame *fn = &at[n - 1]; /* the function itself, not an inlined call */
+    const char *file = at[0].file;
+    u32 line = 0;
+    if (fn->fn && fn->fn_off <= pc) {
+        u32 m = dbg_symbolize(pc - fn->fn_off, entry, INL);
+        line = entry[m - 1].line;
+    }
+    if (!fn->fn && !file)
+        return false;
+    const char *name = !fn->fn ? "???" : dbg_is_below_main(fn->fn_raw) ? "(below main)" : fn->fn;
+    char num[16] = "";
+    if (file && line)
+        snprintf(num, sizeof num, "%u", line);
+    snprintf(buf, len, "%s (%s:%s)", name, file ? base_name(file) : "???", num);
+    return true;
 }
 
 u32 dbg_print_stack(FILE *f, const char *prefix, const GuestAddr *pcs, u32 n, u32 max_pcs, bool below_main)
@@ -132,6 +163,7 @@ DbgReporter *dbg_reporter_new(const DbgReportConfig *cfg)
     r->text = open_fd(cfg->fd);
     r->xml = open_fd(cfg->xml_fd);
     r->supp = dbg_supp_new();
+    r->last_tid = 1;
     clock_gettime(CLOCK_MONOTONIC, &r->start);
     return r;
 }
@@ -320,6 +352,13 @@ static void free_copy(DbgErrCopy *c)
 static void print_text(DbgReporter *r, const DbgError *e)
 {
     FILE *t = r->text;
+    /* An error of another thread than the last one printed names its
+     * thread first (the first thread's need not, until another's came). */
+    int tid = e->tid ? e->tid : 1;
+    if (tid != r->last_tid) {
+        fprintf(t, "%sThread %d:\n", r->prefix, tid);
+        r->last_tid = tid;
+    }
     fprintf(t, "%s%s\n", r->prefix, e->what ? e->what : "");
     dbg_print_stack(t, r->prefix, e->pcs, e->npcs, r->cfg.num_callers, r->cfg.show_below_main);
     for (u32 i = 0; i < e->naux && i < DBG_ERR_MAX_AUX; i++) {
@@ -407,6 +446,90 @@ void dbg_report_counts(const DbgReporter *r, u64 *errors, u64 *contexts, u64 *su
     *suppressed = r->nsuppressed;
     *supp_contexts = dbg_supp_each_used(r->supp, NULL, NULL);
 }
+
+/* ---------------------------------------------------------- fatal signal */
+
+/* What a fault's si_code says happened, in Valgrind's words, or NULL (a
+ * sent signal, or a code with no words).  *addr: whether the fault
+ * address goes with it (a general protection fault has none). */
+static const char *fault_event(int sig, int code, bool *addr)
+{
+    *addr = code != SI_KERNEL;
+    if (code <= 0)
+        return NULL;
+    switch (sig) {
+    case SIGSEGV:
+        switch (code) {
+        case SEGV_MAPERR: return "Access not within mapped region";
+        case SEGV_ACCERR: return "Bad permissions for mapped region";
+        case SI_KERNEL: return "General Protection Fault";
+        }
+        return NULL;
+    case SIGILL:
+        /* x86's #UD is the "invalid opcode" exception; Linux tags it
+         * ILL_ILLOPN, Valgrind's own SIGILL ILL_ILLOPC: both are an
+         * opcode the CPU (or ue) could not run. */
+        return code == ILL_ILLOPC || code == ILL_ILLOPN ? "Illegal opcode" : NULL;
+    case SIGFPE:
+        switch (code) {
+        case FPE_INTDIV: return "Integer divide by zero";
+        case FPE_INTOVF: return "Integer overflow";
+        case FPE_FLTDIV: return "FP divide by zero";
+        case FPE_FLTOVF: return "FP overflow";
+        case FPE_FLTUND: return "FP underflow";
+        case FPE_FLTRES: return "FP inexact";
+        case FPE_FLTINV: return "FP invalid operation";
+        case FPE_FLTSUB: return "FP subscript out of range";
+        }
+        return NULL;
+    case SIGBUS:
+        switch (code) {
+        case BUS_ADRALN: return "Invalid address alignment";
+        case BUS_ADRERR: return "Non-existent physical address";
+        case BUS_OBJERR: return "Hardware error";
+        }
+        return NULL;
+    }
+    return NULL;
+}
+
+/* Signals whose default action dumps core. */
+static bool dumps_core(int sig)
+{
+    switch (sig) {
+    case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
+    case SIGFPE: case SIGSEGV: case SIGSYS: case SIGXCPU: case SIGXFSZ:
+        return true;
+    }
+    return false;
+}
+
+void dbg_report_fatal_signal(DbgReporter *r, const DbgFatalSignal *s)
+{
+    const char *abbr = sigabbrev_np(s->signo);
+    bool with_addr;
+    const char *event = fault_event(s->signo, s->code, &with_addr);
+    pthread_mutex_lock(&r->lock);
+    /* -q keeps what Valgrind keeps: a fault that dumps core. */
+    if (r->text && (!r->cfg.quiet || (s->code > 0 && dumps_core(s->signo)))) {
+        FILE *t = r->text;
+        fprintf(t, "%s\n%sProcess terminating with default action of signal %d (SIG%s)\n", r->prefix, r->prefix,
+                s->signo, abbr ? abbr : "?");
+        if (event && with_addr)
+            fprintf(t, "%s %s at address 0x%llX\n", r->prefix, event, (unsigned long long)s->addr);
+        else if (event)
+            fprintf(t, "%s %s\n", r->prefix, event);
+        dbg_print_stack(t, r->prefix, s->pcs, s->npcs, r->cfg.num_callers, r->cfg.show_below_main);
+        fflush(t);
+    }
+    if (r->xml) {
+        dbg_xml_fatal_signal(r->xml, s, abbr, event, with_addr, r->cfg.num_callers, r->cfg.show_below_main);
+        fflush(r->xml);
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* ---------------------------------------------------------------- the end */
 
 static void xml_supp_count(void *ctx, const char *name, u64 count)
 {

@@ -13,6 +13,14 @@
  *     <suppression>...</suppression>             (--gen-suppressions)
  *   </error>
  *
+ * and, when the guest dies of a signal,
+ *
+ *   <fatal_signal>
+ *     <tid>1</tid> <signo>11</signo> <signame>SIGSEGV</signame> <sicode>1</sicode>
+ *     <event>Access not within mapped region</event> <siaddr>0x...</siaddr>
+ *     <stack>...</stack>                         (event, siaddr: faults only)
+ *   </fatal_signal>
+ *
  * The document's start and end (preamble, status, errorcounts, suppcounts)
  * are written by report.c.  Text is escaped for XML (&, <, >, quotes);
  * control characters that XML 1.0 forbids become '?'.
@@ -131,4 +139,19 @@ void dbg_xml_error(FILE *f, const DbgErrCopy *c, u32 max_pcs, bool below_main, c
     if (supp)
         xml_suppression(f, supp);
     fputs("</error>\n\n", f);
+}
+
+void dbg_xml_fatal_signal(FILE *f, const DbgFatalSignal *s, const char *signame, const char *event, bool with_addr,
+                          u32 max_pcs, bool below_main)
+{
+    fprintf(f, "<fatal_signal>\n  <tid>%d</tid>\n  <signo>%d</signo>\n  <signame>SIG%s</signame>\n", s->tid ? s->tid : 1,
+            s->signo, signame ? signame : "?");
+    fprintf(f, "  <sicode>%d</sicode>\n", s->code);
+    if (event) {
+        xml_elem(f, "  ", "event", event);
+        if (with_addr)
+            fprintf(f, "  <siaddr>0x%llX</siaddr>\n", (unsigned long long)s->addr);
+    }
+    xml_stack(f, s->pcs, s->npcs, max_pcs, below_main);
+    fputs("</fatal_signal>\n\n", f);
 }

@@ -447,14 +447,16 @@ static bool step_fp(const UnwCtx *u, const UnwRegs *s, UnwRegs *next)
     return true;
 }
 
-/* Under dbg_lock. */
-static u32 unwind_locked(const UnwCtx *u, UnwRegs s, GuestAddr *pcs, u32 max)
+/* Under dbg_lock.  sps (NULL: not wanted) gets each frame's RSP. */
+static u32 unwind_locked(const UnwCtx *u, UnwRegs s, GuestAddr *pcs, GuestAddr *sps, u32 max)
 {
     u32 n = 0;
     bool exact = true; /* r[16] is a pc, not a return address */
     while (n < max) {
         u64 pc = s.r[REG_RA];
         u64 lookup = exact ? pc : pc - 1;
+        if (sps)
+            sps[n] = s.r[REG_RSP];
         pcs[n++] = lookup;
         UnwRegs next;
         int r = step_cfi(u, lookup, &s, &next);
@@ -474,7 +476,7 @@ static u32 unwind_locked(const UnwCtx *u, UnwRegs s, GuestAddr *pcs, u32 max)
     return n;
 }
 
-u32 dbg_unwind(const X86Regs *regs, DbgReadFn read, void *ctx, GuestAddr *pcs, u32 max)
+u32 dbg_unwind_frames(const X86Regs *regs, DbgReadFn read, void *ctx, GuestAddr *pcs, GuestAddr *sps, u32 max)
 {
     if (!max)
         return 0;
@@ -484,9 +486,14 @@ u32 dbg_unwind(const X86Regs *regs, DbgReadFn read, void *ctx, GuestAddr *pcs, u
     s.r[REG_RA] = regs->rip;
     UnwCtx u = {read, ctx};
     pthread_mutex_lock(&dbg_lock);
-    u32 n = unwind_locked(&u, s, pcs, max);
+    u32 n = unwind_locked(&u, s, pcs, sps, max);
     pthread_mutex_unlock(&dbg_lock);
     return n;
+}
+
+u32 dbg_unwind(const X86Regs *regs, DbgReadFn read, void *ctx, GuestAddr *pcs, u32 max)
+{
+    return dbg_unwind_frames(regs, read, ctx, pcs, NULL, max);
 }
 
 /* A reader that remembers the last readable region it checked: an unwind

@@ -95,7 +95,10 @@ typedef struct ToolHooks {
     void (*on_map)(GuestAddr addr, u64 len, int prot, int flags);
     void (*on_unmap)(GuestAddr addr, u64 len);
     void (*on_protect)(GuestAddr addr, u64 len, int prot);
-    /* A synchronous guest fault is about to become a signal. */
+    /* The guest is about to die of signal sig: a synchronous fault at addr
+     * (code, its si_code, > 0) or a sent signal (code <= 0, addr 0).  The
+     * tool tells of the death in its report; the OS layer then prints no
+     * line of its own. */
     void (*on_fault)(GuestCpu *cpu, int sig, int code, GuestAddr addr);
     /* The guest asked to exit (exit_group, or exit of its last thread)
      * with status: return true after pointing cpu at guest code to run
@@ -156,7 +159,8 @@ struct GuestCpu {
     u32 temps_cap;
     DiffRun *diff;                /* --diff-check's reference result */
     bool diff_pending;            /* the JIT runs a block being checked */
-    int tid;
+    int tid;                      /* the thread's number in reports (Valgrind's:
+                                   * 1 for the first; the OS layer sets it) */
     void *os;                     /* the OS layer's per-thread state */
 };
 

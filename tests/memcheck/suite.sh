@@ -56,6 +56,11 @@ for p in overflow uaf double_free leaks overlap clean_strings clean_strfuncs str
     build "$p-static" "$p.c" -static
 done
 build mismatch-static mismatch.cc -static
+# A stripped program (no .symtab: no main, its own frames "???"): its stacks
+# end at one "(below main)", glibc's first start-up frame, as Valgrind's.
+if [ ! "$BIN/uaf-stripped" -nt "$BIN/uaf" ] && ! strip -o "$BIN/uaf-stripped" "$BIN/uaf"; then
+    fail memcheck/build-uaf-stripped "strip failed"
+fi
 
 # vgopts OPTIONS...: the options Valgrind is given for the cross-check
 # (the machine-readable outputs go: they have tests of their own).
@@ -78,8 +83,9 @@ t() {
     local exp=$D/$name.stderr.exp be out rc src vg=1
     [ -x "$BIN/$prog" ] || { fail "memcheck/$name" "$BIN/$prog is not built"; return; }
     [ -f "$exp" ] || exp=$D/${name%-static}.stderr.exp
-    src=$D/${prog%-static}.c
-    [ -f "$src" ] || src=$D/${prog%-static}.cc
+    src=${prog%-static}
+    src=$D/${src%-stripped}.c
+    [ -f "$src" ] || src=${src%.c}.cc
     case $name in *-static) vg= ;; esac
     [ -n "${UE_MC_NO_VALGRIND:-}" ] && vg=
     grep -q "vg-skip:" "$src" && vg=
@@ -159,11 +165,11 @@ xml() {
     [ -f "$src" ] || src=$D/$prog.cc
     if [ -z "${UE_MC_NO_VALGRIND:-}" ]; then
         vgx=$TMP/$name.vg.xml
-        (cd "$BIN" && timeout 300 valgrind "$@" --xml=yes --xml-file="$vgx" "./$prog" >/dev/null 2>&1)
+        (cd "$BIN" && timeout 300 valgrind "$@" --xml=yes --xml-file="$vgx" "./$prog" >/dev/null 2>&1) 2>/dev/null
     fi
     for be in interp jit; do
         (cd "$BIN" && timeout "$UE_TIMEOUT" "$UE" --backend=$be --tool=memcheck "$@" --xml=yes \
-            --xml-file="$TMP/$name.$be.xml" --sarif-file="$TMP/$name.$be.sarif" "./$prog" >/dev/null 2>&1)
+            --xml-file="$TMP/$name.$be.xml" --sarif-file="$TMP/$name.$be.sarif" "./$prog" >/dev/null 2>&1) 2>/dev/null
         if out=$("$PY" "$D/xmlcheck.py" "$src" "$TMP/$name.$be.xml" "$TMP/$name.$be.sarif" $vgx); then
             pass "memcheck/$name/$be"
         else
@@ -190,7 +196,12 @@ t wild_read wild_read 139
 t write_rodata write_rodata 139
 t write_text write_text 139
 t write_mprotect write_mprotect 139
+t killed killed 139
+t illegal illegal 132
 t read_writeonly read_writeonly 0
+# ---- stack addresses: whose stack, which frame, how far below ----
+t stack_addr stack_addr 0
+t stack_guard stack_guard 139
 # ---- arguments ----
 t fishy fishy 0
 t memalign_bad memalign_bad 0
@@ -225,6 +236,7 @@ roundtrip gensupp-leaks leaks --leak-check=full --show-leak-kinds=all --errors-f
 xml xml-errors str_errors
 xml xml-leaks leaks --leak-check=full --show-leak-kinds=all
 xml xml-mismatch mismatch
+xml xml-fatal wild_read
 # ---- client requests: ue's (client.c) and Valgrind's (vg_client.c) ----
 t client client 0 --leak-check=full
 t vg_client vg_client 0 --leak-check=full
@@ -239,6 +251,7 @@ for p in overflow uaf double_free overlap clean_strings clean_strfuncs str_error
     t "$p-static" "$p-static" 0
 done
 t leaks-static leaks-static 0 --leak-check=full --show-leak-kinds=all
+t uaf-stripped uaf-stripped 0
 # ---- -q, and a forked child's own pid ----
 # With -q only errors are printed (no preamble, no summaries); each carries
 # the pid of the process that made it (fork_child.c prints both pids).

@@ -4,10 +4,13 @@
 #   UE_XML     --xml-file: well-formed Valgrind XML, protocol 4, every
 #              <error> with the elements IDEs read (unique, tid, kind,
 #              what/xwhat, a stack of frames with ip, and file+line where
-#              known), the status FINISHED, errorcounts naming known errors;
+#              known), the status FINISHED, errorcounts naming known errors,
+#              a <fatal_signal> (if the program dies of one) with tid,
+#              signo, signame, sicode, event + siaddr or neither, a stack;
 #   VG_XML     Valgrind's --xml-file for the same binary: the same errors
 #              (kind + first frame in the test's source; "ue-only:" marks
-#              as in xcheck.py);
+#              as in xcheck.py) and the same fatal signal (signo, event,
+#              first frame in the test's source);
 #   UE_SARIF   --sarif-file: SARIF 2.1.0 as code-scanning services read it
 #              (version, tool.driver with rules, results with ruleId, level,
 #              message and a source location), and the same errors as the
@@ -57,6 +60,18 @@ def xml_errors(path, src):
         sigs.add((kind, line))
     for p in root.findall('errorcounts/pair'):
         need(p.findtext('unique') in uniques, f'{path}: errorcounts names unknown error {p.findtext("unique")}')
+    fatal = root.findall('fatal_signal')
+    need(len(fatal) <= 1, f'{path}: {len(fatal)} <fatal_signal> elements')
+    for f in fatal:
+        signo = f.findtext('signo')
+        need(f.findtext('tid') and signo and f.findtext('sicode'), f'{path}: <fatal_signal> without tid/signo/sicode')
+        need((f.findtext('signame') or '').startswith('SIG'), f'{path}: <fatal_signal> signame not SIG...')
+        need((f.find('event') is None) == (f.find('siaddr') is None), f'{path}: <fatal_signal> event without siaddr')
+        stack = f.find('stack')
+        line = '?'
+        if need(stack is not None and stack.findall('frame'), f'{path}: <fatal_signal> without a stack'):
+            line = next((fr.findtext('line') for fr in stack.findall('frame') if fr.findtext('file') == src), '?')
+        sigs.add(('fatal_signal ' + signo, f'{f.findtext("event")} {line}'))
     return sigs
 
 
@@ -102,7 +117,7 @@ def main():
     # SARIF results are the errors: leak records of the kinds that are not
     # errors by default (--errors-for-leak-kinds) are shown, not counted.
     shown_only = {'Leak_IndirectlyLost', 'Leak_StillReachable'}
-    for d in sorted({e for e in x if e[0] not in shown_only} - s):
+    for d in sorted({e for e in x if e[0] not in shown_only and not e[0].startswith('fatal_signal')} - s):
         problems.append(f'in the XML, not the SARIF: {d}')
     for d in sorted(s - x):
         problems.append(f'in the SARIF, not the XML: {d}')

@@ -436,19 +436,26 @@ static const char *sender_code(int code)
 }
 
 /* The end by signal sig.  why/where: lx_fault's report line (NULL: not
- * from a fault). */
-static UE_NORETURN void die(GuestCpu *cpu, int sig, const LxSigInfo *info, const char *why, const char *where)
+ * from a fault).  A tool that hears of the death (ToolHooks.on_fault)
+ * tells of it in its own report — memcheck's "Process terminating with
+ * default action of signal N", as Valgrind — and ue's line would say it
+ * twice, so it is printed only without one; told: lx_fault already
+ * called the tool. */
+static UE_NORETURN void die(GuestCpu *cpu, int sig, const LxSigInfo *info, const char *why, const char *where,
+                            bool told)
 {
+    const ToolHooks *tool = lx_proc.gp.tool;
     char sent[48];
-    if (!why && (sig == SIGSEGV || sig == SIGBUS) && info->code <= 0) {
+    if (!told && tool && tool->on_fault) {
+        tool->on_fault(cpu, sig, info->code, info->code > 0 ? info->u.fault.addr : 0);
+        told = true;
+    } else if (!why && (sig == SIGSEGV || sig == SIGBUS) && info->code <= 0) {
         /* A sent SIGSEGV/SIGBUS: ue caught it in its fault handler, so it
          * says what happened, as for a fault. */
         const char *sender = info->code == SI_TKILL ? "tkill/tgkill" : info->code == SI_QUEUE ? "sigqueue" : "kill";
         snprintf(sent, sizeof sent, " (sent by %s)", sender);
         why = sent;
         where = "";
-    } else if (!why && lx_proc.gp.tool && lx_proc.gp.tool->on_fault) {
-        lx_proc.gp.tool->on_fault(cpu, sig, info->code, 0); /* "Process terminating with default action..." */
     }
     if (lx_proc.gp.tool)
         lx_stop_others(cpu);
@@ -459,7 +466,7 @@ static UE_NORETURN void die(GuestCpu *cpu, int sig, const LxSigInfo *info, const
         snprintf(num, sizeof num, "%d", info->code);
         lx_strace_killed(sig, *cn ? cn : sc ? sc : num, info->u.fault.addr);
     }
-    if (why)
+    if (why && !told)
         report_death(cpu, sig, why, where);
     int ignored;
     run_tool_exit(128 + sig, &ignored);
@@ -482,7 +489,7 @@ static UE_NORETURN void die(GuestCpu *cpu, int sig, const LxSigInfo *info, const
     _exit(128 + sig); /* not reached */
 }
 
-void lx_die_by_signal(GuestCpu *cpu, int sig, const LxSigInfo *info) { die(cpu, sig, info, NULL, NULL); }
+void lx_die_by_signal(GuestCpu *cpu, int sig, const LxSigInfo *info) { die(cpu, sig, info, NULL, NULL, false); }
 
 void lx_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
 {
@@ -507,8 +514,14 @@ void lx_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
     else if (sig == SIGILL)
         describe_insn(cpu, cpu->regs.rip, where, sizeof where);
     const ToolHooks *tool = lx_proc.gp.tool;
-    if (tool && tool->on_fault)
+    if (tool && tool->on_fault) {
+        /* What only ue knows goes first, as Valgrind's "Unrecognised
+         * instruction" note comes before its report of the SIGILL. */
+        if (sig == SIGILL)
+            ue_log("guest pc 0x%llx%s", (unsigned long long)cpu->regs.rip, where);
         tool->on_fault(cpu, sig, code, addr); /* memcheck's "Process terminating..." */
-    die(cpu, sig, &info, why, where);
+        die(cpu, sig, &info, NULL, NULL, true);
+    }
+    die(cpu, sig, &info, why, where, false);
 }
 

@@ -236,38 +236,25 @@ static void mc_on_protect(GuestAddr addr, u64 len, int prot)
         mem_shadow_discard(addr, len);
 }
 
+/* The guest dies of signal sig (code: its si_code, > 0 for a fault at
+ * addr, else a sent signal): a faulting access is an error of its own
+ * first, then the death is told in the report, as Valgrind does (the OS
+ * layer then prints no line of its own). */
 static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
 {
-    char sig_line[96];
     unsigned size;
     bool write;
     GuestAddr pc = cpu->regs.rip;
     u64 avail = mem_exec_avail(&mc_proc->mem, pc);
     if (mc_fault_reported)
         mc_fault_reported = false; /* a replaced function reported it, at its entry */
-    else if ((sig == SIGSEGV || sig == SIGBUS) && avail &&
+    else if ((sig == SIGSEGV || sig == SIGBUS) && code > 0 && avail &&
              x86_insn_access(pc, (const u8 *)(uintptr_t)pc, UE_MIN(avail, 15), &size, &write))
         mc_report_access(cpu, pc, addr, size, write);
-    const char *abbr = sigabbrev_np(sig);
-    snprintf(sig_line, sizeof sig_line, "Process terminating with default action of signal %d (SIG%s)", sig,
-             abbr ? abbr : "?");
-    /* Printed with -q too: valgrind tells of a fatal fault whatever the
-     * verbosity. */
-    u32 id = mc_stack_here(cpu, cpu->regs.rip);
-    u32 n;
-    const GuestAddr *pcs = dbg_depot_get(id, &n);
-    char prefix[32];
-    snprintf(prefix, sizeof prefix, "==%d== ", getpid());
-    FILE *f = fdopen(dup(ue_log_fd()), "w");
-    if (f) {
-        fprintf(f, "%s\n%s%s\n", prefix, prefix, sig_line);
-        if (sig == SIGSEGV || sig == SIGBUS)
-            fprintf(f, "%s %s at address 0x%llx\n", prefix,
-                    code == SEGV_MAPERR ? "Access not within mapped region" : "Bad permissions for mapped region",
-                    (unsigned long long)addr);
-        dbg_print_stack(f, prefix, pcs, n, mc_opts.num_callers, false);
-        fclose(f);
-    }
+    DbgFatalSignal fs = {.signo = sig, .code = code, .addr = addr};
+    fs.pcs = dbg_depot_get(mc_stack_here(cpu, pc), &fs.npcs);
+    if (mc_reporter)
+        dbg_report_fatal_signal(mc_reporter, &fs);
 }
 
 static void mc_on_fork_child(void) { dbg_reporter_after_fork(mc_reporter); }
