@@ -6,7 +6,8 @@
  * answer depends on privileges or the machine, made so that they change
  * nothing: the NUMA policy (get_mempolicy, set_mempolicy to the default),
  * clock_settime of a clock that cannot be set, syslog's buffer size,
- * umount2 of a directory that is no mount point.
+ * umount2 of a directory that is no mount point; protection keys that
+ * were never allocated.
  */
 #include "nolibc.h"
 
@@ -63,5 +64,9 @@ int main(int argc, char **argv, char **envp)
     long size = SYS3(__NR_syslog, 10, 0, 0);
     show("syslog SYSLOG_ACTION_SIZE_BUFFER (> 0)", size > 0 ? 1 : size);
     show("umount2 of a plain directory", SYS2(__NR_umount2, ".", 0));
+    long page = SYS6(__NR_mmap, 0, 4096, 3, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+    show("pkey_mprotect key -1", SYS4(__NR_pkey_mprotect, page, 4096, 1, -1));
+    show("pkey_mprotect key 5, not allocated", SYS4(__NR_pkey_mprotect, page, 4096, 1, 5));
+    show("pkey_free 5, not allocated", SYS1(__NR_pkey_free, 5));
     return 0;
 }

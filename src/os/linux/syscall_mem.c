@@ -95,6 +95,33 @@ i64 sys_mremap(GuestCpu *cpu, const u64 *a)
     return r;
 }
 
+/* Memory protection keys, as the kernel gives them on a CPU without PKU
+ * (the CPU ue presents: no PKU/OSPKE in its CPUID, no RDPKRU/WRPKRU):
+ * pkey_alloc fails with EINVAL (arch_set_user_pkey_access refuses any
+ * rights), no key is allocated so pkey_free fails, and pkey_mprotect is
+ * mprotect with key -1 and EINVAL with any other (what Linux 6.18 answers
+ * on a CPU without PKU).  V8 (node) asks and goes on without. */
+i64 sys_pkey_alloc(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    (void)a;
+    return -EINVAL;
+}
+
+i64 sys_pkey_free(GuestCpu *cpu, const u64 *a)
+{
+    (void)cpu;
+    (void)a;
+    return -EINVAL;
+}
+
+i64 sys_pkey_mprotect(GuestCpu *cpu, const u64 *a)
+{
+    if ((int)a[3] != -1)
+        return -EINVAL;
+    return sys_mprotect(cpu, a);
+}
+
 /* Calls that work on a range of existing mappings (madvise, msync, mincore,
  * mlock...).  The host would accept any range of G, since ue keeps all of
  * it reserved: the guest gets ENOMEM for a range with unmapped pages, as
