@@ -130,7 +130,8 @@ static bool syncs(const IrOp *op)
 }
 
 /* Ops not worth emitting: PUTs no successor observes (dead), and the pure
- * computations that only fed them. */
+ * computations that only fed them (helper calls included, unless they
+ * write guest state: a helper's only other effect is its result, ir.h). */
 static void find_skipped(Lower *w, const u8 *dead)
 {
     const IrBlock *blk = w->blk;
@@ -143,7 +144,8 @@ static void find_skipped(Lower *w, const u8 *dead)
     memset(used, 0, blk->ntemps);
     for (u32 i = n; i-- > 0;) {
         const IrOp *op = &blk->ops[i];
-        bool removable = (ir_op_flags[op->opc] & IRF_PURE) || op->opc == IR_GET;
+        bool removable = (ir_op_flags[op->opc] & IRF_PURE) || op->opc == IR_GET ||
+                         (op->opc == IR_CALL && !(((const IrHelper *)(uintptr_t)op->imm)->flags & IRH_WRITES_STATE));
         if (dead[i] || (removable && op->dst && !used[op->dst])) {
             w->skip[i] = 1;
             continue;

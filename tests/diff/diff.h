@@ -276,7 +276,7 @@ void diff_gen_case(DiffEnv *e, const DiffForm *f, DiffRng *r, const u64 *edge, D
  * so the lifter's known-producer conditions and the JIT's fused flags run.
  * False if no case without undefined inputs to the consumer was found. */
 enum { PAIR_SETCC, PAIR_CMOVCC, PAIR_JCC8, PAIR_JCC32, PAIR_ADC, PAIR_SBB, PAIR_INC, PAIR_DEC, PAIR_CMC, PAIR_LAHF,
-       PAIR_RCL, PAIR_RCR, PAIR_SHL, PAIR_BT, PAIR_NKINDS };
+       PAIR_RCL, PAIR_RCR, PAIR_SHL, PAIR_BT, PAIR_ROL, PAIR_ROR, PAIR_NKINDS };
 extern const char *const diff_pair_names[PAIR_NKINDS];
 bool diff_gen_pair(DiffEnv *e, const DiffForm *producer, unsigned kind, DiffRng *r, DiffCase *c);
 /* Whether a form can start a pair (it produces flags and falls through). */

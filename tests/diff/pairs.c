@@ -17,6 +17,7 @@
 
 const char *const diff_pair_names[PAIR_NKINDS] = {
     "setcc", "cmovcc", "jcc8", "jcc32", "adc", "sbb", "inc", "dec", "cmc", "lahf", "rcl", "rcr", "shl", "bt",
+    "rol", "ror",
 };
 
 /* Flags condition code cc reads (Jcc/SETcc/CMOVcc low nibble). */
@@ -113,6 +114,16 @@ static unsigned encode_consumer(DiffEnv *e, DiffRng *r, unsigned kind, u8 *code,
         code[n++] = 0x0f, code[n++] = 0xa3, code[n++] = (u8)(0xc0 | (g & 7) << 3 | (m & 7));
         *undef = X86_OF | X86_SF | X86_AF | X86_PF;
         break;
+    case PAIR_ROL:
+    case PAIR_ROR: { /* by an immediate: CF set, OF too for a count of 1, the rest kept */
+        unsigned count = diff_rand(r) & 1 ? 1 : (unsigned)diff_below(r, 64);
+        if ((rex = rex_for(w, 0, m, false)))
+            code[n++] = rex;
+        code[n++] = 0xc1, code[n++] = (u8)(0xc0 | (kind == PAIR_ROR) << 3 | (m & 7)), code[n++] = (u8)count;
+        if ((count & (w ? 63 : 31)) != 1)
+            *undef = X86_OF;
+        break;
+    }
     case PAIR_CMC:
         code[n++] = 0xf5;
         *reads = X86_CF;
@@ -152,7 +163,9 @@ bool diff_gen_pair(DiffEnv *e, const DiffForm *producer, unsigned kind, DiffRng 
  * registers and flags in temps across them (x86_priv.h: buffered writes)
  * and the JIT allocates registers over the whole block, so what one
  * instruction leaves in a temp the next one reads.  Members are drawn from
- * the integer forms without memory or stack operands; a member may not
+ * the integer forms without memory or stack operands, and the x87
+ * register forms and FWAIT (with --fp-traps, an unmasked x87 exception
+ * one member raises is taken, #MF, by a later one); a member may not
  * read a flag that an earlier one left undefined (flag effects below are
  * per family and conservative: a shift by CL may keep or replace them). */
 
@@ -198,14 +211,14 @@ static FlagFx flag_fx(const DiffForm *f)
 bool diff_seq_member(const DiffForm *f)
 {
     static const char *const skip[] = {"priv", "int", "int3", "ud", "rdtsc", "xlat", "leave", "enter", "bsf",
-                                       "bsr", "cpuid", "fwait", "fence"};
+                                       "bsr", "cpuid", "fence"};
     const DiffRow *row = f->row;
     for (unsigned i = 0; i < UE_ARRAY_LEN(skip); i++)
         if (!strcmp(row->family, skip[i]))
             return false;
     if (row->undef == UD_SHD && f->size == 2)
         return false; /* counts over 16 leave the result undefined */
-    if (!strncmp(row->family, "x87", 3))
+    if (!strcmp(row->family, "x87-cmp") || !strcmp(row->family, "x87-move"))
         return false; /* FCMOVcc/FCOMI's flags are not modelled in flag_fx */
     return !f->mem && !f->lock && !f->rep && row->imm != IMM_MOFFS && row->map <= 2 &&
            !(row->flags & (RF_STACK | RF_STRING | RF_BRANCH | RF_VEC)) && row->layout != LY_REL;
