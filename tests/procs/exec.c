@@ -5,7 +5,9 @@
  *             bit, a text file without #! (ENOEXEC), a script whose
  *             interpreter is missing, #! scripts nested too deep (ELOOP),
  *             a NULL argv
- *   argv0     the new program gets the argv[0] it was given
+ *   argv0     the new program gets the argv[0] it was given; execve of
+ *             /proc/self/exe runs the program itself again (as busybox
+ *             does to run an applet)
  *   pgrp      setpgid, getpgid, setsid, getsid, kill of a process group
  *   deathsig  PR_SET_PDEATHSIG: the parent's exit signals the child
  *   onue      (the program itself run by exec) prints whether it runs
@@ -101,6 +103,14 @@ static void argv0(void)
     int st;
     wait(&st);
     printf("%-40s %d\n", "execv with an empty argv, status", WEXITSTATUS(st));
+    fflush(stdout);
+    if (fork() == 0) {
+        char *argv[] = {"again", "self", NULL};
+        execv("/proc/self/exe", argv);
+        _exit(1);
+    }
+    wait(&st);
+    printf("%-40s %d\n", "execv of /proc/self/exe, status", WEXITSTATUS(st));
 }
 
 static void pgrp(void)
@@ -169,6 +179,10 @@ static void deathsig(void)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "self")) {
+        printf("run again through /proc/self/exe as %s\n", argv[0]);
+        return 3;
+    }
     if (argc > 1 && !strcmp(argv[1], "onue")) {
         printf("%s\n", RUNNING_ON_UE ? "under ue" : "native");
         return 0;

@@ -205,6 +205,10 @@ static i64 resolve(int dirfd, const char *path, int flags, char *out, size_t len
         if (!(flags & AT_EMPTY_PATH))
             return -ENOENT;
         snprintf(out, len, "/proc/self/fd/%d", dirfd);
+    } else if (lx_is_proc_self(path, "exe")) {
+        /* The host's /proc/self/exe is ue (busybox re-executes itself
+         * through it to run an applet). */
+        snprintf(out, len, "%s", lx_proc.exe_path);
     } else if (path[0] == '/' || dirfd == AT_FDCWD) {
         snprintf(out, len, "%s", path);
     } else {

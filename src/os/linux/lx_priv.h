@@ -171,6 +171,9 @@ void lx_strace_killed(int sig, const char *code, GuestAddr addr);
 
 /* A descriptor of ue's own (its log file), not the guest's. */
 bool lx_ue_fd(i64 fd);
+/* Does path name this process's /proc entry `what` ("exe", "maps"...)?
+ * Accepts /proc/self/X and /proc/<our pid>/X (syscall_fs.c). */
+bool lx_is_proc_self(const char *path, const char *what);
 
 /* ---- signals and exit (signal.c, sigframe.c) ---- */
 

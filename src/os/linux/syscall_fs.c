@@ -20,9 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* If path names this process's /proc entry `what` ("exe", "maps"...),
- * return true.  Accepts /proc/self/X and /proc/<our pid>/X. */
-static bool is_proc_self(const char *path, const char *what)
+bool lx_is_proc_self(const char *path, const char *what)
 {
     const char *rest;
     if (strncmp(path, "/proc/self/", 11) == 0) {
@@ -184,20 +182,20 @@ i64 sys_getdents64(GuestCpu *cpu, const u64 *a)
 /* Open a synthesised /proc file: an fd, -errno, or 1 if path is not one. */
 static i64 open_proc(const char *path, int flags)
 {
-    if (is_proc_self(path, "exe")) {
+    if (lx_is_proc_self(path, "exe")) {
         int fd = open(lx_proc.exe_path, flags & ~(O_CREAT | O_TRUNC));
         return fd < 0 ? -errno : fd;
     }
-    if (is_proc_self(path, "maps")) {
+    if (lx_is_proc_self(path, "maps")) {
         size_t len;
         char *s = mem_format_maps(&lx_proc.gp.mem, &len);
         i64 fd = memfd_with(s, len, "maps");
         free(s);
         return fd;
     }
-    if (is_proc_self(path, "auxv"))
+    if (lx_is_proc_self(path, "auxv"))
         return memfd_with(lx_proc.auxv, lx_proc.auxv_len * 8, "auxv");
-    if (is_proc_self(path, "cmdline")) {
+    if (lx_is_proc_self(path, "cmdline")) {
         size_t len = 0;
         for (int i = 0; i < lx_proc.argc; i++)
             len += strlen(lx_proc.argv[i]) + 1;
@@ -208,9 +206,9 @@ static i64 open_proc(const char *path, int flags)
         free(s);
         return fd;
     }
-    if (is_proc_self(path, "stat"))
+    if (lx_is_proc_self(path, "stat"))
         return proc_stat();
-    if (is_proc_self(path, "status"))
+    if (lx_is_proc_self(path, "status"))
         return proc_status();
     return 1;
 }
@@ -278,7 +276,7 @@ static i64 pass_path(GuestCpu *cpu, const u64 *a, unsigned i, bool follow)
         return n;
     u64 b[6];
     memcpy(b, a, sizeof b);
-    if (follow && is_proc_self(path, "exe"))
+    if (follow && lx_is_proc_self(path, "exe"))
         b[i] = (u64)(uintptr_t)lx_proc.exe_path;
     return lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
 }
@@ -310,7 +308,7 @@ i64 sys_readlinkat(GuestCpu *cpu, const u64 *a)
     i64 n = lx_copy_str(a[1], path, sizeof path);
     if (n < 0)
         return n;
-    if (is_proc_self(path, "exe"))
+    if (lx_is_proc_self(path, "exe"))
         return readlink_exe(a[2], a[3]);
     return lx_host_syscall(267 /* readlinkat */, a);
 }
