@@ -352,6 +352,9 @@ static void deliver_exit(GuestCpu *cpu, IrExitKind kind)
     case IR_EXIT_SIMDFP:
         OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGFPE, x86_simd_fpe_code(&cpu->regs), cpu->regs.rip));
         break;
+    case IR_EXIT_X87FP:
+        OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGFPE, x86_x87_fpe_code(&cpu->regs), cpu->regs.rip));
+        break;
     case IR_EXIT_PRIV:
         OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGSEGV, SI_KERNEL, 0));
         break;

@@ -101,6 +101,7 @@ enum {
     X(SIGTRAP)   /* int3: pc is after it, as the kernel reports it */       \
     X(DIVIDE)    /* #DE at pc: divide by zero or quotient overflow */       \
     X(SIMDFP)    /* #XM at pc: unmasked SSE floating-point exception */     \
+    X(X87FP)     /* #MF at pc: an unmasked x87 exception is pending */      \
     X(PRIV)      /* privileged instruction at pc: #GP -> SIGSEGV */         \
     X(CPU)       /* state changed in a way the dispatcher must see */       \
     X(CLIENT)    /* a client request (ue/client.h); pc is after it */

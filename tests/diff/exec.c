@@ -314,7 +314,7 @@ static DiffEnd end_of_exit(IrExitKind k)
     switch (k) {
     case IR_EXIT_JUMP: case IR_EXIT_CALL: case IR_EXIT_RET: return END_NEXT;
     case IR_EXIT_SIGTRAP: return END_TRAP;
-    case IR_EXIT_DIVIDE: case IR_EXIT_SIMDFP: return END_DE;
+    case IR_EXIT_DIVIDE: case IR_EXIT_SIMDFP: case IR_EXIT_X87FP: return END_DE;
     case IR_EXIT_SIGILL: return END_UD;
     case IR_EXIT_PRIV: return END_GP;
     case IR_EXIT_SYSCALL: return END_SYSCALL;
@@ -399,7 +399,10 @@ static bool run_ue(DiffEnv *e, int backend, const DiffCase *c, DiffResult *res, 
         res->pc = r->rip;
         res->addr = 0;
         res->sig = res->end == END_DE ? SIGFPE : 0;
-        res->code = k == IR_EXIT_DIVIDE ? FPE_INTDIV : k == IR_EXIT_SIMDFP ? x86_simd_fpe_code(r) : 0;
+        res->code = k == IR_EXIT_DIVIDE   ? FPE_INTDIV
+                    : k == IR_EXIT_SIMDFP ? x86_simd_fpe_code(r)
+                    : k == IR_EXIT_X87FP  ? x86_x87_fpe_code(r)
+                                          : 0;
         break;
     }
     if (blk) {

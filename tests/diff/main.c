@@ -15,8 +15,9 @@
  *
  * --strict compares what the SDM leaves undefined too (what this host does
  * there); --fp-traps unmasks SSE/x87 exceptions in a quarter of the cases
- * and compares the SIGFPE too, si_code included (ue raises #XM; x87's
- * delayed #MF not yet, so x87 cases fail: kept out of make check).
+ * and compares the SIGFPE too, si_code included (#XM at the SSE
+ * instruction; x87's unmasked responses, and #MF at the next waiting x87,
+ * FWAIT or MMX instruction of a sequence).
  *
  * Exit status: 0 if every case agreed, 1 on mismatches, 2 on usage errors.
  */

@@ -7,7 +7,8 @@
 # instructions in one block; one PASS/FAIL line per instruction family, a
 # failure followed by its first mismatching case.  Then the regression programs in tests/diff/regress/:
 # multi-instruction blocks that once crashed or miscompiled ue, run
-# natively and under ue on both back ends.
+# natively and under ue on both back ends.  diffcpu runs a second time with
+# --fp-traps (SSE and x87 exceptions unmasked in some cases: #XM, #MF).
 . tests/lib.sh
 bin="$UE_BUILD_DIR/tests/diff/diffcpu"
 if [ ! -x "$bin" ]; then
@@ -22,6 +23,17 @@ else
     if [ $rc != 0 ] && ! grep -q '^FAIL ' "$TMP/diff.out"; then
         fail "diff/diffcpu" "exited with status $rc: $(tail -c 300 "$TMP/diff.out")"
     fi
+    # Unmasked floating-point exceptions (--fp-traps): the SSE and x87
+    # forms, and sequences (x87 #MF at a later member), named diff/fp-traps/.
+    for run in "--match sse: --cases 100 --pairs 0 --seqs 0" "--match x87 --cases 200 --pairs 0 --seqs 0" \
+               "--cases 0 --no-edges --pairs 0 --seqs 20000"; do
+        timeout 300 "$bin" --fp-traps $run --seed "${DIFF_SEED:-1}" >"$TMP/fp.out" 2>&1
+        rc=$?
+        grep -v '^diffcpu:' "$TMP/fp.out" | sed -E 's#^(PASS|FAIL) diff/#\1 diff/fp-traps/#'
+        if [ $rc != 0 ] && ! grep -q '^FAIL ' "$TMP/fp.out"; then
+            fail "diff/fp-traps" "diffcpu --fp-traps $run exited with status $rc: $(tail -c 300 "$TMP/fp.out")"
+        fi
+    done
 fi
 
 mkdir -p "$BUILD/diff"

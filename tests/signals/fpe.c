@@ -13,6 +13,13 @@
  * (source), or a GPR destination for conversions, and prints what the
  * handler saw; tests/signals/suite.sh compares the output with a native
  * run.
+ *
+ * x87 exceptions are delayed: the excepting instruction gives the
+ * unmasked response (no result for invalid/zero-divide, a scaled one for
+ * overflow, nothing stored to memory) and sets ES; the next waiting x87
+ * instruction, FWAIT or MMX instruction takes #MF, so SIGFPE's si_addr
+ * and RIP are that instruction while the frame's FIP still names the
+ * excepting one; FNSTSW and FNCLEX do not wait.
  */
 #define _GNU_SOURCE
 #include <fenv.h>
@@ -98,6 +105,77 @@ INSN_FN(do_cvtsd2ss, cvtsd2ss_insn, "cvtsd2ss %%xmm2, %%xmm1")
 
 typedef void (*InsnFn)(double, double);
 
+/* ---- x87: an excepting instruction at x87_bad_<name>, the one that takes
+ * #MF at x87_wait_<name>; st0 and the m32 slot are printed after. ---- */
+
+static float m32_out;
+static const long double big = 0x1p16000L, huge_for_float = 0x1p200L;
+static struct {
+    unsigned short swd, cwd;
+    uint64_t fip;
+    uint64_t st0_lo;
+    unsigned short st0_hi;
+} x87_seen;
+
+static void x87_handler(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    struct _libc_fpstate *fp = uc->uc_mcontext.fpregs;
+    seen.sig = sig;
+    seen.code = si->si_code;
+    seen.addr = si->si_addr;
+    seen.rip = uc->uc_mcontext.gregs[REG_RIP];
+    x87_seen.swd = fp->swd;
+    x87_seen.cwd = fp->cwd;
+    x87_seen.fip = fp->rip;
+    memcpy(&x87_seen.st0_lo, &fp->_st[0], 8);
+    memcpy(&x87_seen.st0_hi, (char *)&fp->_st[0] + 8, 2);
+    if (fix_instead) {
+        fp->swd &= (unsigned short)~0x80ff; /* clear the exception: the wait runs on */
+        return;
+    }
+    siglongjmp(env, 1);
+}
+
+#define X87_FN(name, setup, bad, wait)                                       \
+    static void __attribute__((noinline)) x87_##name(void)                   \
+    {                                                                        \
+        __asm__ volatile(setup "\n\t.globl x87_bad_" #name "\nx87_bad_" #name ":\n\t" bad "\n\t" \
+                         ".globl x87_wait_" #name "\nx87_wait_" #name ":\n\t" wait "\n\tfninit" \
+                         : "=m"(m32_out) : "m"(big), "m"(huge_for_float) : "memory"); \
+    }                                                                        \
+    extern char x87_bad_##name[], x87_wait_##name[];
+
+X87_FN(div0, "fld1\n\tfldz", "fdivrp", "fld1")
+X87_FN(ovf, "fldt %1\n\tfld %%st(0)", "fmulp", "fwait")
+X87_FN(stack, "", "fadd %%st(1), %%st", "fld1")
+X87_FN(fst_ovf, "fldt %2", "fsts %0", "fnstsw %%ax\n\tfnclex\n\tfld1")
+X87_FN(mmx, "fld1\n\tfldz", "fdivrp", "paddb %%mm1, %%mm0\n\temms")
+X87_FN(fnstsw, "fld1\n\tfldz", "fdivrp", "fnstsw %%ax\n\tfnclex\n\tfld1")
+
+static void x87_case(const char *what, void (*fn)(void), const char *bad, const char *wait, int enable)
+{
+    memset(&seen, 0, sizeof seen);
+    memset(&x87_seen, 0, sizeof x87_seen);
+    m32_out = 0;
+    feclearexcept(FE_ALL_EXCEPT);
+    fedisableexcept(FE_ALL_EXCEPT);
+    __asm__ volatile("fninit");
+    feenableexcept(enable);
+    if (!sigsetjmp(env, 1)) {
+        fn();
+        fedisableexcept(FE_ALL_EXCEPT);
+        printf("%-30s %s: m32 %a\n", what, seen.sig ? "the handler returned" : "no signal", m32_out);
+        return;
+    }
+    __asm__ volatile("fninit");
+    fedisableexcept(FE_ALL_EXCEPT);
+    printf("%-30s SIG%s %s addr %s rip %s fip %s swd %04x cwd %04x st0 %04x%016llx m32 %a\n", what,
+           sigabbrev_np(seen.sig), code_name(seen.code), seen.addr == (void *)wait ? "ok" : "WRONG",
+           seen.rip == (greg_t)wait ? "ok" : "WRONG", x87_seen.fip == (uint64_t)bad ? "ok" : "WRONG", x87_seen.swd,
+           x87_seen.cwd, x87_seen.st0_hi, (unsigned long long)x87_seen.st0_lo, m32_out);
+}
+
 static void sse_case(const char *what, InsnFn fn, const char *label, int enable, double a, double b)
 {
     memset(&seen, 0, sizeof seen);
@@ -148,6 +226,20 @@ int main(void)
     fix_instead = 1;
     sse_case("divsd 1/0, handler returns", do_divsd, divsd_insn, FE_DIVBYZERO, 1.0, 0.0);
     printf("%-30s code %s, after it: xmm1 %016llx\n", "", code_name(seen.code), (unsigned long long)out_xmm1);
+    fix_instead = 0;
+
+    sa.sa_sigaction = x87_handler;
+    sigaction(SIGFPE, &sa, NULL);
+    x87_case("x87 1/0, then fld1", x87_div0, x87_bad_div0, x87_wait_div0, FE_DIVBYZERO);
+    x87_case("x87 1/0, masked", x87_div0, x87_bad_div0, x87_wait_div0, FE_INVALID);
+    x87_case("x87 overflow, then fwait", x87_ovf, x87_bad_ovf, x87_wait_ovf, FE_OVERFLOW);
+    x87_case("x87 empty st1, then fld1", x87_stack, x87_bad_stack, x87_wait_stack, FE_INVALID);
+    x87_case("x87 fsts overflow, fnclex", x87_fst_ovf, x87_bad_fst_ovf, x87_wait_fst_ovf, FE_OVERFLOW);
+    x87_case("x87 1/0, then paddb", x87_mmx, x87_bad_mmx, x87_wait_mmx, FE_DIVBYZERO);
+    x87_case("x87 1/0, fnstsw and fnclex", x87_fnstsw, x87_bad_fnstsw, x87_wait_fnstsw, FE_DIVBYZERO);
+    fix_instead = 1;
+    x87_case("x87 1/0, handler returns", x87_div0, x87_bad_div0, x87_wait_div0, FE_DIVBYZERO);
+    printf("%-30s code %s\n", "", code_name(seen.code));
     fix_instead = 0;
     return 0;
 }

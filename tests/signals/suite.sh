@@ -4,8 +4,9 @@
 #
 #   frame     the rt_sigframe a handler sees and what rt_sigreturn restores
 #   faults    SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP si_code and si_addr
-#   fpe       SIGFPE from unmasked SSE floating-point exceptions (#XM):
-#             si_code, si_addr, the MXCSR in the frame, handler returning
+#   fpe       SIGFPE from unmasked floating-point exceptions: SSE (#XM at
+#             the instruction) and x87 (#MF at the next waiting one):
+#             si_code, si_addr, MXCSR/FSW/FIP in the frame, handler returning
 #   masks     masks, pending sets, queued real-time signals, sigsuspend,
 #             sigtimedwait, nested handlers, SA_NODEFER, SA_RESETHAND
 #   restart   EINTR vs SA_RESTART for blocking calls, timers

@@ -1,20 +1,25 @@
 /*
  * fp_trap.c — what the guest's SIGFPE says about an unmasked floating-point
- * exception: the si_code Linux derives from the FP state when #XM (SSE)
- * reaches it.
+ * exception: the si_code Linux derives from the FP state when #XM (SSE) or
+ * #MF (x87) reaches it.
  *
- * Where the exception itself is decided: an SSE helper's fp_end
- * (sse_priv.h) sets the MXCSR flags the CPU sets and X86Regs.simd_trap;
- * the lifter leaves the block with IR_EXIT_SIMDFP at the instruction
- * (lift_sse.c, sse_call) before its destination is written; the dispatcher
- * (exec/run.c) turns that exit into SIGFPE with the code computed here and
- * si_addr = the instruction's address.
+ * Where the exceptions themselves are decided:
+ *  - SSE: a helper's fp_end (sse_priv.h) sets the MXCSR flags the CPU sets
+ *    and X86Regs.simd_trap; the lifter leaves the block with
+ *    IR_EXIT_SIMDFP at the instruction (lift_sse.c, sse_call) before its
+ *    destination is written;
+ *  - x87: a helper gives the unmasked response and sets FSW.ES
+ *    (x87_ops.c); the next waiting x87, FWAIT or MMX instruction leaves
+ *    with IR_EXIT_X87FP before doing anything (lift_x87.c, x86_x87_wait).
+ * The dispatcher (exec/run.c) turns either exit into SIGFPE with the code
+ * computed here and si_addr = the address of the instruction that trapped.
  *
  * The kernel (arch/x86/kernel/traps.c, math_error -> fpu__exception_code)
- * does not know which exception the instruction raised: it takes the flags
- * that are set and unmasked in MXCSR, sticky ones left by earlier
- * instructions included, and reports the first in the order invalid,
- * divide-by-zero, overflow, underflow or denormal, precision.  So must we.
+ * does not know which exception an instruction raised: it takes the flags
+ * that are set and unmasked (MXCSR, or FSW & ~FCW), sticky ones left by
+ * earlier instructions included, and reports the first in the order
+ * invalid, divide-by-zero, overflow, underflow or denormal, precision.  So
+ * must we.
  */
 #include "arch/x86/x86_priv.h"
 
@@ -42,4 +47,9 @@ static int fpe_code_of(unsigned err)
 int x86_simd_fpe_code(const X86Regs *r)
 {
     return fpe_code_of(~(r->mxcsr >> 7) & r->mxcsr & 0x3f);
+}
+
+int x86_x87_fpe_code(const X86Regs *r)
+{
+    return fpe_code_of(r->fsw & ~r->fcw & 0x3f);
 }

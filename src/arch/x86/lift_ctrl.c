@@ -175,9 +175,11 @@ LIFTER(ud)
     return false;
 }
 
+/* FWAIT: nothing but the x87's pending-exception check (#MF). */
 LIFTER(fwait)
 {
-    (void)L, (void)in;
+    (void)in;
+    x86_x87_wait(L);
     return true;
 }
 

@@ -52,8 +52,28 @@ static bool check_align(X86Lift *L, const X86Insn *in)
     return true;
 }
 
+/* An MMX instruction: one that reads or writes an MM register (the mmx_*
+ * forms, EMMS, MOVNTQ, MASKMOVQ, MOVQ2DQ, MOVDQ2Q, CVT(T)PS2PI/PD2PI, and
+ * CVTPI2PS/PD from a register). */
+static bool is_mmx(const X86Insn *in, SseFormFn form)
+{
+    if (form == sse_mmx_vv || form == sse_mmx_uv || form == sse_mmx_cat || form == sse_mmx_hi ||
+        form == sse_mmx_uvi || form == sse_mmx_palignr || form == sse_mmx_logic || form == sse_mmx_shift_imm ||
+        form == sse_mmx_movd_load || form == sse_mmx_movd_store || form == sse_mmx_movq_load ||
+        form == sse_mmx_movq_store || form == sse_mmx_pmovmskb || form == sse_mmx_pinsrw || form == sse_mmx_pextrw ||
+        form == sse_emms || form == sse_movq2dq || form == sse_movdq2q || form == sse_cvtf2pi)
+        return true;
+    if (form == sse_movnt || form == sse_maskmov)
+        return !in->mprefix;
+    return (form == sse_cvtpi2ps || form == sse_cvtpi2pd) && in->mod == 3;
+}
+
 static bool run_form(X86Lift *L, const X86Insn *in, SseFormFn form, const IrHelper *h, unsigned mem)
 {
+    /* Like a waiting x87 instruction, an MMX one first takes #MF if an
+     * unmasked x87 exception is pending (SDM vol. 1 §12.5). */
+    if (is_mmx(in, form))
+        x86_x87_wait(L);
     if (mem == SSE_A16 && in->mod != 3 && !check_align(L, in))
         return true; /* always faults: the block ends here */
     return form(L, in, h, mem);

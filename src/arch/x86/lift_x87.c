@@ -72,21 +72,29 @@ static void load_operand(X86Lift *L, const X86Insn *in, X87Kind kind, u32 *lo, u
 }
 
 /* FST/FSTP/FIST(P)/FISTTP/FBSTP m: convert, store, then commit the status
- * word and pop. */
+ * word and pop.  An unmasked exception (X87_FST_SKIP) stores nothing and
+ * does not pop; the CPU still checks the access (a store to an unwritable
+ * page faults), so what is stored then is the memory's own old contents,
+ * loaded first. */
 static void store_st0(X86Lift *L, const X86Insn *in, X87Kind kind, bool pop)
 {
     IrBuilder *b = L->b;
     u32 v = x86_call(L, &x87_h_fst, IR_V128, c64(L, kind), 0, 0);
     u32 lo = ir_extract(b, IR_I64, v, 0), hi = ir_extract(b, IR_I64, v, 8);
+    u32 skip = ir_cmp(b, IR_CMPNE, ir_and(b, hi, c64(L, X87_FST_SKIP)), c64(L, 0));
     u32 addr = x86_mem_addr(L, in);
     unsigned n = kind_bytes(kind);
     if (n == 10) {
-        x86_store(L, addr, lo);
-        x86_store(L, addr_plus(L, addr, 8), ir_trunc(b, IR_I16, hi));
+        u32 old_lo = x86_load(L, IR_I64, addr);
+        u32 old_hi = x86_load(L, IR_I16, addr_plus(L, addr, 8));
+        x86_store(L, addr, ir_select(b, skip, old_lo, lo));
+        x86_store(L, addr_plus(L, addr, 8), ir_select(b, skip, old_hi, ir_trunc(b, IR_I16, hi)));
     } else {
-        x86_store(L, addr, ir_trunc(b, x86_int_type(n), lo));
+        IrType t = x86_int_type(n);
+        u32 old = x86_load(L, t, addr);
+        x86_store(L, addr, ir_select(b, skip, old, ir_trunc(b, t, lo)));
     }
-    u32 sw = ir_shr(b, hi, ir_const(b, IR_I8, 32));
+    u32 sw = ir_shr(b, hi, ir_const(b, IR_I8, 32)); /* the status word, X87_FST_SKIP >> 32 */
     x86_call(L, &x87_h_fst_done, IR_VOID, sw, c64(L, pop), 0);
 }
 
@@ -353,8 +361,35 @@ static bool reg_other(X86Lift *L, const X86Insn *in)
     return true;
 }
 
+/* ---- delayed exceptions (#MF) ----
+ * An unmasked x87 exception does not trap where it is raised: the helper
+ * gives the unmasked response and sets ES (x87_ops.c), and the next
+ * waiting x87 instruction — every one but the FN* controls below, and
+ * FWAIT — takes #MF before doing anything (Intel SDM vol. 1 §8.6, §8.7).
+ * Linux turns it into SIGFPE at that instruction, the code from FSW & ~FCW
+ * (fp_trap.c). */
+
+void x86_x87_wait(X86Lift *L)
+{
+    IrBuilder *b = L->b;
+    u32 es = ir_and(b, ir_get(b, IR_I16, X86_OFF(fsw)), ir_const(b, IR_I16, FSW_ES));
+    x86_fault_if(L, ir_cmp(b, IR_CMPNE, es, ir_const(b, IR_I16, 0)), IR_EXIT_X87FP);
+}
+
+/* The non-waiting instructions: FNINIT, FNCLEX, FNSTSW, FNSTCW, FNSTENV,
+ * FNSAVE, and the 8087/287 controls DB E0/E1/E4 (FNENI, FNDISI, FNSETPM). */
+static bool no_wait(const X86Insn *in)
+{
+    if (in->mod == 3)
+        return (in->opc == 0xdb && (in->modrm & 0xf8) == 0xe0) || (in->opc == 0xdf && in->modrm == 0xe0);
+    unsigned ext = OPX(in);
+    return (in->opc == 0xd9 && (ext == 6 || ext == 7)) || (in->opc == 0xdd && (ext == 6 || ext == 7));
+}
+
 LIFTER(x87)
 {
+    if (!no_wait(in))
+        x86_x87_wait(L);
     if (in->mod != 3)
         return x87_mem(L, in);
     if ((in->opc & 7) == 1) {

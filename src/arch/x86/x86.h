@@ -210,5 +210,7 @@ void x86_fpu_load_image(X86Regs *r, const u8 *image, bool xsave);
  * floating-point exception): FPE_FLTINV, FPE_FLTDIV, FPE_FLTOVF,
  * FPE_FLTUND or FPE_FLTRES, from MXCSR as the handler will see it. */
 int x86_simd_fpe_code(const X86Regs *r);
+/* The same for #MF (a pending unmasked x87 exception), from FSW and FCW. */
+int x86_x87_fpe_code(const X86Regs *r);
 
 #endif

@@ -175,5 +175,8 @@ bool x86_lift_stmxcsr(X86Lift *L, const X86Insn *in);
 bool x86_lift_xsave(X86Lift *L, const X86Insn *in);
 bool x86_lift_xrstor(X86Lift *L, const X86Insn *in);
 bool x86_lift_xgetbv(X86Lift *L, const X86Insn *in);
+/* #MF before a waiting x87 instruction (and FWAIT) if an unmasked x87
+ * exception is pending (lift_x87.c). */
+void x86_x87_wait(X86Lift *L);
 
 #endif

@@ -39,6 +39,20 @@
  * from the returned status word.  One exception: the FLD m80 that put the
  * operands on the host stack clear C1 (and keep C0, C2, C3), so an
  * instruction that leaves C1 alone would lose it — FCOMI's caller knows.
+ *
+ * Unmasked overflow and underflow: their unmasked response is a result of
+ * a different value (the exact result's exponent wrapped by 24576, rounded
+ * — SDM vol. 1 §8.5.4, §8.5.5), which only the hardware computes as the
+ * hardware does.  So when the guest unmasks OE or UE, the host runs with
+ * them unmasked too (every other exception stays masked: their unmasked
+ * response is to change nothing, which the caller does).  The host must
+ * never take the #MF that leaves pending, so in that mode it starts with
+ * no exception flags and every asm block clears them (FNCLEX, `CLEAR`)
+ * right after reading the status word, before any waiting instruction;
+ * the status word returned then holds the flags this operation raised
+ * rather than the accumulated ones (callers OR them in either way).  A
+ * store to memory takes no action on an unmasked overflow (nothing
+ * written, nothing popped), so x87_host_store pops what is left.
  */
 #include "arch/x86/x87_priv.h"
 
@@ -50,19 +64,28 @@ typedef struct HostEnv {
 } HostEnv;
 
 /* Make the host FPU run with the guest's control word cw (exceptions
- * masked) and the exception flags and condition codes of its status word
- * sw, with an empty stack at TOP 0; reload only if it does not already. */
-static inline void host_sync(u16 cw, u16 sw)
+ * masked but a guest-unmasked OE and UE) and the condition codes of its
+ * status word sw, and its exception flags unless OE or UE is unmasked
+ * (then none), with an empty stack at TOP 0; reload only if it does not
+ * already.  Returns the unmasked mode's flag for the asm blocks (CLEAR). */
+static inline u8 host_sync(u16 cw, u16 sw)
 {
     u16 hcw, hsw;
-    u16 want_cw = (u16)((cw & 0x1f00) | 0x7f); /* as FNSTCW reads it back */
-    u16 keep = FSW_EXC | FSW_CC;
+    u16 unmasked = (u16)(~cw & (FSW_OE | FSW_UE));
+    u16 want_cw = (u16)(((cw & 0x1f00) | 0x7f) & ~unmasked); /* as FNSTCW reads it back */
+    u16 keep = FSW_EXC | FSW_CC, want_sw = (u16)(sw & (unmasked ? FSW_CC : keep));
     __asm__ volatile("fnstcw %0\n\tfnstsw %1" : "=m"(hcw), "=m"(hsw));
-    if (UE_LIKELY(hcw == want_cw && (hsw & (keep | FSW_TOP)) == (sw & keep)))
-        return;
-    HostEnv env = {0xffff0000u | want_cw, 0xffff0000u | (sw & keep), 0xffffffffu, 0, 0, 0, 0xffff0000u};
+    if (UE_LIKELY(hcw == want_cw && (hsw & (keep | FSW_TOP)) == want_sw))
+        return unmasked != 0;
+    HostEnv env = {0xffff0000u | want_cw, 0xffff0000u | want_sw, 0xffffffffu, 0, 0, 0, 0xffff0000u};
     __asm__ volatile("fldenv %0" : : "m"(env) : "memory");
+    return unmasked != 0;
 }
+
+/* After FNSTSW in every asm block: in the unmasked mode, clear the flags
+ * (and ES) before the next waiting instruction. */
+#define CLEAR "cmpb $0, %[um]\n\tje 9f\n\tfnclex\n9:\n\t"
+
 
 /* The largest memory operand: 10 bytes (m80, BCD). */
 typedef struct Mem80 {
@@ -78,10 +101,10 @@ typedef struct Mem80 {
  * ST(i)-destination forms. */
 #define ARITH_REG(opc, op, pop_first)                                           \
     __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t.byte " #opc ", 0xc1 + 8 * " #op "\n\t" \
-                     "fnstsw %[sw]\n\t" pop_first "\n\tfstpt %[r]\n\t"          \
+                     "fnstsw %[sw]\n\t" CLEAR pop_first "\n\tfstpt %[r]\n\t"          \
                      "fstp %%st(0)"                                  \
                      : [sw] "=m"(sw), [r] "=m"(*res)         \
-                     : [a] "m"(*a), [b] "m"(*(const F80 *)src)    \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [um] "m"(um)    \
                      : HOST_CLOBBERS)
 /* D8 form: the result is ST(0); DC form: exchange first so ST(0) is it. */
 #define ARITH_D8(op) ARITH_REG(0xd8, op, "")
@@ -89,9 +112,9 @@ typedef struct Mem80 {
 
 /* ST(0) op memory. */
 #define ARITH_MEM(insn)                                                         \
-    __asm__ volatile("fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" \
+    __asm__ volatile("fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\t" CLEAR "fstpt %[r]" \
                      : [sw] "=m"(sw), [r] "=m"(*res)         \
-                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src)  \
+                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [um] "m"(um)  \
                      : HOST_CLOBBERS)
 
 #define ARITH_CASES(key, MAC, p, s)                                            \
@@ -128,7 +151,7 @@ static int arith_key(X87Kind kind, bool to_src)
 u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *a, const void *src, u16 cw, u16 gsw)
 {
     u16 sw = 0;
-    host_sync(cw, gsw);
+    u8 um = host_sync(cw, gsw);
     switch (arith_key(kind, to_src) * 8 + (int)op) {
     ARITH_REG_CASES(K_D8, ARITH_D8)
     ARITH_REG_CASES(K_DC, ARITH_DC)
@@ -144,30 +167,30 @@ u16 x87_host_arith(unsigned op, X87Kind kind, bool to_src, F80 *res, const F80 *
 /* ---- compares ---- */
 
 #define COMPARE_REG(insn)                                                       \
-    __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1)\n\tfnstsw %[sw]\n\t" \
+    __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1)\n\tfnstsw %[sw]\n\t" CLEAR \
                      "fstp %%st(0)\n\tfstp %%st(0)"                  \
                      : [sw] "=m"(sw)                         \
-                     : [a] "m"(*a), [b] "m"(*(const F80 *)src)  \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [um] "m"(um)  \
                      : HOST_CLOBBERS)
 #define COMPARE_MEM(insn)                                                       \
-    __asm__ volatile("fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\tfstp %%st(0)" \
+    __asm__ volatile("fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\t" CLEAR "fstp %%st(0)" \
                      : [sw] "=m"(sw)                         \
-                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src) \
+                     : [a] "m"(*a), [m] "m"(*(const Mem80 *)src), [um] "m"(um) \
                      : HOST_CLOBBERS)
 /* FCOMI/FUCOMI: ZF, PF, CF captured right after. */
 #define COMPARE_EFL(insn)                                                       \
     __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t" insn " %%st(1), %%st\n\t"   \
-                     "setz %[zf]\n\tsetp %[pf]\n\tsetc %[cf]\n\tfnstsw %[sw]\n\t"     \
+                     "setz %[zf]\n\tsetp %[pf]\n\tsetc %[cf]\n\tfnstsw %[sw]\n\t" CLEAR     \
                      "fstp %%st(0)\n\tfstp %%st(0)"                  \
                      : [sw] "=m"(sw), [zf] "=m"(zf), [pf] "=m"(pf), [cf] "=m"(cf) \
-                     : [a] "m"(*a), [b] "m"(*(const F80 *)src)  \
+                     : [a] "m"(*a), [b] "m"(*(const F80 *)src), [um] "m"(um)  \
                      : HOST_CLOBBERS, "cc")
 
 u16 x87_host_compare(X87Kind kind, unsigned how, const F80 *a, const void *src, u64 *eflags, u16 cw, u16 gsw)
 {
     u16 sw = 0;
     u8 zf = 0, pf = 0, cf = 0;
-    host_sync(cw, gsw);
+    u8 um = host_sync(cw, gsw);
     switch (kind) {
     case X87_REG:
         if (how & X87_CMP_EFLAGS) {
@@ -195,15 +218,15 @@ u16 x87_host_compare(X87Kind kind, unsigned how, const F80 *a, const void *src, 
 /* ---- loads and stores ---- */
 
 #define LOAD_MEM(insn)                                                          \
-    __asm__ volatile(insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[r]" \
+    __asm__ volatile(insn " %[m]\n\tfnstsw %[sw]\n\t" CLEAR "fstpt %[r]" \
                      : [sw] "=m"(sw), [r] "=m"(*res)         \
-                     : [m] "m"(*(const Mem80 *)src)               \
+                     : [m] "m"(*(const Mem80 *)src), [um] "m"(um)             \
                      : HOST_CLOBBERS)
 
 u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw, u16 gsw)
 {
     u16 sw = 0;
-    host_sync(cw, gsw);
+    u8 um = host_sync(cw, gsw);
     switch (kind) {
     case X87_M32FP: LOAD_MEM("flds"); break;
     case X87_M64FP: LOAD_MEM("fldl"); break;
@@ -218,15 +241,15 @@ u16 x87_host_load(X87Kind kind, F80 *res, const void *src, u16 cw, u16 gsw)
 }
 
 #define LOAD_CONST(insn)                                                        \
-    __asm__ volatile(insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" \
+    __asm__ volatile(insn "\n\tfnstsw %[sw]\n\t" CLEAR "fstpt %[r]" \
                      : [sw] "=m"(sw), [r] "=m"(*res)         \
-                     :                                              \
+                     : [um] "m"(um)                                 \
                      : HOST_CLOBBERS)
 
 u16 x87_host_const(unsigned which, F80 *res, u16 cw, u16 gsw)
 {
     u16 sw = 0;
-    host_sync(cw, gsw);
+    u8 um = host_sync(cw, gsw);
     switch (which) {
     case X87_C_1: LOAD_CONST("fld1"); break;
     case X87_C_L2T: LOAD_CONST("fldl2t"); break;
@@ -243,15 +266,15 @@ u16 x87_host_const(unsigned which, F80 *res, u16 cw, u16 gsw)
 /* The popping form of each store, so every one leaves the host stack
  * empty; popping does not change the flags the store set. */
 #define STORE_MEM(insn)                                                         \
-    __asm__ volatile("fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]" \
+    __asm__ volatile("fldt %[a]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\t" CLEAR \
                      : [sw] "=m"(sw), [m] "=m"(*(Mem80 *)dst) \
-                     : [a] "m"(*a)                                \
+                     : [a] "m"(*a), [um] "m"(um)                  \
                      : HOST_CLOBBERS)
 
 u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw, u16 gsw)
 {
     u16 sw = 0;
-    host_sync(cw, gsw);
+    u8 um = host_sync(cw, gsw);
     switch (kind) {
     case X87_M32FP: STORE_MEM("fstps"); break;
     case X87_M64FP: STORE_MEM("fstpl"); break;
@@ -264,21 +287,23 @@ u16 x87_host_store(X87Kind kind, void *dst, const F80 *a, u16 cw, u16 gsw)
     case X87_T64: STORE_MEM("fisttpll"); break;
     default: ue_panic("x87: bad store kind %d", kind);
     }
+    if (um && (sw & FSW_TOP)) /* an unmasked overflow: not stored, not popped */
+        __asm__ volatile("fstp %%st(0)" : : : HOST_CLOBBERS);
     return sw;
 }
 
 /* ---- D9 E0..FF: the rest of the instruction set ---- */
 
 #define UNARY(insn)                                                             \
-    __asm__ volatile("fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" \
+    __asm__ volatile("fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\t" CLEAR "fstpt %[r]" \
                      : [sw] "=m"(sw), [r] "=m"(*res)         \
-                     : [a] "m"(*a)                                \
+                     : [a] "m"(*a), [um] "m"(um)                  \
                      : HOST_CLOBBERS)
 
 u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw, u16 gsw)
 {
     u16 sw = 0;
-    host_sync(cw, gsw);
+    u8 um = host_sync(cw, gsw);
     switch (op) {
     case 0x04: UNARY("ftst"); break;
     case 0x05: UNARY("fxam"); break;
@@ -295,9 +320,9 @@ u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw, u16 gsw)
 /* ST(0) = a, ST(1) = b.  keep: the instruction leaves both registers (the
  * result is ST(0), then ST(1) is dropped) or pops (the result is ST(0)). */
 #define BINARY(insn, after)                                                     \
-    __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]" after \
+    __asm__ volatile("fldt %[b]\n\tfldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\t" CLEAR "fstpt %[r]" after \
                      : [sw] "=m"(sw), [r] "=m"(*res)         \
-                     : [a] "m"(*a), [b] "m"(*b)                   \
+                     : [a] "m"(*a), [b] "m"(*b), [um] "m"(um)                   \
                      : HOST_CLOBBERS)
 #define BINARY_KEEP(insn) BINARY(insn, "\n\tfstp %%st(0)")
 #define BINARY_POP(insn) BINARY(insn, "")
@@ -305,7 +330,7 @@ u16 x87_host_unary(unsigned op, F80 *res, const F80 *a, u16 cw, u16 gsw)
 u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw, u16 gsw)
 {
     u16 sw = 0;
-    host_sync(cw, gsw);
+    u8 um = host_sync(cw, gsw);
     switch (op) {
     case 0x11: BINARY_POP("fyl2x"); break;
     case 0x13: BINARY_POP("fpatan"); break;
@@ -321,17 +346,17 @@ u16 x87_host_binary(unsigned op, F80 *res, const F80 *a, const F80 *b, u16 cw, u
 /* FPTAN and FSINCOS push only when C2 is clear; the asm looks at the status
  * word it just stored to know how many values to take off the host stack. */
 #define SPLIT(insn, test_c2)                                                    \
-    __asm__ volatile("fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\t"     \
+    __asm__ volatile("fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\t" CLEAR \
                      test_c2 "fstpt %[r0]\n1:\n\tfstpt %[r1]"        \
                      : [sw] "=m"(sw), [r0] "=m"(*res0), [r1] "=m"(*res1) \
-                     : [a] "m"(*a)                                \
+                     : [a] "m"(*a), [um] "m"(um)                  \
                      : HOST_CLOBBERS)
 #define IF_C2_SKIP "testw $0x400, %[sw]\n\tjnz 1f\n\t"
 
 u16 x87_host_split(unsigned op, F80 *res0, F80 *res1, const F80 *a, u16 cw, u16 gsw)
 {
     u16 sw = 0;
-    host_sync(cw, gsw);
+    u8 um = host_sync(cw, gsw);
     switch (op) {
     case 0x12: SPLIT("fptan", IF_C2_SKIP); break;
     case 0x14: SPLIT("fxtract", ""); break;

@@ -9,9 +9,9 @@
  * FPU untouched.  Every helper here reads and writes guest state.
  *
  * Manual: Intel SDM vol. 1 ch. 8 (x87 FPU), §8.5.1.1 (stack faults), vol. 2
- * per instruction.  Exceptions are always given their masked response; an
- * unmasked exception sets the flag and ES but does not trap (no #MF/SIGFPE
- * yet).  Condition codes of a computed instruction are the host's, which
+ * per instruction.  Exceptions get the masked or the unmasked response
+ * as FCW says (see "unmasked exceptions" below); an unmasked one sets ES,
+ * and the next waiting instruction takes #MF (lift_x87.c).  Condition codes of a computed instruction are the host's, which
  * ran it from the guest's (x87_host.c); where ue itself decides (stack
  * faults, register moves), a code the manual leaves undefined is kept,
  * except where the host CPU (the test oracle) was seen to change it, noted
@@ -73,12 +73,49 @@ static void merge(X86Regs *r, u16 hsw, u16 cc_mask)
     r->fsw = with_es(r->fsw, r->fcw);
 }
 
-/* Masked stack fault: IE|SF, C1 says overflow (1) or underflow (0). */
-static void stack_fault(X86Regs *r, bool overflow)
+/* ---- unmasked exceptions (SDM vol. 1 §8.5, §8.6) ----
+ * The host computed the masked response, except for OE and UE, which it
+ * ran unmasked when the guest does (x87_host.c).  The unmasked responses:
+ *  - invalid operation (stack faults included), denormal operand, divide
+ *    by zero — detected before computing: the instruction changes nothing
+ *    but the status word (no result, no push, no pop);
+ *  - overflow, underflow: the host's scaled result is delivered to a
+ *    register as usual; a store to memory stores nothing and does not pop;
+ *  - precision: the result is delivered as usual. */
+
+/* The unmasked exceptions among the flags of host status word hsw. */
+static u16 unmasked(const X86Regs *r, u16 hsw) { return hsw & ~r->fcw & FSW_EXC; }
+
+/* True if hsw has an unmasked pre-computation exception among pre: then
+ * only the flags of pre are taken, and the condition codes in cc_mask (a
+ * compare's), or, with cc_mask 0, C1 is cleared (as the host CPU does);
+ * the caller changes nothing else. */
+static bool pre_trap_of(X86Regs *r, u16 hsw, u16 cc_mask, u16 pre)
+{
+    if (!(unmasked(r, hsw) & pre))
+        return false;
+    r->fsw |= hsw & pre;
+    if (cc_mask)
+        set_cc(r, cc_mask, hsw);
+    else
+        set_cc(r, FSW_C1, 0);
+    r->fsw = with_es(r->fsw, r->fcw);
+    return true;
+}
+
+static bool pre_trap(X86Regs *r, u16 hsw, u16 cc_mask)
+{
+    return pre_trap_of(r, hsw, cc_mask, FSW_IE | FSW_DE | FSW_ZE);
+}
+
+/* Stack fault: IE|SF, C1 says overflow (1) or underflow (0).  True if IE
+ * is unmasked: the instruction then changes nothing else. */
+static bool stack_fault(X86Regs *r, bool overflow)
 {
     r->fsw |= FSW_IE | FSW_SF;
     set_cc(r, FSW_C1, overflow ? FSW_C1 : 0);
     r->fsw = with_es(r->fsw, r->fcw);
+    return !(r->fcw & FSW_IE);
 }
 
 unsigned x87_tag_of(const X86Regs *r, unsigned p)
@@ -118,12 +155,13 @@ static u64 h_fld(void *env, u64 ctl, u64 lo, u64 hi)
     /* An empty source is reported (underflow, C1 = 0) before a full stack. */
     bool underflow = kind == X87_REG && !st_valid(r, i);
     if (underflow || !push_room(r)) {
-        stack_fault(r, !underflow);
-        st_push(r, X87_INDEF);
+        if (!stack_fault(r, !underflow))
+            st_push(r, X87_INDEF);
         return 0;
     }
     F80 v;
     u64 mem[2] = {lo, hi};
+    u16 hsw = 0;
     switch (kind) {
     case X87_REG: /* register and m80 loads are plain copies */
         v = st_get(r, i);
@@ -134,12 +172,17 @@ static u64 h_fld(void *env, u64 ctl, u64 lo, u64 hi)
         set_cc(r, FSW_C1, 0);
         break;
     case X87_CONST:
-        merge(r, x87_host_const(i, &v, r->fcw, r->fsw), FSW_CC);
+        hsw = x87_host_const(i, &v, r->fcw, r->fsw);
         break;
     default:
-        merge(r, x87_host_load(kind, &v, mem, r->fcw, r->fsw), FSW_CC);
+        hsw = x87_host_load(kind, &v, mem, r->fcw, r->fsw);
+        /* An SNaN, unmasked, is not loaded; a denormal (DE) is. */
+        if (pre_trap_of(r, hsw, 0, FSW_IE))
+            return 0;
         break;
     }
+    if (kind != X87_REG && kind != X87_M80FP)
+        merge(r, hsw, FSW_CC);
     st_push(r, v);
     return 0;
 }
@@ -158,38 +201,48 @@ static V128 store_indefinite(X87Kind kind)
 }
 
 /* FST/FSTP/FIST/FISTP/FISTTP/FBSTP m: ST(0) converted for memory, without
- * changing the FPU.  Returns {bytes 0..7, bytes 8..9 | new status << 32};
- * the lifter stores the value, then passes the status to fst_done. */
+ * changing the FPU.  Returns {bytes 0..7, bytes 8..9 | new status << 32 |
+ * X87_FST_SKIP}; the lifter stores the value, then passes the status to
+ * fst_done.  An unmasked exception other than precision stores nothing
+ * and does not pop (X87_FST_SKIP): the lifter then stores the memory's
+ * old contents, so the access still faults as the CPU's does. */
 static V128 h_fst(void *env, u64 ctl, u64 u1, u64 u2)
 {
     X86Regs *r = env;
     X87Kind kind = (X87Kind)(ctl & 0x1f);
     u16 sw = r->fsw;
+    bool skip;
     V128 v;
     if (!st_valid(r, 0)) {
         sw = with_es((u16)((sw | FSW_IE | FSW_SF) & ~FSW_C1), r->fcw);
         v = store_indefinite(kind);
+        skip = !(r->fcw & FSW_IE);
     } else if (kind == X87_M80FP) {
         F80 a = st_get(r, 0);
         sw &= (u16)~FSW_C1; /* an exact copy: no rounding to report */
         v = (V128){a.m, a.se};
+        skip = false;
     } else {
         F80 a = st_get(r, 0);
         u64 out[2] = {0, 0};
         u16 hsw = x87_host_store(kind, out, &a, r->fcw, r->fsw);
         sw = with_es((u16)((sw | (hsw & FSW_EXC)) & ~FSW_CC) | (hsw & FSW_CC), r->fcw);
         v = (V128){out[0], out[1] & 0xffff};
+        skip = (unmasked(r, hsw) & ~FSW_PE) != 0;
     }
+    if (skip)
+        v.hi |= X87_FST_SKIP;
     v.hi |= (u64)sw << 32;
     return v;
 }
 
-/* After a store: install the status h_fst computed; pop if asked. */
+/* After a store: install the status h_fst computed (bits 0..15 of sw);
+ * pop if asked, unless the store was skipped (X87_FST_SKIP, bit 16). */
 static u64 h_fst_done(void *env, u64 sw, u64 pop, u64 u)
 {
     X86Regs *r = env;
     r->fsw = (u16)sw;
-    if (pop)
+    if (pop && !(sw & X87_FST_SKIP >> 32))
         st_pop(r);
     return 0;
 }
@@ -202,8 +255,8 @@ static u64 h_fst_st(void *env, u64 i, u64 pop, u64 u)
     if (st_valid(r, 0)) {
         v = st_get(r, 0);
         set_cc(r, FSW_C1, 0);
-    } else {
-        stack_fault(r, false);
+    } else if (stack_fault(r, false)) {
+        return 0;
     }
     st_set(r, (unsigned)i & 7, v);
     if (pop)
@@ -223,11 +276,15 @@ static u64 h_arith(void *env, u64 ctl, u64 mem, u64 u)
     bool to_src = kind == X87_REG && (ctl & X87_CTL_TO_SRC);
     F80 res = X87_INDEF;
     if (!st_valid(r, 0) || (kind == X87_REG && !st_valid(r, i))) {
-        stack_fault(r, false);
+        if (stack_fault(r, false))
+            return 0;
     } else {
         F80 a = st_get(r, 0), b = st_get(r, i);
         const void *src = kind == X87_REG ? (const void *)&b : (const void *)&mem;
-        merge(r, x87_host_arith(op, kind, to_src, &res, &a, src, r->fcw, r->fsw), FSW_CC);
+        u16 hsw = x87_host_arith(op, kind, to_src, &res, &a, src, r->fcw, r->fsw);
+        if (pre_trap(r, hsw, 0))
+            return 0;
+        merge(r, hsw, FSW_CC);
     }
     st_set(r, to_src ? i : 0, res);
     if (ctl & X87_CTL_POP)
@@ -246,9 +303,11 @@ static u64 h_fcom(void *env, u64 ctl, u64 mem, u64 u)
     bool efl = (ctl & X87_CTL_EFLAGS) != 0;
     u64 flags = X86_ZF | X86_PF | X86_CF;
     if (!st_valid(r, 0) || (kind == X87_REG && !st_valid(r, i))) {
-        stack_fault(r, false);
+        bool stop = stack_fault(r, false);
         if (!efl)
             set_cc(r, FSW_C0 | FSW_C2 | FSW_C3, FSW_C0 | FSW_C2 | FSW_C3);
+        if (stop)
+            return efl ? flags : 0; /* no pop */
     } else {
         F80 a = st_get(r, 0), b = st_get(r, i);
         const void *src = kind == X87_REG ? (const void *)&b : (const void *)&mem;
@@ -256,7 +315,10 @@ static u64 h_fcom(void *env, u64 ctl, u64 mem, u64 u)
         u16 hsw = x87_host_compare(kind, how, &a, src, &flags, r->fcw, r->fsw);
         /* FCOMI leaves C1 alone on the host CPU (Intel documents it
          * cleared); the host's own operand loads cleared it, so keep ours. */
-        merge(r, hsw, efl ? FSW_C0 | FSW_C2 | FSW_C3 : FSW_CC);
+        u16 cc = efl ? FSW_C0 | FSW_C2 | FSW_C3 : FSW_CC;
+        if (pre_trap(r, hsw, cc))
+            return efl ? flags : 0; /* no pop */
+        merge(r, hsw, cc);
     }
     for (unsigned n = (ctl / X87_CTL_POP) & 3; n; n--)
         st_pop(r);
@@ -271,7 +333,8 @@ static u64 h_fxch(void *env, u64 i, u64 u1, u64 u2)
     X86Regs *r = env;
     i &= 7;
     if (!st_valid(r, 0) || !st_valid(r, (unsigned)i)) {
-        stack_fault(r, false);
+        if (stack_fault(r, false))
+            return 0;
         if (!st_valid(r, 0))
             st_set(r, 0, X87_INDEF);
         if (!st_valid(r, (unsigned)i))
@@ -305,8 +368,8 @@ static u64 h_fcmov(void *env, u64 i, u64 cond, u64 u)
     X86Regs *r = env;
     i &= 7;
     if (!st_valid(r, 0) || !st_valid(r, (unsigned)i)) {
-        stack_fault(r, false);
-        st_set(r, 0, X87_INDEF);
+        if (!stack_fault(r, false))
+            st_set(r, 0, X87_INDEF);
     } else if (cond) {
         st_set(r, 0, st_get(r, (unsigned)i));
     }
@@ -339,7 +402,9 @@ static void examine(X86Regs *r, unsigned op)
         set_cc(r, FSW_C0 | FSW_C2 | FSW_C3, FSW_C0 | FSW_C2 | FSW_C3);
         return;
     }
-    merge(r, x87_host_unary(op, &unused, &a, r->fcw, r->fsw), FSW_CC);
+    u16 hsw = x87_host_unary(op, &unused, &a, r->fcw, r->fsw);
+    if (!pre_trap(r, hsw, FSW_CC))
+        merge(r, hsw, FSW_CC);
 }
 
 /* F2XM1, FSQRT, FRNDINT (C1), FSIN, FCOS (C1, C2: out of range, ST(0)
@@ -347,14 +412,21 @@ static void examine(X86Regs *r, unsigned op)
 static void unary_op(X86Regs *r, unsigned op)
 {
     if (!st_valid(r, 0)) {
-        stack_fault(r, false);
+        bool stop = stack_fault(r, false);
         if (op >= 0x1e)
             set_cc(r, FSW_C2, 0);
-        st_set(r, 0, X87_INDEF);
+        if (!stop)
+            st_set(r, 0, X87_INDEF);
         return;
     }
     F80 a = st_get(r, 0), res;
-    merge(r, x87_host_unary(op, &res, &a, r->fcw, r->fsw), FSW_CC);
+    u16 hsw = x87_host_unary(op, &res, &a, r->fcw, r->fsw);
+    if (pre_trap(r, hsw, 0)) {
+        if (op >= 0x1e)
+            set_cc(r, FSW_C2, 0);
+        return;
+    }
+    merge(r, hsw, FSW_CC);
     st_set(r, 0, res);
 }
 
@@ -367,12 +439,20 @@ static void binary_op(X86Regs *r, unsigned op)
     bool prem = op == 0x15 || op == 0x18;
     F80 res = X87_INDEF;
     if (!st_valid(r, 0) || !st_valid(r, 1)) {
-        stack_fault(r, false);
+        bool stop = stack_fault(r, false);
         if (prem)
             set_cc(r, FSW_C2, 0); /* "complete" */
+        if (stop)
+            return;
     } else {
         F80 a = st_get(r, 0), b = st_get(r, 1);
-        merge(r, x87_host_binary(op, &res, &a, &b, r->fcw, r->fsw), FSW_CC);
+        u16 hsw = x87_host_binary(op, &res, &a, &b, r->fcw, r->fsw);
+        if (pre_trap(r, hsw, 0)) {
+            if (prem)
+                set_cc(r, FSW_C2, 0);
+            return;
+        }
+        merge(r, hsw, FSW_CC);
     }
     st_set(r, pops ? 1 : 0, res);
     if (pops)
@@ -385,15 +465,22 @@ static void binary_op(X86Regs *r, unsigned op)
 static void split_op(X86Regs *r, unsigned op)
 {
     if (!st_valid(r, 0) || !push_room(r)) {
-        stack_fault(r, st_valid(r, 0));
+        bool stop = stack_fault(r, st_valid(r, 0));
         if (op != 0x14)
             set_cc(r, FSW_C2, 0);
+        if (stop)
+            return;
         st_set(r, 0, X87_INDEF);
         st_push(r, X87_INDEF);
         return;
     }
     F80 a = st_get(r, 0), res0, res1;
     u16 hsw = x87_host_split(op, &res0, &res1, &a, r->fcw, r->fsw);
+    if (pre_trap(r, hsw, 0)) {
+        if (op != 0x14)
+            set_cc(r, FSW_C2, 0);
+        return;
+    }
     merge(r, hsw, FSW_CC);
     st_set(r, 0, res1);
     if (op == 0x14 || !(hsw & FSW_C2))
@@ -408,8 +495,8 @@ static u64 h_special(void *env, u64 op, u64 u1, u64 u2)
     switch (op) {
     case 0x00: case 0x01:
         if (!st_valid(r, 0)) {
-            stack_fault(r, false);
-            st_set(r, 0, X87_INDEF);
+            if (!stack_fault(r, false))
+                st_set(r, 0, X87_INDEF);
         } else {
             sign_op(r, (unsigned)op);
         }

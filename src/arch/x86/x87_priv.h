@@ -55,6 +55,10 @@ typedef enum X87Kind {
  *              (op: ModRM.reg of D8/DC; TO_SRC: ST(i) = ST(i) op ST(0))
  *   fcom:      kind | i << X87_CTL_I | [X87_CTL_UNORD] | pops * X87_CTL_POP
  *              | [X87_CTL_EFLAGS]  (FCOMI: result in ZF/PF/CF, returned) */
+/* h_fst's result: nothing to store, nothing to pop (an unmasked
+ * exception), in bit 48 of the upper half. */
+#define X87_FST_SKIP (1ull << 48)
+
 enum {
     X87_CTL_I = 8,
     X87_CTL_TO_SRC = 1 << 11,
