@@ -19,7 +19,8 @@
  * overflow, nothing stored to memory) and sets ES; the next waiting x87
  * instruction, FWAIT or MMX instruction takes #MF, so SIGFPE's si_addr
  * and RIP are that instruction while the frame's FIP still names the
- * excepting one; FNSTSW and FNCLEX do not wait.
+ * excepting one; FNSTSW, FNCLEX and FNSTENV do not wait (FNSTENV masks
+ * every exception, which drops the pending one), FLDCW does.
  */
 #define _GNU_SOURCE
 #include <fenv.h>
@@ -110,6 +111,8 @@ typedef void (*InsnFn)(double, double);
 
 static float m32_out;
 static const long double big = 0x1p16000L, huge_for_float = 0x1p200L;
+static char env28[28];
+static const unsigned short cw_masked = 0x37f;
 static struct {
     unsigned short swd, cwd;
     uint64_t fip;
@@ -142,7 +145,8 @@ static void x87_handler(int sig, siginfo_t *si, void *ucv)
     {                                                                        \
         __asm__ volatile(setup "\n\t.globl x87_bad_" #name "\nx87_bad_" #name ":\n\t" bad "\n\t" \
                          ".globl x87_wait_" #name "\nx87_wait_" #name ":\n\t" wait "\n\tfninit" \
-                         : "=m"(m32_out) : "m"(big), "m"(huge_for_float) : "memory"); \
+                         : "=m"(m32_out) : "m"(big), "m"(huge_for_float), "m"(env28), "m"(cw_masked) \
+                         : "memory");                                        \
     }                                                                        \
     extern char x87_bad_##name[], x87_wait_##name[];
 
@@ -152,6 +156,8 @@ X87_FN(stack, "", "fadd %%st(1), %%st", "fld1")
 X87_FN(fst_ovf, "fldt %2", "fsts %0", "fnstsw %%ax\n\tfnclex\n\tfld1")
 X87_FN(mmx, "fld1\n\tfldz", "fdivrp", "paddb %%mm1, %%mm0\n\temms")
 X87_FN(fnstsw, "fld1\n\tfldz", "fdivrp", "fnstsw %%ax\n\tfnclex\n\tfld1")
+X87_FN(fnstenv, "fld1\n\tfldz", "fdivrp", "fnstenv %3\n\tfld1")
+X87_FN(fldcw, "fld1\n\tfldz", "fdivrp", "fldcw %4\n\tfld1")
 
 static void x87_case(const char *what, void (*fn)(void), const char *bad, const char *wait, int enable)
 {
@@ -237,6 +243,8 @@ int main(void)
     x87_case("x87 fsts overflow, fnclex", x87_fst_ovf, x87_bad_fst_ovf, x87_wait_fst_ovf, FE_OVERFLOW);
     x87_case("x87 1/0, then paddb", x87_mmx, x87_bad_mmx, x87_wait_mmx, FE_DIVBYZERO);
     x87_case("x87 1/0, fnstsw and fnclex", x87_fnstsw, x87_bad_fnstsw, x87_wait_fnstsw, FE_DIVBYZERO);
+    x87_case("x87 1/0, fnstenv masks all", x87_fnstenv, x87_bad_fnstenv, x87_wait_fnstenv, FE_DIVBYZERO);
+    x87_case("x87 1/0, fldcw (waits)", x87_fldcw, x87_bad_fldcw, x87_wait_fldcw, FE_DIVBYZERO);
     fix_instead = 1;
     x87_case("x87 1/0, handler returns", x87_div0, x87_bad_div0, x87_wait_div0, FE_DIVBYZERO);
     printf("%-30s code %s\n", "", code_name(seen.code));

@@ -141,7 +141,8 @@ static void load_scratch(X86Lift *L, u32 addr, unsigned from, unsigned n, unsign
 
 static unsigned env_bytes(unsigned how) { return ((how & X87_ENV_16) ? 14 : 28) + ((how & X87_ENV_REGS) ? 80 : 0); }
 
-/* FNSTENV (then mask all exceptions) / FNSAVE (then FNINIT). */
+/* FNSTENV (then mask all exceptions, which clears ES and B: a pending
+ * exception is dropped, as the CPU drops it) / FNSAVE (then FNINIT). */
 static void lift_fstenv(X86Lift *L, const X86Insn *in, unsigned how)
 {
     IrBuilder *b = L->b;
@@ -150,8 +151,9 @@ static void lift_fstenv(X86Lift *L, const X86Insn *in, unsigned how)
     if (how & X87_ENV_REGS) {
         x86_call(L, &x87_h_fninit, IR_VOID, 0, 0, 0);
     } else {
-        u32 cw = ir_get(b, IR_I16, X86_OFF(fcw));
+        u32 cw = ir_get(b, IR_I16, X86_OFF(fcw)), sw = ir_get(b, IR_I16, X86_OFF(fsw));
         ir_put(b, X86_OFF(fcw), ir_or(b, cw, ir_const(b, IR_I16, FSW_EXC)));
+        ir_put(b, X86_OFF(fsw), ir_and(b, sw, ir_const(b, IR_I16, (u16)~(FSW_ES | FSW_B))));
     }
 }
 
