@@ -121,6 +121,13 @@ typedef struct DbgFrame {
  * returns how many (>= 1: an unknown pc gives one frame with NULL names). */
 u32 dbg_symbolize(GuestAddr pc, DbgFrame *out, u32 max);
 
+/* The function that created frame pc (a stack's pc, as dbg_unwind gives
+ * it) as memcheck names it when it describes a stack address: "main
+ * (file.c:12)", the function's name (below-main ones as "(below main)"),
+ * the source file at pc and the line of the function's entry; "???" for
+ * what is unknown.  False if neither name nor file is known. */
+bool dbg_frame_creator(GuestAddr pc, char *buf, size_t len);
+
 /* Name [pc, pc+len), code that is no ELF image's (a tool's replacement of
  * a function: memcheck's "strlen"), so that reports and suppressions show
  * one frame "fn (in object)" for it.  Later calls for the same pc replace
@@ -164,13 +171,6 @@ u32 dbg_unwind(const X86Regs *regs, DbgReadFn read, void *ctx, GuestAddr *pcs, u
  * frame i (sps[0] the one of regs; a caller's is its callee's CFA), so
  * frame i's own stack lies in [sps[i], sps[i+1]). */
 u32 dbg_unwind_frames(const X86Regs *regs, DbgReadFn read, void *ctx, GuestAddr *pcs, GuestAddr *sps, u32 max);
-
-/* The function that created frame pc (a stack's pc, as dbg_unwind gives
- * it) as memcheck names it when it describes a stack address: "main
- * (file.c:12)", the function's name (below-main ones as "(below main)"),
- * the source file at pc and the line of the function's entry; "???" for
- * what is unknown.  False if neither name nor file is known. */
-bool dbg_frame_creator(GuestAddr pc, char *buf, size_t len);
 
 /* dbg_unwind of a guest thread's current state over its process memory. */
 u32 dbg_unwind_cpu(GuestCpu *cpu, GuestAddr *pcs, u32 max);
@@ -268,6 +268,8 @@ typedef struct DbgFatalSignal {
     GuestAddr addr;        /* the fault address (si_addr), for a fault */
     const GuestAddr *pcs;  /* the thread's stack where it died */
     u32 npcs;
+    const char *note;      /* a line after the event ("Stack overflow in
+                            * thread #1: ..."), text only; NULL: none */
 } DbgFatalSignal;
 /* Print s: the text lines (with -q only for a fault of a signal that
  * dumps core, as Valgrind) and XML <fatal_signal>.  Not an error: nothing

@@ -519,6 +519,8 @@ void dbg_report_fatal_signal(DbgReporter *r, const DbgFatalSignal *s)
             fprintf(t, "%s %s at address 0x%llX\n", r->prefix, event, (unsigned long long)s->addr);
         else if (event)
             fprintf(t, "%s %s\n", r->prefix, event);
+        if (s->note)
+            fprintf(t, "%s%s\n", r->prefix, s->note);
         dbg_print_stack(t, r->prefix, s->pcs, s->npcs, r->cfg.num_callers, r->cfg.show_below_main);
         fflush(t);
     }

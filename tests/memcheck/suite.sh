@@ -202,6 +202,7 @@ t read_writeonly read_writeonly 0
 # ---- stack addresses: whose stack, which frame, how far below ----
 t stack_addr stack_addr 0
 t stack_guard stack_guard 139
+t stack_overflow stack_overflow 139
 # ---- arguments ----
 t fishy fishy 0
 t memalign_bad memalign_bad 0

@@ -236,22 +236,57 @@ static void mc_on_protect(GuestAddr addr, u64 len, int prot)
         mem_shadow_discard(addr, len);
 }
 
+/* Did cpu's thread run off the bottom of its stack?  A fault where
+ * nothing is mapped, no lower than the stack pointer less the red zone,
+ * with a stack region above it within the kernel's guard gap (1 MiB): the
+ * main thread's stack, which ue maps at its full RLIMIT_STACK size, could
+ * not grow further.  (A thread stack's own guard page is mapped: a fault
+ * there is an invalid access, "In stack guard protected page".)  *base:
+ * where the stack would have had to grow to, as Valgrind says it. */
+static bool stack_overflow(GuestCpu *cpu, int sig, int code, GuestAddr addr, GuestAddr *base)
+{
+    enum { REDZONE = 128, GUARD_GAP = 1 << 20 };
+    GuestAddr sp = cpu->regs.gpr[X86_RSP];
+    MemRegion r;
+    if (sig != SIGSEGV || code != SEGV_MAPERR || addr + REDZONE < sp || mem_region_at(&mc_proc->mem, addr, &r))
+        return false;
+    GuestAddr page = UE_ALIGN_DOWN(addr, MEM_PAGE);
+    for (GuestAddr a = page + MEM_PAGE; a - page <= GUARD_GAP + (sp > addr ? sp - addr : 0); a += MEM_PAGE) {
+        if (mem_region_at(&mc_proc->mem, a, &r)) {
+            *base = UE_ALIGN_DOWN(sp - REDZONE, MEM_PAGE);
+            return r.kind == MEM_KIND_STACK;
+        }
+    }
+    return false;
+}
+
 /* The guest dies of signal sig (code: its si_code, > 0 for a fault at
  * addr, else a sent signal): a faulting access is an error of its own
- * first, then the death is told in the report, as Valgrind does (the OS
- * layer then prints no line of its own). */
+ * first (not the stack overflowing: Valgrind's memcheck sees the new
+ * frame as stack), then the death is told in the report, as Valgrind
+ * does (the OS layer then prints no line of its own). */
 static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
 {
     unsigned size;
     bool write;
-    GuestAddr pc = cpu->regs.rip;
+    GuestAddr pc = cpu->regs.rip, base;
     u64 avail = mem_exec_avail(&mc_proc->mem, pc);
-    if (mc_fault_reported)
+    char note[96] = "";
+    if (stack_overflow(cpu, sig, code, addr, &base)) {
+        /* Said twice, as Valgrind does: when the stack cannot grow, and
+         * in the report of the death. */
+        snprintf(note, sizeof note, "Stack overflow in thread #%d: can't grow stack to 0x%llx",
+                 cpu->tid ? cpu->tid : 1, (unsigned long long)base);
+        if (mc_reporter)
+            dbg_report_line(mc_reporter, "%s", note);
+        mc_fault_reported = false;
+    } else if (mc_fault_reported) {
         mc_fault_reported = false; /* a replaced function reported it, at its entry */
-    else if ((sig == SIGSEGV || sig == SIGBUS) && code > 0 && avail &&
-             x86_insn_access(pc, (const u8 *)(uintptr_t)pc, UE_MIN(avail, 15), &size, &write))
+    } else if ((sig == SIGSEGV || sig == SIGBUS) && code > 0 && avail &&
+               x86_insn_access(pc, (const u8 *)(uintptr_t)pc, UE_MIN(avail, 15), &size, &write)) {
         mc_report_access(cpu, pc, addr, size, write);
-    DbgFatalSignal fs = {.signo = sig, .code = code, .addr = addr};
+    }
+    DbgFatalSignal fs = {.signo = sig, .code = code, .addr = addr, .note = note[0] ? note : NULL};
     fs.pcs = dbg_depot_get(mc_stack_here(cpu, pc), &fs.npcs);
     if (mc_reporter)
         dbg_report_fatal_signal(mc_reporter, &fs);
