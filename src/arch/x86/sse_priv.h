@@ -20,9 +20,12 @@
  *    MMX instructions reuse the 128-bit helpers on zero-extended operands
  *    where the low half of the result is the 64-bit result, and say so where
  *    a different construction is needed (packs, horizontal ops, PUNPCKH*).
- *  - FP helpers read the guest MXCSR (rounding, DAZ, FTZ) and OR the
- *    exception flags they raise into it.  The lifter never caches MXCSR in a
- *    slot, so these calls need no flush of buffered slot writes.
+ *  - FP helpers read the guest MXCSR (rounding, DAZ, FTZ, masks), OR the
+ *    exception flags they raise into it and say in X86Regs.simd_trap
+ *    whether the instruction takes #XM; sse_call then leaves the block
+ *    (IR_EXIT_SIMDFP) before the destination is written.  The lifter never
+ *    caches MXCSR or simd_trap in a slot, so these calls need no flush of
+ *    buffered slot writes.
  */
 #ifndef UE_SSE_PRIV_H
 #define UE_SSE_PRIV_H
@@ -73,7 +76,7 @@ enum {
  *  - otherwise the computation completes: MXCSR gets every flag, and an
  *    unmasked OE, UE or PE among them traps.
  * Either way the instruction then delivers nothing: the unmasked
- * exceptions go to X86Regs.simd_trap (fp_begin zeroes it) and the lifter
+ * exceptions go to X86Regs.simd_trap (fp_end stores it) and the lifter
  * leaves the block with IR_EXIT_SIMDFP (#XM at the instruction) before
  * the destination is written.  An instruction done in steps (DPPS: the
  * products, then the sums) settles after each step and stops at the first
@@ -98,6 +101,7 @@ typedef struct FpEnv {
     u32 run;      /* the MXCSR the host runs with: no flags, all masked */
     u32 flags;    /* exception flags raised by emulated paths */
     u32 unmasked; /* the guest's unmasked exceptions (MXCSR_IE..PE) */
+    u32 trap;     /* the unmasked exceptions raised: simd_trap at fp_end */
     unsigned rc;  /* the guest's rounding control: 0 nearest, 1 down, 2 up, 3 zero */
     bool daz;
     bool lane_flags; /* OE or UE unmasked: flags per lane (see above) */
@@ -121,7 +125,7 @@ static inline void fp_begin(FpEnv *e, void *env)
     e->run = (r->mxcsr & (3u << MXCSR_RC_SHIFT | MXCSR_DAZ | MXCSR_FTZ)) | MXCSR_MASKS;
     if (e->unmasked & MXCSR_UE)
         e->run &= ~(u32)MXCSR_FTZ; /* FTZ works only with underflow masked */
-    r->simd_trap = 0;
+    e->trap = 0;
     __asm__ volatile("stmxcsr %0" : "=m"(e->host));
     __asm__ volatile("ldmxcsr %0" : : "m"(e->run));
 }
@@ -136,15 +140,14 @@ static inline u32 fp_host_flags(FpEnv *e)
 }
 
 /* Apply the rules above to the flags raised: into the guest MXCSR and
- * simd_trap.  True if the instruction traps. */
+ * e->trap.  True if the instruction traps. */
 static inline bool fp_apply(FpEnv *e, u32 raised)
 {
-    X86Regs *r = e->r;
     if (raised & e->unmasked & MXCSR_PRE)
         raised &= MXCSR_PRE;
-    r->mxcsr |= raised;
-    r->simd_trap |= raised & e->unmasked;
-    return (raised & e->unmasked) != 0;
+    e->r->mxcsr |= raised;
+    e->trap |= raised & e->unmasked;
+    return e->trap != 0;
 }
 
 /* End one step of a multi-step instruction: true if it traps (the helper
@@ -162,6 +165,7 @@ static inline void fp_end(FpEnv *e)
     __asm__ volatile("stmxcsr %0" : "=m"(now));
     __asm__ volatile("ldmxcsr %0" : : "m"(e->host));
     fp_apply(e, (now & MXCSR_FLAGS) | e->flags);
+    e->r->simd_trap = e->trap;
 }
 
 /* A finite value as mant * 2^e2 (the fraction with its implicit bit). */
@@ -257,7 +261,7 @@ static inline bool fp_inexact_unbounded(unsigned op, FpParts x, FpParts y, unsig
  * X(name, signature, IRH flags, number of arguments); the object is
  * sse_h_<name>, the function h_<name> in the file whose list names it. */
 
-#define SSE_FP_STATE (IRH_READS_STATE | IRH_WRITES_STATE) /* MXCSR only */
+#define SSE_FP_STATE (IRH_READS_STATE | IRH_WRITES_STATE) /* MXCSR, simd_trap */
 
 /* sse_int.c: integer lanes, shuffles, packs; no guest state. */
 #define SSE_INT_HELPERS(X)                                                   \
