@@ -405,7 +405,9 @@ static void deliver_fault(GuestCpu *cpu)
         cpu->smc_step = true;
         return;
     }
-    if (sig == SIGSEGV)
+    /* A general protection fault (a non-canonical address) stays what the
+     * kernel makes it: SI_KERNEL, address 0. */
+    if (sig == SIGSEGV && code != SI_KERNEL)
         code = guest_segv_code(p, addr);
     OUTSIDE_WORLD(p, p->hooks.fault(cpu, sig, code, addr));
 }

@@ -260,6 +260,32 @@ static bool stack_overflow(GuestCpu *cpu, int sig, int code, GuestAddr addr, Gue
     return false;
 }
 
+/* The address the memory operand of the instruction at pc names, or
+ * fallback if it has none that ModRM spells (a general protection fault
+ * gives no address: the access's own is reported, as Valgrind does). */
+static GuestAddr operand_address(GuestCpu *cpu, GuestAddr pc, u64 avail, GuestAddr fallback)
+{
+    X86Insn in;
+    if (x86_decode(&in, (const u8 *)(uintptr_t)pc, UE_MIN(avail, 15), pc) != X86_DECODE_OK || !in.has_modrm ||
+        in.mod == 3)
+        return fallback;
+    const X86Regs *r = &cpu->regs;
+    u64 a = (u64)in.disp;
+    if (in.rip_rel)
+        a += pc + in.len;
+    if (in.base >= 0)
+        a += r->gpr[in.base];
+    if (in.index >= 0)
+        a += r->gpr[in.index] << in.scale;
+    if (in.addrsize == 4)
+        a = (u32)a;
+    if (in.seg == X86_SEG_FS)
+        a += r->fs_base;
+    else if (in.seg == X86_SEG_GS)
+        a += r->gs_base;
+    return a;
+}
+
 /* The guest dies of signal sig (code: its si_code, > 0 for a fault at
  * addr, else a sent signal): a faulting access is an error of its own
  * first (not the stack overflowing: Valgrind's memcheck sees the new
@@ -284,7 +310,7 @@ static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
         mc_fault_reported = false; /* a replaced function reported it, at its entry */
     } else if ((sig == SIGSEGV || sig == SIGBUS) && code > 0 && avail &&
                x86_insn_access(pc, (const u8 *)(uintptr_t)pc, UE_MIN(avail, 15), &size, &write)) {
-        mc_report_access(cpu, pc, addr, size, write);
+        mc_report_access(cpu, pc, code == SI_KERNEL ? operand_address(cpu, pc, avail, addr) : addr, size, write);
     }
     DbgFatalSignal fs = {.signo = sig, .code = code, .addr = addr, .note = note[0] ? note : NULL};
     fs.pcs = dbg_depot_get(mc_stack_here(cpu, pc), &fs.npcs);
