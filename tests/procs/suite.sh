@@ -12,6 +12,9 @@
 #   python3        threading, subprocess, multiprocessing
 #   tcp-echo       a python3 server and client over loopback TCP, both ue
 #   tar czf | tar tzf, perl fork
+#   tty-sigint     ^C typed on a pseudo-terminal reaches a program sleeping
+#                  or looping, which dies of SIGINT or runs its trap
+#                  (tty_sigint.py, a python3 driver)
 #   exec           execve's errors as the kernel gives them, argv[0], process
 #                  groups and sessions, PR_SET_PDEATHSIG (exec.c)
 #   spawn          posix_spawn (file actions, signal attributes, process
@@ -98,6 +101,7 @@ def sq(x):
 if __name__ == "__main__":
     with mp.Pool(2) as p:
         print(p.map(sq, range(20)))'
+run tty-sigint /usr/bin/python3 -- /usr/bin/python3 "$HERE/tty_sigint.py"
 cp "$HERE/echo_server.py" "$HERE/echo_client.py" .
 run tcp-echo /usr/bin/python3 -- sh -c 'rm -f port; /usr/bin/python3 echo_server.py port >srv.out & /usr/bin/python3 echo_client.py port; wait; cat srv.out'
 
