@@ -1,7 +1,8 @@
 # tests/stacks: stack regions and --check-stack-pointer (issue 6).
 #   pivot      RSP moved to a heap buffer, then a system call: reported as a
 #              stack pivot, with the region map, and the guest dies of
-#              SIGSEGV (exit 139); natively the program just works
+#              SIGSEGV (exit 139); natively the program just works.  The
+#              same for a signal delivered there (pivot signal)
 #   contexts   makecontext/swapcontext coroutines on malloc'd and mmap'd
 #              stacks: no report, output as native
 #   and, with the check on: sigaltstack (signals/altstack), threads
@@ -36,8 +37,22 @@ if build tests/stacks/pivot.c; then
             pass "$name"
         fi
     done
+    # A signal delivered on the heap stack is reported the same way.
+    for opt in --backend=interp --backend=jit; do
+        name=stacks/pivot-signal/${opt#--}
+        timeout 120 bash -c '"$@"; exit $?' _ "$UE" --check-stack-pointer=yes $opt "$D/pivot" signal >/dev/null 2>"$TMP/err"
+        rc=$?
+        if [ $rc != 139 ]; then
+            fail "$name" "exit status $rc, expected 139; stderr: $(head -c 300 "$TMP/err")"
+        elif ! grep -q '^ue: stack pivot: delivery of signal 5 with RSP 0x[0-9a-f]* outside every stack region' "$TMP/err"; then
+            fail "$name" "no pivot report: $(head -c 300 "$TMP/err")"
+        else
+            pass "$name"
+        fi
+    done
     # Without the check the program runs as natively.
     UE="$UE" compare_native stacks/pivot-unchecked -- "$D/pivot"
+    UE="$UE" compare_native stacks/pivot-signal-unchecked -- "$D/pivot" signal
 fi
 build tests/stacks/contexts.c
 build tests/signals/altstack.c
