@@ -194,6 +194,7 @@ t mismatch mismatch 0
 # ---- outside the heap: the process dies of the fault after the report ----
 t wild_read wild_read 139
 t noncanonical noncanonical 139
+t bus_eof bus_eof 135
 t write_rodata write_rodata 139
 t write_text write_text 139
 t write_mprotect write_mprotect 139

@@ -289,8 +289,9 @@ static GuestAddr operand_address(GuestCpu *cpu, GuestAddr pc, u64 avail, GuestAd
 /* The guest dies of signal sig (code: its si_code, > 0 for a fault at
  * addr, else a sent signal): a faulting access is an error of its own
  * first (not the stack overflowing: Valgrind's memcheck sees the new
- * frame as stack), then the death is told in the report, as Valgrind
- * does (the OS layer then prints no line of its own). */
+ * frame as stack; nor a SIGBUS: a file mapping past the file's end is
+ * mapped, addressable), then the death is told in the report, as
+ * Valgrind does (the OS layer then prints no line of its own). */
 static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
 {
     unsigned size;
@@ -308,7 +309,7 @@ static void mc_on_fault(GuestCpu *cpu, int sig, int code, GuestAddr addr)
         mc_fault_reported = false;
     } else if (mc_fault_reported) {
         mc_fault_reported = false; /* a replaced function reported it, at its entry */
-    } else if ((sig == SIGSEGV || sig == SIGBUS) && code > 0 && avail &&
+    } else if (sig == SIGSEGV && code > 0 && avail &&
                x86_insn_access(pc, (const u8 *)(uintptr_t)pc, UE_MIN(avail, 15), &size, &write)) {
         mc_report_access(cpu, pc, code == SI_KERNEL ? operand_address(cpu, pc, avail, addr) : addr, size, write);
     }
