@@ -27,9 +27,12 @@
  * (SysV ABI), and ue's own code does not use the x87, so the host FPU's
  * control word and status word are left holding the guest's between
  * helpers: precision and rounding control with every exception masked (the
- * host must never trap, and the caller wants the masked response), the
- * guest's sticky exception flags and condition codes, TOP 0, all registers
- * empty.  host_sync checks that with FNSTCW/FNSTSW before each operation
+ * host must never trap, and the caller wants the masked response; OE and
+ * UE are the exception, below), the guest's sticky exception flags and
+ * condition codes, TOP 0, all registers empty.  (With OE or UE unmasked
+ * the host is left unmasked the same way between helpers, so ue's own code
+ * must not use the x87: an overflow there would leave an #MF pending.)
+ * host_sync checks that with FNSTCW/FNSTSW before each operation
  * and reloads it (FLDENV) only when it differs — after FNCLEX, FLDENV or a
  * stack fault in the guest, when a signal handler reset the FPU, or when
  * ue itself used it.  That keeps FLDENV and FNCLEX (tens of nanoseconds
