@@ -67,6 +67,8 @@ typedef struct Lower {
     u32 pending[4];      /* deferred PUT of lazy state field k: its temp (0: none) */
     u8 *hint;            /* per temp: the guest GPR it will be PUT to (16: none) */
     const u64 *exit_kills; /* per op (EXIT/EXIT_IF): the target's kills, or NULL */
+    u8 *opnd_type;       /* per op: a compare's operand type, INSERT's value type
+                          * (as the block had them before rename_conversions) */
     Arena *arena;
     bool fail;
 } Lower;
@@ -169,6 +171,13 @@ static u16 exit_dead_gprs(const Lower *w, u32 i)
     return dead & (u16)~BIT(X64_RSP);
 }
 
+/* Op i is an exit whose target overwrites the 8 bytes of guest state at
+ * off before reading them: the value there need not be stored for it. */
+static bool exit_kills_at(const Lower *w, u32 i, u64 off)
+{
+    return w->exit_kills && w->exit_kills[i] && off % 8 == 0 && off / 8 < 64 && (w->exit_kills[i] >> (off / 8) & 1);
+}
+
 static u64 const_of(const Lower *w, u32 t);
 static bool is_const(const Lower *w, u32 t);
 static bool fits_i32(u64 v) { return (i64)v == (i32)(i64)v; }
@@ -196,6 +205,69 @@ static bool addr_only(const Lower *w, u32 t, bool plus_const)
             return false;
     }
     return true;
+}
+
+/* Uses that read only the low 32 bits of an operand: 32-bit arithmetic
+ * and logic (emitted as 32-bit x86 ops), compares of 32-bit values (their
+ * width is kept in opnd_type), 32-bit stores, truncations to narrower. */
+static bool reads_low32(const IrOp *u, u32 t)
+{
+    switch (u->opc) {
+    case IR_ADD: case IR_SUB: case IR_AND: case IR_OR: case IR_XOR:
+        return u->type == IR_I32;
+    case IR_CMPEQ: case IR_CMPNE: case IR_CMPLTU: case IR_CMPLEU: case IR_CMPLTS: case IR_CMPLES:
+        return true;
+    case IR_STORE:
+        return u->b == t && u->a != t && u->type == IR_I32;
+    case IR_TRUNC:
+        return u->type == IR_I16 || u->type == IR_I8 || u->type == IR_I1;
+    default:
+        return false;
+    }
+}
+
+/* Conversions that need no code here.  A register holds every value
+ * zero-extended, so ZEXT between integer types is free; and a TRUNC from
+ * i64 to i32 whose uses all read only the low 32 bits can leave the upper
+ * ones in place.  Done as ops, they would copy a value that stays live
+ * (a guest register truncated for a 32-bit compare) into a second
+ * register.  So the block is lowered from a copy of its ops in which each
+ * such result is renamed to its operand and the conversion becomes a NOP;
+ * compares and INSERT, which take a width from an operand's type, find
+ * the original type in w->opnd_type. */
+static IrOp *rename_conversions(Lower *w, const IrBlock *blk)
+{
+    u32 n = blk->nops, nt = blk->ntemps;
+    IrOp *ops = arena_alloc(w->arena, n * sizeof *ops);
+    memcpy(ops, blk->ops, n * sizeof *ops);
+    u32 *rep = arena_alloc(w->arena, nt * sizeof *rep);
+    u8 *low32 = arena_alloc(w->arena, nt); /* every use reads the low 32 bits only */
+    w->opnd_type = arena_alloc(w->arena, n);
+    memset(low32, 1, nt);
+    for (u32 t = 0; t < nt; t++)
+        rep[t] = t;
+    for (u32 i = 0; i < n; i++) {
+        const IrOp *op = &ops[i];
+        w->opnd_type[i] = is_cmp(op) ? blk->temp_type[op->a] : op->opc == IR_INSERT ? blk->temp_type[op->b] : 0;
+        u32 args[3] = {op->a, op->b, op->c};
+        for (int k = 0; k < 3; k++)
+            if (args[k] && !reads_low32(op, args[k]))
+                low32[args[k]] = 0;
+    }
+    for (u32 i = 0; i < n; i++) {
+        IrOp *op = &ops[i];
+        op->a = rep[op->a];
+        op->b = rep[op->b];
+        op->c = rep[op->c];
+        bool zext = op->opc == IR_ZEXT && op->type != IR_V128 && op->aux != IR_V128;
+        bool trunc = op->opc == IR_TRUNC && op->type == IR_I32 && op->aux == IR_I64 && low32[op->dst];
+        if (op->dst && (zext || trunc)) {
+            rep[op->dst] = op->a;
+            op->opc = IR_NOP;
+            op->dst = op->a = 0;
+        }
+    }
+    return ops;
 }
 
 static void analyse(Lower *w, const u8 *dead)
@@ -227,7 +299,10 @@ static void analyse(Lower *w, const u8 *dead)
             }
     }
     /* A deferred PUT's value stays available until a later PUT of the same
-     * field replaces it or something observes state (it is stored then). */
+     * field replaces it or something observes state (it is stored then);
+     * an exit whose target overwrites the field does not observe it, but
+     * the value must still be at hand for the side table of every op
+     * that may fault on the way. */
     w->hint = arena_alloc(w->arena, nt);
     memset(w->hint, 16, nt);
     for (u32 i = 0; i < n; i++) {
@@ -239,22 +314,26 @@ static void analyse(Lower *w, const u8 *dead)
             w->hint[op->a] = (u8)r;
         if (lazy_of_offset(op->imm) < 0 || op->type != IR_I64)
             continue;
+        u32 need = 0;
         for (u32 j = i + 1; j < n; j++) {
             const IrOp *u = &blk->ops[j];
             if (w->skip[j])
                 continue;
-            if ((u->opc == IR_PUT && u->imm == op->imm) || observes_state(u)) {
-                if (w->last_use[op->a] < j)
-                    w->last_use[op->a] = j;
+            if ((u->opc == IR_PUT && u->imm == op->imm) || (observes_state(u) && !exit_kills_at(w, j, op->imm))) {
+                need = j;
                 break;
             }
+            if (syncs(u) && !(ir_op_flags[u->opc] & IRF_EXIT))
+                need = j;
         }
+        if (w->last_use[op->a] < need)
+            w->last_use[op->a] = need;
     }
     /* A compare used once by the next EXIT_IF or SELECT is fused into it
      * (cmp+jcc, cmp+cmov); its operands then live until the consumer. */
     for (u32 i = 0; i < n; i++) {
         const IrOp *op = &blk->ops[i];
-        if (w->skip[i] || !is_cmp(op) || uses[op->dst] != 1 || ir_type_bits((IrType)blk->temp_type[op->a]) > 64)
+        if (w->skip[i] || !is_cmp(op) || uses[op->dst] != 1 || ir_type_bits((IrType)w->opnd_type[i]) > 64)
             continue;
         u32 user = w->last_use[op->dst];
         const IrOp *u = &blk->ops[user];
@@ -637,7 +716,7 @@ static X64Cond cond_of(IrOpcode op)
  * operands' own width. */
 static X64Cond emit_cmp(Lower *w, const IrOp *c, u16 avoid)
 {
-    unsigned tsize = bytes_of((IrType)w->blk->temp_type[c->a]);
+    unsigned tsize = bytes_of((IrType)w->opnd_type[c - w->blk->ops]);
     bool sign = c->opc == IR_CMPLTS || c->opc == IR_CMPLES;
     unsigned size = sign ? tsize : tsize <= 4 ? 4 : 8;
     int ra = use(w, c->a, avoid);
@@ -817,12 +896,14 @@ static void lower_get(Lower *w, const IrOp *op)
     bind(w, op->dst, d);
 }
 
-/* Store the deferred PUTs (before something observes guest state). */
-static void flush_pending(Lower *w)
+/* Store the deferred PUTs before op `at` observes guest state; an exit
+ * whose target overwrites a field leaves it pending (the fall-through of
+ * an EXIT_IF may still need it). */
+static void flush_pending(Lower *w, u32 at)
 {
     for (u32 k = 0; k < jit_cfg.nlazy; k++) {
         u32 t = w->pending[k];
-        if (!t)
+        if (!t || exit_kills_at(w, at, jit_cfg.lazy_offset[k]))
             continue;
         w->pending[k] = 0;
         JitMem m = x64_gs((i32)jit_cfg.lazy_offset[k]);
@@ -929,7 +1010,17 @@ static void lower_load(Lower *w, const IrOp *op)
      * home whose guest value is dead after the load. */
     u16 home_ok = w->home_ok;
     w->needed = w->needed_after[w->i];
-    int d = alloc_reg(w, mem_regs(m));
+    int d;
+    u32 h = op->dst ? w->hint[op->dst] : 16;
+    if (h < 16 && h != X64_RSP && (mem_regs(m) & BIT(h)) && w->hold[h] && w->last_use[w->hold[h]] == w->i) {
+        /* The guest register the value goes to holds an address operand
+         * that dies here: load over it ("movzx edx, [r11+rdx*2]"). */
+        d = (int)h;
+        w->hold[d] = 0;
+        evict(w, d);
+    } else {
+        d = alloc_reg(w, mem_regs(m));
+    }
     w->needed = 0xffff;
     may_fault_with(w, (u16)(home_ok & (w->home_ok | BIT(d))));
     x64_load(w->b, bytes_of((IrType)op->type), d, m);
@@ -1315,7 +1406,7 @@ static void lower_v128(Lower *w, const IrOp *op)
         x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->a].slot, 0));
         x64_movdqu_store(w->b, slot_mem(s, 0), 0);
         int rx = use(w, op->b, 0);
-        x64_store(w->b, bytes_of((IrType)w->blk->temp_type[op->b]), slot_mem(s, (u32)op->imm), rx);
+        x64_store(w->b, bytes_of((IrType)w->opnd_type[w->i]), slot_mem(s, (u32)op->imm), rx);
         break;
     }
     default:
@@ -1561,8 +1652,11 @@ bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, X64Buf *buf, intptr
                Arena *arena)
 {
     const u8 *dead = facts ? facts->dead_put : NULL;
-    Lower w = {.b = buf, .start = buf->p, .rx_delta = rx_delta, .blk = blk, .arena = arena,
+    Lower w = {.b = buf, .start = buf->p, .rx_delta = rx_delta, .arena = arena,
                .exit_kills = facts ? facts->exit_kills : NULL};
+    IrBlock renamed = *blk;
+    renamed.ops = rename_conversions(&w, blk);
+    w.blk = blk = &renamed;
     w.home_ok = 0xffff;
     w.pc = blk->guest_pc;
     analyse(&w, dead);
@@ -1577,7 +1671,7 @@ bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, X64Buf *buf, intptr
             continue;
         w.needed = syncs(op) ? 0xffff : w.needed_after[w.i];
         if (observes_state(op))
-            flush_pending(&w);
+            flush_pending(&w, w.i);
         lower_op(&w, op);
         free_dead(&w, op);
     }
