@@ -174,9 +174,10 @@ static void sem(void)
     }
     usleep(100000);
     struct sembuf up = {0, 1, 0};
-    show("semop up", semop(id, &up, 1));
+    long r = semop(id, &up, 1); /* shown after the child's line */
     int st;
     waitpid(pid, &st, 0);
+    show("semop up", r);
     show("semctl GETVAL after the child", semctl(id, 0, GETVAL));
     struct sembuf two[2] = {{1, -2, 0}, {1, -1, 0}};
     show("semop two at once", semop(id, two, 2));
@@ -226,9 +227,10 @@ static void msg(void)
     usleep(100000);
     m.type = 7;
     strcpy(m.text, "to the child");
-    show("msgsnd type 7", msgsnd(id, &m, sizeof m.text, 0));
+    long sent = msgsnd(id, &m, sizeof m.text, 0); /* shown after the child's line */
     int st;
     waitpid(pid, &st, 0);
+    show("msgsnd type 7", sent);
     show("msgctl IPC_RMID", msgctl(id, IPC_RMID, NULL));
     show("msgsnd after IPC_RMID", msgsnd(id, &m, sizeof m.text, 0));
 }

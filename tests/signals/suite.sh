@@ -10,6 +10,8 @@
 #   masks     masks, pending sets, queued real-time signals, sigsuspend,
 #             sigtimedwait, nested handlers, SA_NODEFER, SA_RESETHAND
 #   restart   EINTR vs SA_RESTART for blocking calls, timers
+#   async     timer, POSIX timer, kill and SIGCHLD signals reaching a handler
+#             while the guest loops without system calls
 #   altstack  sigaltstack, SA_ONSTACK, stack overflow, SS_AUTODISARM
 #   deaths    default actions as a parent's wait sees them (ue dies of the
 #             guest's signal), SIG_IGN across execve, SIGCHLD, waitid
@@ -35,7 +37,7 @@ build() {
 }
 
 cd "$TMP" || exit 1
-for prog in frame faults fpe masks restart altstack deaths; do
+for prog in frame faults fpe masks restart async altstack deaths; do
     (cd "$OLDPWD" && build $prog) || continue
     for be in interp jit; do
         UE="$TMP/ue-$be" compare_native "signals/$prog/$be" -- "$D/$prog"
