@@ -7,16 +7,18 @@
  *                 close), a signal mask and default dispositions for the
  *                 child (POSIX_SPAWN_SETSIGMASK / SETSIGDEF), a new
  *                 process group (POSIX_SPAWN_SETPGROUP), a child killed by
- *                 a signal
+ *                 a signal; of a missing program and of a directory
+ *                 (ENOENT, EACCES: glibc's child leaves the error in the
+ *                 parent's stack frame)
  *   vfork         + execve: the parent is blocked until the child has
  *                 exec'd (the child sleeps first); + _exit: the status;
  *                 an execve that fails in the child (ENOENT, reported
- *                 through a pipe as programs that vfork do)
+ *                 through a pipe as programs that vfork do, and through a
+ *                 variable of the parent's stack frame)
  *
- * Not checked: a vfork child's writes to the parent's memory, which ue
- * does not share (its vfork is a fork whose parent waits), so neither is
- * posix_spawn of a missing program (glibc reports that error through the
- * shared memory: under ue posix_spawn returns 0 and the child exits 127).
+ * Not checked: a vfork child's writes to globals or the heap, which ue
+ * does not share (its vfork is a fork whose parent waits, then takes back
+ * only the stack of the thread that vforked: fork.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,6 +70,12 @@ static void spawns(void)
     spawn_wait("posix_spawn sh exit 3", false, NULL, NULL, sh3);
     char *echo[] = {"echo", "through PATH", NULL};
     spawn_wait("posix_spawnp echo", true, NULL, NULL, echo);
+    char *missing[] = {"/nonexistent/program", NULL};
+    spawn_wait("posix_spawn of a missing program", false, NULL, NULL, missing);
+    char *dir[] = {"/", NULL};
+    spawn_wait("posix_spawn of a directory", false, NULL, NULL, dir);
+    char *nopath[] = {"no-such-program-anywhere", NULL};
+    spawn_wait("posix_spawnp of an unknown name", true, NULL, NULL, nopath);
 
     /* stdout into a file, stderr onto stdout, stdin closed. */
     posix_spawn_file_actions_t fa;
@@ -166,6 +174,19 @@ static void vforks(void)
     waitpid(pid, &st, 0);
     printf("vfork + execve of a missing program   %s\n", n == sizeof e ? strerrorname_np(e) : "no error");
     status("  its status", st);
+
+    /* The same error through the parent's stack frame, as glibc's
+     * posix_spawn takes it. */
+    volatile int child_errno = 0;
+    pid = vfork();
+    if (pid == 0) {
+        char *argv[] = {"/nonexistent/program", NULL};
+        execve(argv[0], argv, environ);
+        child_errno = errno;
+        _exit(127);
+    }
+    waitpid(pid, &st, 0);
+    printf("vfork child's errno in the parent     %s\n", child_errno ? strerrorname_np(child_errno) : "0");
 }
 
 int main(void)

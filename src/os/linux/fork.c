@@ -11,9 +11,16 @@
  * vfork and clone(CLONE_VM|CLONE_VFORK) — glibc's posix_spawn — are done
  * as fork, as Valgrind does: the child cannot share the parent's memory
  * under ue, but the parent waits until the child has exec'd or exited
- * (a close-on-exec pipe whose write end the child holds), as natively.  A
- * vfork child writing the parent's memory (posix_spawn's error report) is
- * not seen by the parent.
+ * (a close-on-exec pipe whose write end the child holds), as natively.
+ *
+ * What a vfork child writes to the parent's memory is lost, but for one
+ * part: a child that exits without exec'ing (posix_spawn's child after a
+ * failed execve, which leaves the error in the parent's stack frame for
+ * posix_spawn to return) sends the stack of the thread that vforked, from
+ * its stack pointer at the vfork to the end of its region, back through
+ * the pipe, and the parent writes it over its own (lx_vfork_child_exit):
+ * natively that memory is shared and only the child runs on it meanwhile.
+ * Writes elsewhere (globals, the heap) are still not seen.
  */
 #include "os/linux/lx_priv.h"
 
@@ -40,6 +47,58 @@ static int high_fd(int fd)
         return fd;
     close(fd);
     return high;
+}
+
+/* A vfork child: the pipe's write end, and the parent's stack in use at
+ * the vfork ([lo, hi)) to send back if the child exits without exec. */
+static int vfork_fd = -1;
+static GuestAddr vfork_lo, vfork_hi;
+
+void lx_vfork_child_exit(void)
+{
+    if (vfork_fd < 0)
+        return;
+    for (GuestAddr at = vfork_lo; at < vfork_hi;) {
+        u64 len = UE_MIN(vfork_hi - at, 64 * 1024);
+        u64 hdr[2] = {at, len};
+        if (!lx_readable(at, len))
+            break; /* the child unmapped it */
+        ue_write_all(vfork_fd, hdr, sizeof hdr);
+        ue_write_all(vfork_fd, (const void *)(uintptr_t)at, len);
+        at += len;
+    }
+    close(vfork_fd);
+    vfork_fd = -1;
+}
+
+/* The parent's side: the child's stack records until the pipe closes (the
+ * child exec'd or ended).  Each record is applied where the parent's
+ * memory is still writable. */
+static bool read_full(int fd, void *buf, size_t len)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t n = read(fd, (char *)buf + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += (size_t)n;
+    }
+    return true;
+}
+
+static void vfork_wait(int fd)
+{
+    u64 hdr[2];
+    static u8 scratch[64 * 1024];
+    while (read_full(fd, hdr, sizeof hdr) && hdr[1] <= sizeof scratch) {
+        bool ok = lx_writable(hdr[0], hdr[1]);
+        if (ok)
+            exec_before_write(&lx_proc.gp, hdr[0], hdr[1]);
+        if (!read_full(fd, ok ? (void *)(uintptr_t)hdr[0] : scratch, hdr[1]))
+            break;
+    }
+    close(fd);
 }
 
 /* The child's side: only this thread exists; registers as clone says. */
@@ -102,8 +161,15 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
     pid_t pid = fork();
     int err = errno;
     if (pid == 0) {
-        if (vfork_pipe[0] >= 0)
-            close(vfork_pipe[0]); /* the write end closes at execve or exit */
+        if (vfork_fd >= 0)
+            close(vfork_fd); /* a vfork child forking: its parent waits for it alone */
+        vfork_fd = vfork_pipe[1]; /* closes at execve, or at exit (lx_vfork_child_exit) */
+        if (vfork_pipe[0] >= 0) {
+            close(vfork_pipe[0]);
+            MemRegion r;
+            vfork_lo = cpu->regs.gpr[X86_RSP];
+            vfork_hi = mem_region_at(&lx_proc.gp.mem, vfork_lo, &r) ? r.end : vfork_lo;
+        }
         become_child(cpu, flags, newsp, ctid, tls);
         return 0;
     }
@@ -117,13 +183,10 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
             close(vfork_pipe[0]);
         return -err;
     }
+    if (vfork_pipe[0] >= 0)
+        vfork_wait(vfork_pipe[0]);
+    /* After the vfork child's stack came back: it would undo the write. */
     if ((flags & CLONE_PARENT_SETTID) && lx_writable(ptid, 4))
         *(volatile i32 *)(uintptr_t)ptid = pid;
-    if (vfork_pipe[0] >= 0) {
-        char c;
-        while (read(vfork_pipe[0], &c, 1) < 0 && errno == EINTR)
-            ;
-        close(vfork_pipe[0]);
-    }
     return pid;
 }

@@ -267,5 +267,8 @@ UE_NORETURN void lx_park(LxThread *t);
 void lx_hold_others(GuestCpu *cpu);
 void lx_release_others(void);
 void lx_hold_here(LxThread *t);
+/* A vfork child ends without exec'ing: the stack of the thread that
+ * vforked goes back to the parent (fork.c).  Nothing for other processes. */
+void lx_vfork_child_exit(void);
 
 #endif

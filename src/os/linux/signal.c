@@ -420,6 +420,7 @@ void lx_exit_group(int status)
     if (lx_proc.strace)
         lx_strace_exited(status & 0xff);
     run_tool_exit(status, &status);
+    lx_vfork_child_exit();
     _exit(status & 0xff);
 }
 
