@@ -207,29 +207,34 @@ static bool addr_only(const Lower *w, u32 t, bool plus_const)
     return true;
 }
 
-/* Uses that read only the low 32 bits of an operand: 32-bit arithmetic
- * and logic (emitted as 32-bit x86 ops), compares of 32-bit values (their
- * width is kept in opnd_type), 32-bit stores, truncations to narrower. */
-static bool reads_low32(const IrOp *u, u32 t)
+/* Does op u read only the bits of temp t that t's own type holds (so
+ * t's register may have garbage above them)?  Additions and subtractions
+ * (32-bit x86 ops, narrower results normalised), 32-bit logic, compares (emitted at their operands' width, kept in
+ * opnd_type), stores of t's width, truncations, and sign extensions from
+ * t's width do. */
+static bool reads_own_width(const IrOp *u, u32 t, IrType tt)
 {
     switch (u->opc) {
-    case IR_ADD: case IR_SUB: case IR_AND: case IR_OR: case IR_XOR:
-        return u->type == IR_I32;
+    case IR_ADD: case IR_SUB: /* (narrower results are normalised) */
+        return u->type == tt && tt != IR_I1;
+    case IR_AND: case IR_OR: case IR_XOR:
+        return u->type == IR_I32 && tt == IR_I32;
     case IR_CMPEQ: case IR_CMPNE: case IR_CMPLTU: case IR_CMPLEU: case IR_CMPLTS: case IR_CMPLES:
+    case IR_TRUNC:
         return true;
     case IR_STORE:
-        return u->b == t && u->a != t && u->type == IR_I32;
-    case IR_TRUNC:
-        return u->type == IR_I16 || u->type == IR_I8 || u->type == IR_I1;
+        return u->b == t && u->a != t && u->type == tt;
+    case IR_SEXT:
+        return u->aux == tt && tt != IR_I1;
     default:
         return false;
     }
 }
 
 /* Conversions that need no code here.  A register holds every value
- * zero-extended, so ZEXT between integer types is free; and a TRUNC from
- * i64 to i32 whose uses all read only the low 32 bits can leave the upper
- * ones in place.  Done as ops, they would copy a value that stays live
+ * zero-extended, so ZEXT between integer types is free; and a TRUNC (to
+ * i32, i16 or i8) whose uses all read only the bits its type holds can
+ * leave the upper ones in place.  Done as ops, they would copy a value that stays live
  * (a guest register truncated for a 32-bit compare) into a second
  * register.  So the block is lowered from a copy of its ops in which each
  * such result is renamed to its operand and the conversion becomes a NOP;
@@ -241,9 +246,9 @@ static IrOp *rename_conversions(Lower *w, const IrBlock *blk)
     IrOp *ops = arena_alloc(w->arena, n * sizeof *ops);
     memcpy(ops, blk->ops, n * sizeof *ops);
     u32 *rep = arena_alloc(w->arena, nt * sizeof *rep);
-    u8 *low32 = arena_alloc(w->arena, nt); /* every use reads the low 32 bits only */
+    u8 *own_width = arena_alloc(w->arena, nt); /* every use reads only the bits of the temp's type */
     w->opnd_type = arena_alloc(w->arena, n);
-    memset(low32, 1, nt);
+    memset(own_width, 1, nt);
     for (u32 t = 0; t < nt; t++)
         rep[t] = t;
     for (u32 i = 0; i < n; i++) {
@@ -251,8 +256,8 @@ static IrOp *rename_conversions(Lower *w, const IrBlock *blk)
         w->opnd_type[i] = is_cmp(op) ? blk->temp_type[op->a] : op->opc == IR_INSERT ? blk->temp_type[op->b] : 0;
         u32 args[3] = {op->a, op->b, op->c};
         for (int k = 0; k < 3; k++)
-            if (args[k] && !reads_low32(op, args[k]))
-                low32[args[k]] = 0;
+            if (args[k] && !reads_own_width(op, args[k], (IrType)blk->temp_type[args[k]]))
+                own_width[args[k]] = 0;
     }
     for (u32 i = 0; i < n; i++) {
         IrOp *op = &ops[i];
@@ -260,7 +265,8 @@ static IrOp *rename_conversions(Lower *w, const IrBlock *blk)
         op->b = rep[op->b];
         op->c = rep[op->c];
         bool zext = op->opc == IR_ZEXT && op->type != IR_V128 && op->aux != IR_V128;
-        bool trunc = op->opc == IR_TRUNC && op->type == IR_I32 && op->aux == IR_I64 && low32[op->dst];
+        bool trunc = op->opc == IR_TRUNC && (op->type == IR_I32 || op->type == IR_I16 || op->type == IR_I8) &&
+                     op->aux != IR_V128 && own_width[op->dst];
         if (op->dst && (zext || trunc)) {
             rep[op->dst] = op->a;
             op->opc = IR_NOP;
@@ -711,14 +717,11 @@ static X64Cond cond_of(IrOpcode op)
 }
 
 /* Emit the compare for cmp op `c` and return the condition that is true
- * when the comparison holds.  Operands are zero-extended, so equality and
- * unsigned order can compare 32 or 64 bits; signed order needs the
- * operands' own width. */
+ * when the comparison holds: at the operands' own width (their registers
+ * may hold garbage above it, rename_conversions). */
 static X64Cond emit_cmp(Lower *w, const IrOp *c, u16 avoid)
 {
-    unsigned tsize = bytes_of((IrType)w->opnd_type[c - w->blk->ops]);
-    bool sign = c->opc == IR_CMPLTS || c->opc == IR_CMPLES;
-    unsigned size = sign ? tsize : tsize <= 4 ? 4 : 8;
+    unsigned size = bytes_of((IrType)w->opnd_type[c - w->blk->ops]);
     int ra = use(w, c->a, avoid);
     u64 v = is_const(w, c->b) ? const_of(w, c->b) : 0;
     if (is_const(w, c->b) && (size < 8 || fits_i32(v))) {
