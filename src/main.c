@@ -199,7 +199,7 @@ static int parse_options(LxOptions *o, int argc, char **argv, int *pi)
                                    items ? items : "");
         } else if ((v = option_value(a, "--log-file", &i, argc, argv)) ||
                    (strcmp(a, "-D") == 0 && i + 1 < argc && (v = argv[++i]))) {
-            int fd = open(v, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            int fd = ue_fd_high(open(v, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
             if (fd < 0)
                 return usage_error("cannot open log file '%s'", v);
             ue_log_set_fd(fd);

@@ -1,11 +1,14 @@
 /*
- * base.c — panic, logging, checked allocation and the translation arena.
+ * base.c — panic, logging, checked allocation, the translation arena, and
+ * ue's own descriptors kept out of the guest's way.
  */
 #include "base/base.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static int log_fd = 2;
@@ -13,6 +16,18 @@ static int log_pid; /* non-zero: messages say "ue[PID]: " */
 
 void ue_log_set_fd(int fd) { log_fd = fd; }
 int ue_log_fd(void) { return log_fd; }
+
+int ue_fd_high(int fd)
+{
+    struct rlimit rl;
+    if (fd < 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < 64)
+        return fd;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)UE_MIN(rl.rlim_cur - 16, 1u << 20));
+    if (high < 0)
+        return fd;
+    close(fd);
+    return high;
+}
 
 void ue_write_all(int fd, const void *buf, size_t len)
 {

@@ -65,6 +65,11 @@ void ue_log_set_fd(int fd);
 int ue_log_fd(void);
 /* Write all of buf to fd, retrying on EINTR and short writes. */
 void ue_write_all(int fd, const void *buf, size_t len);
+/* A descriptor ue keeps for itself, moved out of the guest's way: fds are
+ * numbered lowest-first, and a guest that closed 0, 1 or 2 must not find
+ * ue's file there.  Returns the new close-on-exec fd (fd itself if it
+ * cannot be moved; fd < 0 unchanged). */
+int ue_fd_high(int fd);
 
 /* Allocation that cannot fail: out of memory is a ue_panic. */
 void *ue_malloc(size_t n);

@@ -262,7 +262,7 @@ static int try_open(const char *dir, const char *sub, const char *name, char **f
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s%s%s", dir, sub, name) >= (int)sizeof buf)
         return -1;
-    int fd = open(buf, O_RDONLY | O_CLOEXEC);
+    int fd = ue_fd_high(open(buf, O_RDONLY | O_CLOEXEC));
     if (fd >= 0)
         *found = ue_strdup(buf);
     return fd;
@@ -273,7 +273,7 @@ static int try_open(const char *dir, const char *sub, const char *name, char **f
 static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
                           const char *file_name, const char *debuglink, GElf_Word crc, char **found)
 {
-    int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink, crc, found);
+    int fd = ue_fd_high(dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink, crc, found));
     if (fd >= 0 || !debuglink || !file_name)
         return fd;
     char dir[4096];
@@ -319,7 +319,12 @@ Dwfl_Module *dbg_obj_load(DbgObject *o)
     if (!d)
         return NULL;
     dwfl_report_begin(d);
-    Dwfl_Module *m = dwfl_report_elf(d, o->path, o->path, -1, o->bias, true);
+    /* libdwfl keeps the file open for as long as the module lives (and
+     * closes it at dwfl_end): ue's descriptor, kept out of the guest's way
+     * (ue_fd_high), not the lowest free one a guest that closed stdin
+     * would find under fd 0. */
+    int fd = ue_fd_high(open(o->path, O_RDONLY | O_CLOEXEC));
+    Dwfl_Module *m = fd < 0 ? NULL : dwfl_report_elf(d, o->path, o->path, fd, o->bias, true);
     dwfl_report_end(d, NULL, NULL);
     if (!m) {
         dwfl_end(d);

@@ -12,6 +12,8 @@
 #   python3        threading, subprocess, multiprocessing
 #   tcp-echo       a python3 server and client over loopback TCP, both ue
 #   tar czf | tar tzf, perl fork
+#   stdin-closed   a program started with fd 0 closed, under memcheck: ue's
+#                  own files are not found there
 #   tty-sigint     ^C typed on a pseudo-terminal reaches a program sleeping
 #                  or looping, which dies of SIGINT or runs its trap
 #                  (tty_sigint.py, a python3 driver)
@@ -102,6 +104,11 @@ if __name__ == "__main__":
     with mp.Pool(2) as p:
         print(p.map(sq, range(20)))'
 run tty-sigint /usr/bin/python3 -- /usr/bin/python3 "$HERE/tty_sigint.py"
+# A program started with stdin closed finds it closed, under memcheck too
+# (whose symbol reader keeps files open: at high descriptors).
+printf '#!/bin/sh\nexec "%s" --tool=memcheck -q "$@"\n' "$UE" >"$TMP/ue-memcheck"
+chmod +x "$TMP/ue-memcheck"
+UE="$TMP/ue-memcheck" compare_native procs/stdin-closed/memcheck -- sh -c 'exec 0<&-; cat; echo $?'
 cp "$HERE/echo_server.py" "$HERE/echo_client.py" .
 run tcp-echo /usr/bin/python3 -- sh -c 'rm -f port; /usr/bin/python3 echo_server.py port >srv.out & /usr/bin/python3 echo_client.py port; wait; cat srv.out'
 

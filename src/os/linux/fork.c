@@ -35,20 +35,6 @@
 /* clone flags the kernel rejects or ue cannot give a process. */
 #define CLONE_NAMESPACES 0x7e020000ull /* CLONE_NEWNS..CLONE_NEWNET, CLONE_NEWCGROUP */
 
-/* A descriptor of ue's own, out of the guest's way (fds are numbered
- * lowest-first: the guest must keep getting the numbers it expects). */
-static int high_fd(int fd)
-{
-    struct rlimit rl;
-    if (fd < 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < 64)
-        return fd;
-    int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)UE_MIN(rl.rlim_cur - 16, 1u << 20));
-    if (high < 0)
-        return fd;
-    close(fd);
-    return high;
-}
-
 /* A vfork child: the pipe's write end, and the parent's stack in use at
  * the vfork ([lo, hi)) to send back if the child exits without exec. */
 static int vfork_fd = -1;
@@ -148,8 +134,8 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
     }
     int vfork_pipe[2] = {-1, -1};
     if ((flags & CLONE_VFORK) && pipe2(vfork_pipe, O_CLOEXEC) == 0) {
-        vfork_pipe[0] = high_fd(vfork_pipe[0]);
-        vfork_pipe[1] = high_fd(vfork_pipe[1]);
+        vfork_pipe[0] = ue_fd_high(vfork_pipe[0]);
+        vfork_pipe[1] = ue_fd_high(vfork_pipe[1]);
     }
     lx_proc.forked = true;
     lx_hold_others(cpu);

@@ -175,7 +175,7 @@ static bool mc_init(GuestProcess *p, const char *const *argv)
     }
     int xml_fd = -1;
     if (cfg.xml) {
-        xml_fd = open(cfg.xml_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        xml_fd = ue_fd_high(open(cfg.xml_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         if (xml_fd < 0) {
             ue_log("cannot open --xml-file '%s': %s", cfg.xml_file, strerror(errno));
             return false;
