@@ -209,13 +209,13 @@ static bool addr_only(const Lower *w, u32 t, bool plus_const)
 
 /* Does op u read only the bits of temp t that t's own type holds (so
  * t's register may have garbage above them)?  Additions and subtractions
- * (32-bit x86 ops, narrower results normalised), 32-bit logic, compares (emitted at their operands' width, kept in
- * opnd_type), stores of t's width, truncations, and sign extensions from
- * t's width do. */
+ * (32-bit x86 ops, narrower results normalised), 32-bit logic, compares
+ * (emitted at their operands' width, kept in opnd_type), stores of t's
+ * width, truncations, and sign extensions from t's width do. */
 static bool reads_own_width(const IrOp *u, u32 t, IrType tt)
 {
     switch (u->opc) {
-    case IR_ADD: case IR_SUB: /* (narrower results are normalised) */
+    case IR_ADD: case IR_SUB:
         return u->type == tt && tt != IR_I1;
     case IR_AND: case IR_OR: case IR_XOR:
         return u->type == IR_I32 && tt == IR_I32;
@@ -234,9 +234,9 @@ static bool reads_own_width(const IrOp *u, u32 t, IrType tt)
 /* Conversions that need no code here.  A register holds every value
  * zero-extended, so ZEXT between integer types is free; and a TRUNC (to
  * i32, i16 or i8) whose uses all read only the bits its type holds can
- * leave the upper ones in place.  Done as ops, they would copy a value that stays live
- * (a guest register truncated for a 32-bit compare) into a second
- * register.  So the block is lowered from a copy of its ops in which each
+ * leave the upper ones in place.  Done as ops, they would copy a value
+ * that stays live (a guest register truncated for a 32-bit compare) into
+ * a second register.  So the block is lowered from a copy of its ops in which each
  * such result is renamed to its operand and the conversion becomes a NOP;
  * compares and INSERT, which take a width from an operand's type, find
  * the original type in w->opnd_type. */
