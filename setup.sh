@@ -31,7 +31,7 @@ PACKAGES=(
     clang libclang-rt-14-dev
     busybox-static
     python3 perl gzip gawk sed grep coreutils diffutils findutils
-    xz-utils bzip2 sqlite3 lua5.4 qemu-user valgrind
+    xz-utils bzip2 sqlite3 lua5.4 openssl qemu-user valgrind
 )
 
 check_only=0

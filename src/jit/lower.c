@@ -343,7 +343,9 @@ static void analyse(Lower *w, const u8 *dead)
             continue;
         u32 user = w->last_use[op->dst];
         const IrOp *u = &blk->ops[user];
-        if ((u->opc == IR_EXIT_IF || (u->opc == IR_SELECT && u->a == op->dst && u->type != IR_V128))) {
+        /* (the one use is the condition itself: a compare whose value a
+         * deferred flag PUT holds has its last use moved to that exit) */
+        if (u->a == op->dst && (u->opc == IR_EXIT_IF || (u->opc == IR_SELECT && u->type != IR_V128))) {
             w->defer[i] = DEFER_CMP;
             if (w->last_use[op->a] < user)
                 w->last_use[op->a] = user;

@@ -163,6 +163,12 @@ run progs/grep_c_nomatch /bin/grep -- -- /bin/grep -c 'no such line' words.txt
 run progs/python3_json_sha256 $PY -- -- $PY -c \
     'import json,hashlib; print(hashlib.sha256(json.dumps(list(range(1000))).encode()).hexdigest())'
 run progs/perl_squares /usr/bin/perl -- -- /usr/bin/perl -e 'print join(",", map { $_*$_ } 1..20), "\n"'
+# OpenSSL: multi-word bignum arithmetic (carry chains through ADC/SBB
+# loops: a JIT bug once made it call 2^127-1 "not prime") and AES in
+# software (ue's CPUID has no AES-NI).
+run progs/openssl_prime /usr/bin/openssl -- -- /usr/bin/openssl prime 170141183460469231731687303715884105727 2305843009213693953
+run progs/openssl_aes /usr/bin/openssl -- -- /usr/bin/openssl enc -aes-128-cbc -K 00112233445566778899aabbccddeeff \
+    -iv 0102030405060708090a0b0c0d0e0f10 -in words.txt -a
 
 # ---- our own guests ----
 run progs/cxx_exceptions "$PROGS/cxx_exceptions" -- -- "$PROGS/cxx_exceptions"
