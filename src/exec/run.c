@@ -353,6 +353,7 @@ static void deliver_exit(GuestCpu *cpu, IrExitKind kind)
         OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGFPE, x86_simd_fpe_code(&cpu->regs), cpu->regs.rip));
         break;
     case IR_EXIT_X87FP:
+        cpu->regs.simd_trap = 0; /* (#MF, not #XM: the frame's trap number) */
         OUTSIDE_WORLD(p, p->hooks.fault(cpu, SIGFPE, x86_x87_fpe_code(&cpu->regs), cpu->regs.rip));
         break;
     case IR_EXIT_PRIV:

@@ -38,6 +38,7 @@ static struct {
     void *addr;
     greg_t rip;
     unsigned mxcsr, handler_mxcsr;
+    long trapno; /* the frame's: 19 for #XM, 16 for #MF */
     uint64_t xmm1_lo, rax;
 } seen;
 
@@ -50,6 +51,7 @@ static void handler(int sig, siginfo_t *si, void *ucv)
     seen.code = si->si_code;
     seen.addr = si->si_addr;
     seen.rip = uc->uc_mcontext.gregs[REG_RIP];
+    seen.trapno = (long)uc->uc_mcontext.gregs[REG_TRAPNO];
     seen.rax = (uint64_t)uc->uc_mcontext.gregs[REG_RAX];
     seen.mxcsr = uc->uc_mcontext.fpregs->mxcsr;
     memcpy(&seen.xmm1_lo, &uc->uc_mcontext.fpregs->_xmm[1], 8);
@@ -128,6 +130,7 @@ static void x87_handler(int sig, siginfo_t *si, void *ucv)
     seen.code = si->si_code;
     seen.addr = si->si_addr;
     seen.rip = uc->uc_mcontext.gregs[REG_RIP];
+    seen.trapno = (long)uc->uc_mcontext.gregs[REG_TRAPNO];
     x87_seen.swd = fp->swd;
     x87_seen.cwd = fp->cwd;
     x87_seen.fip = fp->rip;
@@ -176,8 +179,8 @@ static void x87_case(const char *what, void (*fn)(void), const char *bad, const 
     }
     __asm__ volatile("fninit");
     fedisableexcept(FE_ALL_EXCEPT);
-    printf("%-30s SIG%s %s addr %s rip %s fip %s swd %04x cwd %04x st0 %04x%016llx m32 %a\n", what,
-           sigabbrev_np(seen.sig), code_name(seen.code), seen.addr == (void *)wait ? "ok" : "WRONG",
+    printf("%-30s SIG%s %s trap %ld addr %s rip %s fip %s swd %04x cwd %04x st0 %04x%016llx m32 %a\n", what,
+           sigabbrev_np(seen.sig), code_name(seen.code), seen.trapno, seen.addr == (void *)wait ? "ok" : "WRONG",
            seen.rip == (greg_t)wait ? "ok" : "WRONG", x87_seen.fip == (uint64_t)bad ? "ok" : "WRONG", x87_seen.swd,
            x87_seen.cwd, x87_seen.st0_hi, (unsigned long long)x87_seen.st0_lo, m32_out);
 }
@@ -196,8 +199,8 @@ static void sse_case(const char *what, InsnFn fn, const char *label, int enable,
         return;
     }
     fedisableexcept(FE_ALL_EXCEPT);
-    printf("%-30s SIG%s %s addr %s rip %s mxcsr %04x (handler's %04x) xmm1 %016llx rax %llx\n", what,
-           sigabbrev_np(seen.sig), code_name(seen.code), seen.addr == (void *)label ? "ok" : "WRONG",
+    printf("%-30s SIG%s %s trap %ld addr %s rip %s mxcsr %04x (handler's %04x) xmm1 %016llx rax %llx\n", what,
+           sigabbrev_np(seen.sig), code_name(seen.code), seen.trapno, seen.addr == (void *)label ? "ok" : "WRONG",
            seen.rip == (greg_t)label ? "ok" : "WRONG", seen.mxcsr, seen.handler_mxcsr,
            (unsigned long long)seen.xmm1_lo, (unsigned long long)seen.rax);
 }

@@ -187,8 +187,10 @@ static bool fpu_restore(X86Regs *r, GuestAddr fp)
 /* ---- the frame ---- */
 
 /* The fault's trap number, error code and CR2 as the kernel records them
- * (page fault: user | write | protection). */
-static void trap_info(const LxSigInfo *info, KSigcontext *sc)
+ * (page fault: user | write | protection).  A floating-point SIGFPE is
+ * #XM (19) when an SSE instruction trapped (it left X86Regs.simd_trap
+ * set; an x87 one clears it, run.c) and #MF (16) otherwise. */
+static void trap_info(const LxSigInfo *info, const X86Regs *r, KSigcontext *sc)
 {
     if (info->code <= 0 || info->code == SI_KERNEL) {
         if (info->signo == SIGTRAP && info->code == SI_KERNEL)
@@ -204,7 +206,7 @@ static void trap_info(const LxSigInfo *info, KSigcontext *sc)
         sc->err = 4 | (info->code == SEGV_ACCERR ? 1 : 0);
         sc->cr2 = info->u.fault.addr;
         break;
-    case SIGFPE: sc->trapno = 0; break;
+    case SIGFPE: sc->trapno = info->code == FPE_INTDIV ? 0 : r->simd_trap ? 19 : 16; break;
     case SIGILL: sc->trapno = 6; break;
     }
 }
@@ -249,7 +251,7 @@ bool lx_setup_frame(GuestCpu *cpu, int sig, const LxSigInfo *info, const LxSigAc
     f->pretcode = act->restorer;
     memset(&f->uc.uc_mcontext, 0, sizeof f->uc.uc_mcontext);
     save_sigcontext(r, &f->uc.uc_mcontext, fp, mask);
-    trap_info(info, &f->uc.uc_mcontext);
+    trap_info(info, r, &f->uc.uc_mcontext);
     f->uc.uc_sigmask = mask;
     fpu_save(r, (u8 *)(uintptr_t)fp);
 
