@@ -31,58 +31,6 @@ void x86_set_cc(X86Lift *L, unsigned op, unsigned size, u32 dst, u32 src1, u32 s
     L->cc.src1 = src1;
 }
 
-static u32 parity_even(IrBuilder *b, u32 dst);
-
-/* i1 c as the RFLAGS bit at position pos (an i64). */
-static u32 flag_at(IrBuilder *b, u32 c, unsigned pos)
-{
-    u32 v = ir_zext(b, IR_I64, c);
-    return pos ? ir_shl(b, v, ir_const(b, IR_I8, pos)) : v;
-}
-
-/* The six flags of a known ADD, SUB or logic producer in this block, in
- * IR (cheaper than the helper; rotates and BT, which keep some flags, meet
- * these producers most).  0 for other producers. */
-static u32 eflags_known(X86Lift *L)
-{
-    IrBuilder *b = L->b;
-    unsigned kind = L->cc.op & ~3u;
-    u32 dst = L->cc.dst, src = L->cc.src, src1 = L->cc.src1;
-    bool arith = (kind == CC_OP_ADD || kind == CC_OP_SUB) && src && src1;
-    if (!dst || (kind != CC_OP_LOGIC && !arith))
-        return 0;
-    IrType t = ir_temp_type(b, dst);
-    u32 zero = ir_const(b, t, 0);
-    u32 f = ir_or(b, flag_at(b, ir_cmp(b, IR_CMPEQ, dst, zero), 6), flag_at(b, ir_cmp(b, IR_CMPLTS, dst, zero), 7));
-    f = ir_or(b, f, flag_at(b, parity_even(b, dst), 2));
-    if (kind == CC_OP_LOGIC)
-        return f; /* CF, OF, AF clear */
-    u32 cf, ov;
-    if (kind == CC_OP_ADD) {
-        cf = ir_cmp(b, IR_CMPLTU, dst, src);
-        ov = ir_and(b, ir_xor(b, src1, dst), ir_xor(b, src, dst));
-    } else {
-        cf = ir_cmp(b, IR_CMPLTU, src1, src);
-        ov = ir_and(b, ir_xor(b, src1, src), ir_xor(b, src1, dst));
-    }
-    f = ir_or(b, f, flag_at(b, cf, 0));
-    f = ir_or(b, f, flag_at(b, ir_cmp(b, IR_CMPLTS, ov, zero), 11));
-    u32 af = ir_and(b, ir_zext(b, IR_I64, ir_xor(b, ir_xor(b, src1, src), dst)), ir_const(b, IR_I64, X86_AF));
-    return ir_or(b, f, af);
-}
-
-u32 x86_get_eflags(X86Lift *L)
-{
-    if (L->cc.op == CC_OP_EFLAGS)
-        return L->cc.src;
-    if (L->cc.op != CC_UNKNOWN) {
-        u32 f = eflags_known(L);
-        if (f)
-            return f;
-    }
-    return x86_call(L, &x86_h_cc_eflags, IR_I64, 0, 0, 0);
-}
-
 void x86_set_eflags(X86Lift *L, u32 flags)
 {
     IrBuilder *b = L->b;
@@ -174,6 +122,10 @@ static u32 cond_known(X86Lift *L, unsigned cc)
     case CC_OP_ADD:
         if (base == X86_CC_B)
             return ir_cmp(b, IR_CMPLTU, dst, src);
+        if (base == X86_CC_O && src1) {
+            u32 x = ir_and(b, ir_xor(b, src1, dst), ir_xor(b, src, dst));
+            return ir_cmp(b, IR_CMPLTS, x, zero);
+        }
         return 0;
     case CC_OP_INC: case CC_OP_DEC:
         if (base == X86_CC_B)
@@ -182,6 +134,52 @@ static u32 cond_known(X86Lift *L, unsigned cc)
     default:
         return 0;
     }
+}
+
+/* i1 c as the RFLAGS bit at position pos (an i64). */
+static u32 flag_at(IrBuilder *b, u32 c, unsigned pos)
+{
+    u32 v = ir_zext(b, IR_I64, c);
+    return pos ? ir_shl(b, v, ir_const(b, IR_I8, pos)) : v;
+}
+
+/* The six flags of a known ADD, SUB or logic producer in this block, from
+ * the conditions flag readers use, in IR (cheaper than the helper;
+ * rotates and BT, which keep some flags, meet these producers most).  0
+ * for other producers. */
+static u32 eflags_known(X86Lift *L)
+{
+    static const struct { u8 cc, pos; } flags[] = {
+        {X86_CC_B, 0}, {X86_CC_P, 2}, {X86_CC_Z, 6}, {X86_CC_S, 7}, {X86_CC_O, 11},
+    };
+    IrBuilder *b = L->b;
+    unsigned kind = L->cc.op & ~3u;
+    u32 dst = L->cc.dst, src = L->cc.src, src1 = L->cc.src1;
+    bool arith = (kind == CC_OP_ADD || kind == CC_OP_SUB) && src && src1;
+    if (!dst || (kind != CC_OP_LOGIC && !arith))
+        return 0;
+    /* AF, the carry into bit 4 (clear after logic) */
+    u32 f = arith ? ir_and(b, ir_zext(b, IR_I64, ir_xor(b, ir_xor(b, src1, src), dst)), ir_const(b, IR_I64, X86_AF))
+                  : ir_const(b, IR_I64, 0);
+    for (size_t i = 0; i < UE_ARRAY_LEN(flags); i++) {
+        u32 c = cond_known(L, flags[i].cc);
+        if (!c)
+            return 0;
+        f = ir_or(b, f, flag_at(b, c, flags[i].pos));
+    }
+    return f;
+}
+
+u32 x86_get_eflags(X86Lift *L)
+{
+    if (L->cc.op == CC_OP_EFLAGS)
+        return L->cc.src;
+    if (L->cc.op != CC_UNKNOWN) {
+        u32 f = eflags_known(L);
+        if (f)
+            return f;
+    }
+    return x86_call(L, &x86_h_cc_eflags, IR_I64, 0, 0, 0);
 }
 
 u32 x86_cond(X86Lift *L, unsigned cc)
