@@ -53,6 +53,7 @@ static u64 nchecked;
 static u64 inject_at;       /* UE_DIFF_CHECK_INJECT: block number, 0 none */
 static bool inject_mem;
 
+/* (called with check_lock held) */
 static void read_inject(void)
 {
     static bool done;
@@ -86,8 +87,8 @@ bool diff_check_before(GuestCpu *cpu, const IrBlock *blk)
 {
     if (nondeterministic(blk))
         return false;
-    read_inject();
     pthread_mutex_lock(&check_lock);
+    read_inject();
     if (!cpu->diff)
         cpu->diff = ue_calloc(1, sizeof *cpu->diff);
     DiffRun *d = cpu->diff;
@@ -95,8 +96,7 @@ bool diff_check_before(GuestCpu *cpu, const IrBlock *blk)
     d->before = cpu->regs;
     d->journal.n = 0;
     d->ref_faulted = false;
-    if (cpu->temps_cap < blk->ntemps)
-        exec_grow_temps(cpu, blk->ntemps);
+    exec_grow_temps(cpu, blk->ntemps);
 
     /* The reference may fault: catch it here rather than in exec_run. */
     sigjmp_buf outer;
@@ -124,16 +124,6 @@ bool diff_check_before(GuestCpu *cpu, const IrBlock *blk)
     return true;
 }
 
-static const char *exit_name(IrExitKind k)
-{
-    static const char *const names[] = {
-#define X(k) #k,
-        IR_EXIT_KINDS(X)
-#undef X
-    };
-    return (unsigned)k < UE_ARRAY_LEN(names) ? names[k] : "?";
-}
-
 static void describe_end(char *buf, size_t len, bool faulted, int sig, GuestAddr addr, IrExitKind kind,
                          const X86Regs *r)
 {
@@ -141,7 +131,7 @@ static void describe_end(char *buf, size_t len, bool faulted, int sig, GuestAddr
         snprintf(buf, len, "signal %d at 0x%llx (address 0x%llx)", sig, (unsigned long long)r->rip,
                  (unsigned long long)addr);
     else
-        snprintf(buf, len, "exit %s to 0x%llx", exit_name(kind), (unsigned long long)r->rip);
+        snprintf(buf, len, "exit %s to 0x%llx", ir_exit_names[kind], (unsigned long long)r->rip);
 }
 
 static void put_mem(char *buf, size_t len, const u8 *v, u32 n)

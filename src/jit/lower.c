@@ -156,26 +156,22 @@ static void find_skipped(Lower *w, const u8 *dead)
     }
 }
 
-/* Guest GPRs an exit's target overwrites before reading them: their values
- * need not be home when the exit is taken. */
-static u16 exit_dead_gprs(const Lower *w, u32 i)
-{
-    if (!w->exit_kills || !w->exit_kills[i])
-        return 0;
-    u16 dead = 0;
-    for (int r = 0; r < 16; r++) {
-        u32 off = jit_cfg.gpr_offset[r];
-        if (off % 8 == 0 && off / 8 < 64 && (w->exit_kills[i] >> (off / 8) & 1))
-            dead |= BIT(r);
-    }
-    return dead & (u16)~BIT(X64_RSP);
-}
-
 /* Op i is an exit whose target overwrites the 8 bytes of guest state at
  * off before reading them: the value there need not be stored for it. */
 static bool exit_kills_at(const Lower *w, u32 i, u64 off)
 {
     return w->exit_kills && w->exit_kills[i] && off % 8 == 0 && off / 8 < 64 && (w->exit_kills[i] >> (off / 8) & 1);
+}
+
+/* Guest GPRs an exit's target overwrites before reading them: their values
+ * need not be home when the exit is taken. */
+static u16 exit_dead_gprs(const Lower *w, u32 i)
+{
+    u16 dead = 0;
+    for (int r = 0; r < 16; r++)
+        if (exit_kills_at(w, i, jit_cfg.gpr_offset[r]))
+            dead |= BIT(r);
+    return dead & (u16)~BIT(X64_RSP);
 }
 
 static u64 const_of(const Lower *w, u32 t);
@@ -236,10 +232,10 @@ static bool reads_own_width(const IrOp *u, u32 t, IrType tt)
  * i32, i16 or i8) whose uses all read only the bits its type holds can
  * leave the upper ones in place.  Done as ops, they would copy a value
  * that stays live (a guest register truncated for a 32-bit compare) into
- * a second register.  So the block is lowered from a copy of its ops in which each
- * such result is renamed to its operand and the conversion becomes a NOP;
- * compares and INSERT, which take a width from an operand's type, find
- * the original type in w->opnd_type. */
+ * a second register.  So the block is lowered from a copy of its ops in
+ * which each such result is renamed to its operand and the conversion
+ * becomes a NOP; compares and INSERT, which take a width from an
+ * operand's type, find the original type in w->opnd_type. */
 static IrOp *rename_conversions(Lower *w, const IrBlock *blk)
 {
     u32 n = blk->nops, nt = blk->ntemps;
