@@ -93,7 +93,7 @@ static void check_block(const IrBlock *blk)
     }
     if (have_jit) {
         bool full;
-        if (!jit_compile(blk, NULL, &full) && full)
+        if (!jit_compile(blk, NULL, 0, &full) && full)
             jit_flush();
     }
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -107,6 +108,36 @@ char *ue_strdup(const char *s)
     size_t n = strlen(s) + 1;
     return memcpy(ue_malloc(n), s, n);
 }
+
+/* ---- region ---- */
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* (Linux 5.14; older kernels fault page by page) */
+#endif
+
+void *region_alloc(Region *r, size_t n)
+{
+    enum { STEP = 1 << 20 };
+    if (!r->base) {
+        void *m = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED)
+            return NULL;
+        r->base = m;
+    }
+    n = UE_ALIGN_UP(n, 16);
+    if (n > r->size - r->used)
+        return NULL;
+    void *p = r->base + r->used;
+    r->used += n;
+    while (r->populated < r->used) {
+        size_t len = UE_MIN((size_t)STEP, r->size - r->populated);
+        madvise(r->base + r->populated, len, MADV_POPULATE_WRITE);
+        r->populated += len;
+    }
+    return p;
+}
+
+void region_reset(Region *r) { r->used = 0; }
 
 /* ---- arena ---- */
 

@@ -95,11 +95,15 @@ void exec_log_block(int fd, const IrBlock *blk, bool guest_code, bool ir)
         ir_print(fd, blk, &x86_guest_info, exec_disasm_at);
 }
 
-/* The block at pc, translated (and instrumented) afresh. */
-static IrBlock *translate(GuestProcess *p, GuestAddr pc, const X86TranslateOpts *xopts)
+/* The block at pc, translated (and instrumented) afresh; its ops may be in
+ * c->arena (borrowed) until the next translation. */
+static IrBlock *translate(GuestProcess *p, GuestAddr pc, const X86TranslateOpts *opts, bool again)
 {
     CodeCache *c = &p->cache;
     IrBlock *blk;
+    X86TranslateOpts xo = *opts;
+    const X86TranslateOpts *xopts = &xo;
+    xo.borrow = true;
     u64 avail = mem_exec_avail(&p->mem, pc);
     if (avail > 4096 * 4)
         avail = 4096 * 4;
@@ -135,18 +139,23 @@ static IrBlock *translate(GuestProcess *p, GuestAddr pc, const X86TranslateOpts 
             ue_panic("IR verifier: block 0x%llx op %u: %s", (unsigned long long)pc, bad, err);
         }
     }
-    if (p->log & (EXEC_LOG_IN_ASM | EXEC_LOG_OP))
+    if ((p->log & (EXEC_LOG_IN_ASM | EXEC_LOG_OP)) && !again)
         exec_log_block(ue_log_fd(), blk, p->log & EXEC_LOG_IN_ASM, p->log & EXEC_LOG_OP);
     return blk;
 }
 
-static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
+static JitCode *native_locked(GuestProcess *p, IrBlock *blk);
+
+/* The block at pc, from the cache or translated and added to it; with
+ * compile, compiled at once (from the arena: no copy of its ops when they
+ * are dropped after compiling). */
+static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc, bool compile)
 {
     CodeCache *c = &p->cache;
     IrBlock *blk = cache_lookup(c, pc);
     if (blk)
         return blk;
-    blk = translate(p, pc, &p->xopts);
+    blk = translate(p, pc, &p->xopts, false);
     /* Its pages stay read-only on the host while it lives: a guest write
      * to them drops it first (mem/smc.c, exec_code_written). */
     for (GuestAddr pg = UE_ALIGN_DOWN(pc, MEM_PAGE); pg < pc + UE_MAX(blk->guest_size, 1); pg += MEM_PAGE)
@@ -158,6 +167,10 @@ static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc)
         table_insert(c->table, blk);
         c->count++;
     }
+    if (compile)
+        native_locked(p, blk);
+    else
+        ir_block_keep_ops(blk);
     return blk;
 }
 
@@ -166,7 +179,8 @@ IrBlock *cache_translate_once(GuestProcess *p, GuestAddr pc)
     X86TranslateOpts once = p->xopts;
     once.single_step = true;
     pthread_mutex_lock(&p->cache.lock);
-    IrBlock *blk = translate(p, pc, &once);
+    IrBlock *blk = translate(p, pc, &once, false);
+    ir_block_keep_ops(blk); /* (run outside the lock) */
     pthread_mutex_unlock(&p->cache.lock);
     return blk;
 }
@@ -174,7 +188,7 @@ IrBlock *cache_translate_once(GuestProcess *p, GuestAddr pc)
 IrBlock *cache_translate(GuestProcess *p, GuestAddr pc)
 {
     pthread_mutex_lock(&p->cache.lock);
-    IrBlock *blk = translate_locked(p, pc);
+    IrBlock *blk = translate_locked(p, pc, p->backend == EXEC_JIT);
     pthread_mutex_unlock(&p->cache.lock);
     return blk;
 }
@@ -228,8 +242,6 @@ static void perf_map_add(const IrBlock *blk, const JitCode *code)
     ue_write_all(fd, line, (size_t)n);
 }
 
-/* Successors for cross-block analyses: translated on demand, but only
- * where the guest has executable code. */
 /* Finding a miscompiled block: with UE_JIT_BISECT=N in the environment,
  * only the first N blocks compiled are compiled, the rest interpreted; a
  * bisection on N names the first block whose code breaks the program
@@ -249,18 +261,40 @@ static bool jit_bisect_allows(const IrBlock *blk)
     return seen <= (u64)limit;
 }
 
+/* Tiers.  A block is compiled first with the kills of those successors
+ * already translated, and counts its runs; the hot_after-th run leaves
+ * with IR_EXIT_HOT and cache_promote compiles it again, translating its
+ * successors for their kills.  Most blocks of a program's start-up run a
+ * few times only: translating every successor ahead (a quarter of them
+ * never run) cost python3's start-up an eighth of its time, while the
+ * blocks that loop gain their full facts after hot_after runs. */
+static u32 hot_after(void)
+{
+    static u32 n;
+    if (!n) {
+        const char *e = getenv("UE_JIT_HOT"); /* (tests: promote early) */
+        n = e && atoi(e) > 0 ? (u32)atoi(e) : 1000;
+    }
+    return n;
+}
+
 typedef struct SuccessorCtx {
     GuestProcess *p;
-    IrBlock *blk; /* the block being compiled */
+    IrBlock *blk;   /* the block being compiled */
+    bool translate; /* translate successors not translated yet */
 } SuccessorCtx;
 
 static bool successor(void *ctx, GuestAddr pc, u64 *kills)
 {
-    GuestProcess *p = ((SuccessorCtx *)ctx)->p;
-    IrBlock *blk = ((SuccessorCtx *)ctx)->blk;
-    if (!mem_exec_avail(&p->mem, pc))
+    SuccessorCtx *sc = ctx;
+    GuestProcess *p = sc->p;
+    IrBlock *blk = sc->blk;
+    IrBlock *succ = cache_lookup(&p->cache, pc);
+    if (!succ && (!sc->translate || !mem_exec_avail(&p->mem, pc)))
         return false;
-    *kills = translate_locked(p, pc)->kills;
+    if (!succ)
+        succ = translate_locked(p, pc, false);
+    *kills = succ->kills;
     /* The compiled code relies on what that block kills: it goes when
      * that block goes (invalidate_stopped). */
     if (blk->nrelies < 2)
@@ -270,41 +304,49 @@ static bool successor(void *ctx, GuestAddr pc, u64 *kills)
     return true;
 }
 
-JitCode *cache_native(GuestProcess *p, IrBlock *blk)
+/* Native code for ir (blk itself, or blk translated again), with facts
+ * from its successors; NULL with *full if the code cache is full. */
+static JitCode *compile(GuestProcess *p, IrBlock *blk, const IrBlock *ir, bool first, bool *full)
 {
-    JitCode *done = __atomic_load_n(&blk->native, __ATOMIC_ACQUIRE);
-    if (done || blk->no_native)
-        return done;
-    CodeCache *c = &p->cache;
-    pthread_mutex_lock(&c->lock);
-    if (blk->native || blk->no_native) {
-        /* another thread compiled it meanwhile (and dropped its IR) */
-        pthread_mutex_unlock(&c->lock);
-        return blk->native;
-    }
-    /* (not in the arena: successor translation reuses it) */
-    IrExitFacts facts = {ue_malloc(blk->nops), ue_malloc(blk->nops * sizeof(u64))};
-    if (p->log & EXEC_LOG_NOCHAIN) {
+    bool tiered = !(p->log & EXEC_LOG_NOCHAIN);
+    /* (not in the translation arena: translating successors reuses it) */
+    arena_reset(&p->cache.facts);
+    IrExitFacts facts = {arena_alloc(&p->cache.facts, ir->nops),
+                         arena_alloc(&p->cache.facts, ir->nops * sizeof(u64))};
+    blk->nrelies = 0;
+    if (!tiered) {
         /* block-by-block comparison with the interpreter wants exact state */
-        memset(facts.dead_put, 0, blk->nops);
-        memset(facts.exit_kills, 0, blk->nops * sizeof(u64));
+        memset(facts.dead_put, 0, ir->nops);
+        memset(facts.exit_kills, 0, ir->nops * sizeof(u64));
     } else {
-        SuccessorCtx sc = {p, blk};
-        ir_exit_facts(blk, successor, &sc, &facts);
+        SuccessorCtx sc = {p, blk, !first};
+        ir_exit_facts(ir, successor, &sc, &facts);
     }
+    *full = false;
+    JitCode *code = jit_bisect_allows(blk) ? jit_compile(ir, &facts, tiered && first ? hot_after() : 0, full) : NULL;
+    blk->counted = code && tiered && first;
+    if (code && (p->log & EXEC_LOG_OUT_ASM))
+        jit_disasm(code, ue_log_fd());
+    if (code && (p->log & EXEC_LOG_PERF_MAP))
+        perf_map_add(blk, code);
+    return code;
+}
+
+/* Compile blk the first time (c->lock held).  Its ops go unless a log
+ * or --diff-check wants them, or it is to be interpreted or compiled after
+ * a flush. */
+static JitCode *native_locked(GuestProcess *p, IrBlock *blk)
+{
+    CodeCache *c = &p->cache;
     bool full;
-    JitCode *code = jit_bisect_allows(blk) ? jit_compile(blk, &facts, &full) : (full = false, NULL);
+    JitCode *code = compile(p, blk, blk, true, &full);
     if (!code && full) {
         /* Flushing needs every thread out of generated code: the
          * dispatcher stops the world and comes back. */
         c->flush_wanted = true;
-        free(facts.dead_put);
-        free(facts.exit_kills);
-        pthread_mutex_unlock(&c->lock);
+        ir_block_keep_ops(blk);
         return NULL;
     }
-    free(facts.dead_put);
-    free(facts.exit_kills);
     if (code)
         c->stats.compiled++;
     else
@@ -313,12 +355,49 @@ JitCode *cache_native(GuestProcess *p, IrBlock *blk)
     __atomic_store_n(&blk->native, code, __ATOMIC_RELEASE);
     if (code && !(p->log & (EXEC_LOG_OUT_ASM | EXEC_LOG_PERF_MAP)) && !p->diff_check)
         ir_block_drop_ops(blk); /* native code only from now on */
-    if (code && (p->log & EXEC_LOG_OUT_ASM))
-        jit_disasm(code, ue_log_fd());
-    if (code && (p->log & EXEC_LOG_PERF_MAP))
-        perf_map_add(blk, code);
+    else
+        ir_block_keep_ops(blk);
+    return code;
+}
+
+JitCode *cache_native(GuestProcess *p, IrBlock *blk)
+{
+    JitCode *done = __atomic_load_n(&blk->native, __ATOMIC_ACQUIRE);
+    if (done || blk->no_native)
+        return done;
+    CodeCache *c = &p->cache;
+    pthread_mutex_lock(&c->lock);
+    /* (another thread may have compiled it meanwhile, and dropped its IR) */
+    JitCode *code = blk->native || blk->no_native ? blk->native : native_locked(p, blk);
     pthread_mutex_unlock(&c->lock);
     return code;
+}
+
+void cache_promote(GuestProcess *p, GuestAddr pc)
+{
+    CodeCache *c = &p->cache;
+    pthread_mutex_lock(&c->lock);
+    IrBlock *blk = cache_lookup(c, pc);
+    if (blk && blk->native && blk->counted) {
+        /* (the IR went after the first compile; the guest code cannot have
+         * changed since: that would have dropped blk) */
+        IrBlock *ir = blk->ops ? blk : translate(p, pc, &p->xopts, true);
+        ir_block_keep_ops(ir); /* (translating its successors reuses the arena) */
+        bool full;
+        JitCode *code = compile(p, blk, ir, false, &full);
+        if (ir != blk)
+            ir_block_free(ir);
+        if (code) {
+            /* Threads may still run the first code: it stays, and what
+             * jumps to it jumps here from now on. */
+            jit_replace(blk->native, code);
+            __atomic_store_n(&blk->native, code, __ATOMIC_RELEASE);
+            c->stats.promoted++;
+        }
+        /* (with the cache full, the first code stays, its count spent,
+         * until the next flush) */
+    }
+    pthread_mutex_unlock(&c->lock);
 }
 
 static bool overlaps(GuestAddr a, u64 alen, GuestAddr b, u64 blen) { return a < b + blen && b < a + alen; }
@@ -427,10 +506,10 @@ void exec_release_code_pages(GuestProcess *p)
 void exec_print_stats(GuestProcess *p)
 {
     const ExecStats *s = &p->cache.stats;
-    ue_log("stats: %llu blocks translated, %llu compiled, %llu interpreted (JIT declined), "
-           "%llu invalidations, %llu JIT flushes",
-           (unsigned long long)s->translated, (unsigned long long)s->compiled, (unsigned long long)s->declined,
-           (unsigned long long)s->invalidations, (unsigned long long)s->flushes);
+    ue_log("stats: %llu blocks translated, %llu compiled (%llu compiled again when hot), "
+           "%llu interpreted (JIT declined), %llu invalidations, %llu JIT flushes",
+           (unsigned long long)s->translated, (unsigned long long)s->compiled, (unsigned long long)s->promoted,
+           (unsigned long long)s->declined, (unsigned long long)s->invalidations, (unsigned long long)s->flushes);
     ue_log("stats: %llu dispatches (%llu for system calls)", (unsigned long long)s->dispatches,
            (unsigned long long)s->syscalls);
 }

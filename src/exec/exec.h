@@ -58,7 +58,7 @@ enum {
 };
 
 typedef struct ExecStats {
-    u64 translated, compiled, declined, flushes, invalidations;
+    u64 translated, compiled, promoted, declined, flushes, invalidations;
     u64 dispatches, syscalls; /* returns to the dispatcher; of those, system calls */
 } ExecStats;
 
@@ -76,6 +76,7 @@ typedef struct CodeCache {
     IrBlock **all;   /* every live block, for invalidation */
     u32 nall, cap_all;
     Arena arena;     /* translation scratch */
+    Arena facts;     /* compile scratch: what successors tell */
     ExecStats stats;
     void **retired;  /* replaced tables, freed when the world next stops */
     u32 nretired, cap_retired;

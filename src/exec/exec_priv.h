@@ -18,6 +18,9 @@ IrBlock *cache_translate_once(GuestProcess *p, GuestAddr pc);
 /* The JIT's code for blk, compiling it on first use; NULL if the JIT
  * declines the block (it is then interpreted). */
 JitCode *cache_native(GuestProcess *p, IrBlock *blk);
+/* The block at pc left with IR_EXIT_HOT: compile it again, knowing its
+ * successors (see "Tiers" in cache.c). */
+void cache_promote(GuestProcess *p, GuestAddr pc);
 /* Free tables replaced since the world last stopped (world stopped). */
 void cache_free_retired(CodeCache *c);
 /* Drop all native code (world stopped; after cache_native set

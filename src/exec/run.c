@@ -335,6 +335,9 @@ static void deliver_exit(GuestCpu *cpu, IrExitKind kind)
     case IR_EXIT_RET:
     case IR_EXIT_CPU:
         break;
+    case IR_EXIT_HOT:
+        cache_promote(p, cpu->regs.rip);
+        break;
     case IR_EXIT_SYSCALL:
         p->cache.stats.syscalls++;
         OUTSIDE_WORLD(p, p->hooks.syscall(cpu));
@@ -514,7 +517,7 @@ void exec_run(GuestCpu *cpu)
             }
             cpu->diff_pending = p->diff_check && diff_check_before(cpu, blk);
             cpu->in_guest = 1;
-            kind = jit_run(code);
+            kind = jit_run(&cpu->regs, code);
             cpu->in_guest = 0;
             if (cpu->diff_pending) {
                 cpu->diff_pending = false;

@@ -16,6 +16,7 @@
 #include "ir/ir.h"
 #include "ir/ir_eval.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 const char *const ir_op_names[IR_NOPCODES] = {
@@ -426,35 +427,85 @@ void ir_exit_ind(IrBuilder *b, u32 target, IrExitKind kind)
     b->ended = true;
 }
 
-IrBlock *ir_finish(IrBuilder *b, u32 guest_size)
+/* Block headers: one per translation, most living as long as the process;
+ * from a Region (no page fault per 4 KiB of them) with a free list. */
+static pthread_mutex_t headers_lock = PTHREAD_MUTEX_INITIALIZER;
+static Region headers = {.size = 1ull << 30};
+static IrBlock *free_headers; /* (linked through their first word) */
+
+static IrBlock *header_alloc(void)
+{
+    pthread_mutex_lock(&headers_lock);
+    IrBlock *blk = free_headers;
+    if (blk)
+        memcpy(&free_headers, blk, sizeof free_headers);
+    else
+        blk = region_alloc(&headers, sizeof *blk);
+    pthread_mutex_unlock(&headers_lock);
+    if (!blk)
+        ue_panic("out of memory for IR blocks");
+    return blk;
+}
+
+static void header_free(IrBlock *blk)
+{
+    pthread_mutex_lock(&headers_lock);
+    memcpy(blk, &free_headers, sizeof free_headers);
+    free_headers = blk;
+    pthread_mutex_unlock(&headers_lock);
+}
+
+static IrBlock *finish(IrBuilder *b, u32 guest_size, bool borrow)
 {
     ue_assert(b->ended);
-    size_t ops_size = (size_t)b->nops * sizeof(IrOp);
-    IrBlock *blk = ue_malloc(sizeof *blk);
+    IrBlock *blk = header_alloc();
     blk->guest_pc = b->guest_pc;
     blk->guest_size = guest_size;
     blk->native = NULL;
     blk->no_native = false;
+    blk->counted = false;
+    blk->nrelies = 0;
+    blk->borrowed = borrow;
     blk->ninsns = b->ninsns;
     blk->nops = b->nops;
     blk->ntemps = b->ntemps;
-    blk->ops = ue_malloc(ops_size + b->ntemps);
-    memcpy(blk->ops, b->ops, ops_size);
-    blk->temp_type = (u8 *)blk->ops + ops_size;
-    memcpy(blk->temp_type, b->temp_type, b->ntemps);
+    blk->ops = b->ops;
+    blk->temp_type = b->temp_type;
+    if (!borrow) {
+        blk->borrowed = true;
+        ir_block_keep_ops(blk);
+    }
     blk->kills = ir_kills(blk);
     return blk;
 }
 
+IrBlock *ir_finish(IrBuilder *b, u32 guest_size) { return finish(b, guest_size, false); }
+IrBlock *ir_finish_borrowed(IrBuilder *b, u32 guest_size) { return finish(b, guest_size, true); }
+
+void ir_block_keep_ops(IrBlock *blk)
+{
+    if (!blk->borrowed || !blk->ops)
+        return;
+    size_t ops_size = (size_t)blk->nops * sizeof(IrOp);
+    IrOp *ops = ue_malloc(ops_size + blk->ntemps);
+    memcpy(ops, blk->ops, ops_size);
+    memcpy((u8 *)ops + ops_size, blk->temp_type, blk->ntemps);
+    blk->ops = ops;
+    blk->temp_type = (u8 *)ops + ops_size;
+    blk->borrowed = false;
+}
+
 void ir_block_drop_ops(IrBlock *blk)
 {
-    free(blk->ops);
+    if (!blk->borrowed)
+        free(blk->ops);
     blk->ops = NULL;
     blk->temp_type = NULL;
+    blk->borrowed = false;
 }
 
 void ir_block_free(IrBlock *blk)
 {
-    free(blk->ops);
-    free(blk);
+    ir_block_drop_ops(blk);
+    header_free(blk);
 }

@@ -104,7 +104,8 @@ enum {
     X(X87FP)     /* #MF at pc: an unmasked x87 exception is pending */      \
     X(PRIV)      /* privileged instruction at pc: #GP -> SIGSEGV */         \
     X(CPU)       /* state changed in a way the dispatcher must see */       \
-    X(CLIENT)    /* a client request (ue/client.h); pc is after it */
+    X(CLIENT)    /* a client request (ue/client.h); pc is after it */ \
+    X(HOT)       /* (JIT) the block at pc ran often: compile it again */
 
 typedef enum IrExitKind {
 #define X(k) IR_EXIT_##k,
@@ -161,6 +162,8 @@ typedef struct IrBlock {
     u32 ninsns;
     void *native;   /* a native back end's compiled form, or NULL */
     bool no_native; /* the native back end declined this block */
+    bool counted;   /* its native code counts its runs (a first compile) */
+    bool borrowed;  /* ops are in a translation arena (ir_finish_borrowed) */
     u8 nrelies;     /* the native code relies on the kills of the blocks at */
     GuestAddr relies[2]; /* these pcs (more than 2: nrelies = 0xff) */
     u64 kills;      /* guest state the block overwrites before it can observe
@@ -218,6 +221,11 @@ void ir_exit_facts(const IrBlock *blk, IrSuccFn succ, void *ctx, IrExitFacts *f)
 void ir_dce(IrBuilder *b);
 /* Copy the block out of the arena (free with ir_block_free). */
 IrBlock *ir_finish(IrBuilder *b, u32 guest_size);
+/* The same but its ops stay in the arena, valid until the arena is reset
+ * (a block compiled at once needs no copy); ir_block_keep_ops copies them
+ * out. */
+IrBlock *ir_finish_borrowed(IrBuilder *b, u32 guest_size);
+void ir_block_keep_ops(IrBlock *blk);
 void ir_block_free(IrBlock *blk);
 /* Free the ops of a block a native back end has compiled; the header
  * (pc, size, kills, native) stays.  ops is NULL afterwards. */

@@ -27,6 +27,9 @@ static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
 static JitIndEntry **tables;
 static u32 ntables, cap_tables;
 static Arena jit_arena;   /* lowering scratch */
+/* Until the next flush: each block's JitCode and side tables (the compiling
+ * thread holds the exec layer's cache lock), and chain links (chain_lock). */
+static Region records = {.size = 1ull << 30}, links = {.size = 256u << 20};
 static uintptr_t routines_end;
 static size_t populated;  /* bytes of the cache already faulted in */
 
@@ -68,8 +71,7 @@ static void emit_enter(X64Buf *b)
     x64_jmp_m(b, x64_gs(JIT_THREAD(adapter_args) + 24));         /* jmp gs:[target] */
 }
 
-/* jit_exit: store the guest GPRs to the env, return to jit_enter's caller
- * with the exit kind. */
+/* jit_exit: store the guest GPRs to the env, return to jit_enter's caller. */
 static void emit_exit(X64Buf *b)
 {
     static const int saved[] = {X64_R15, X64_R14, X64_R13, X64_R12, X64_RBP, X64_RBX};
@@ -79,8 +81,7 @@ static void emit_exit(X64Buf *b)
     x64_alu_ri(b, X64_ADD, 8, X64_RSP, 8);                       /* add rsp, 8 */
     for (size_t i = 0; i < UE_ARRAY_LEN(saved); i++)
         x64_pop(b, saved[i]);                                    /* pop callee-saved */
-    x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(exit_kind)));      /* mov rax, gs:[exit_kind] */
-    x64_ret(b);                                                  /* ret */
+    x64_ret(b);                                                  /* ret (jit_run reads gs:[exit_rec]) */
 }
 
 static void emit_routines(void)
@@ -109,36 +110,60 @@ static void ind_table_clear(JitIndEntry *t)
         t[i] = (JitIndEntry){.guest_pc = 1ull << 63, .host = 0};
 }
 
+/* Run counters of counted blocks (jit_compile's hot_after): a u32 each,
+ * bump allocated, in private memory just below the cache so generated code
+ * reaches them RIP-relative; emptied with the cache. */
+enum { COUNTER_BYTES = 16u << 20 };
+static u32 *counters;
+static u32 ncounters;
+
+/* [counters][RW view][RX view] (or [counters][RWX]) in one reservation:
+ * every counter within 2 GiB of every block. */
+static bool map_cache(size_t size, int fd)
+{
+    size_t views = fd < 0 ? size : 2 * size;
+    u8 *base = mmap(NULL, COUNTER_BYTES + views, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED)
+        return false;
+    u8 *ctr = mmap(base, COUNTER_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    u8 *rw, *rx;
+    if (fd < 0)
+        rw = rx = mmap(base + COUNTER_BYTES, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    else {
+        rw = mmap(base + COUNTER_BYTES, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+        rx = mmap(base + COUNTER_BYTES + size, size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fd, 0);
+    }
+    if (ctr == MAP_FAILED || rw == MAP_FAILED || rx == MAP_FAILED) {
+        munmap(base, COUNTER_BYTES + views);
+        return false;
+    }
+    counters = (u32 *)ctr;
+    jit_cache.rw = rw;
+    jit_cache.rx = rx;
+    jit_cache.size = size;
+    return true;
+}
+
 bool jit_init(const JitConfig *cfg)
 {
     jit_cfg = *cfg;
     size_t size = cfg->code_size ? cfg->code_size : 256u << 20;
-    if (cfg->rwx) {
-        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED) {
-            ue_log("JIT unavailable: cannot map the code cache (%s)", strerror(errno));
+    int fd = -1;
+    if (!cfg->rwx) {
+        fd = (int)syscall(SYS_memfd_create, "ue-jit", 1u /* MFD_CLOEXEC */);
+        if (fd < 0 || ftruncate(fd, (off_t)size) != 0) {
+            ue_log("JIT unavailable: cannot create the code cache (%s)", strerror(errno));
             return false;
         }
-        jit_cache.rw = jit_cache.rx = m;
-        jit_cache.size = size;
-        emit_routines();
-        return true;
     }
-    int fd = (int)syscall(SYS_memfd_create, "ue-jit", 1u /* MFD_CLOEXEC */);
-    if (fd < 0 || ftruncate(fd, (off_t)size) != 0) {
-        ue_log("JIT unavailable: cannot create the code cache (%s)", strerror(errno));
-        return false;
-    }
-    void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    void *rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-    close(fd);
-    if (rw == MAP_FAILED || rx == MAP_FAILED) {
+    bool ok = map_cache(size, fd);
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
         ue_log("JIT unavailable: cannot map the code cache (%s)", strerror(errno));
         return false;
     }
-    jit_cache.rw = rw;
-    jit_cache.rx = rx;
-    jit_cache.size = size;
     emit_routines();
     return true;
 }
@@ -217,12 +242,11 @@ void jit_release_thread(void *env)
 
 void jit_flush(void)
 {
-    for (u32 i = 0; i < jit_cache.nblocks; i++) {
-        free(jit_cache.blocks[i]->in);
-        free(jit_cache.blocks[i]);
-    }
     jit_cache.nblocks = 0;
+    region_reset(&records);
+    region_reset(&links);
     jit_cache.used = routines_end;
+    ncounters = 0;
     pthread_mutex_lock(&tables_lock);
     for (u32 i = 0; i < ntables; i++)
         ind_table_clear(tables[i]);
@@ -237,24 +261,33 @@ void jit_publish(void *env, GuestAddr pc, JitCode *to)
     e->guest_pc = pc;
 }
 
-JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, bool *full)
+JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, u32 hot_after, bool *full)
 {
     *full = false;
     size_t room = jit_cache.size - jit_cache.used;
-    if (room < 64 * 1024) {
+    if (room < 64 * 1024 || (hot_after && ncounters == COUNTER_BYTES / sizeof *counters)) {
         *full = true;
         return NULL;
+    }
+    u32 *counter = NULL;
+    if (hot_after) {
+        counter = &counters[ncounters];
+        *counter = hot_after;
     }
     populate_ahead(jit_cache.used + 64 * 1024);
     X64Buf b = {.p = jit_cache.rw + jit_cache.used, .end = jit_cache.rw + jit_cache.size};
     JitCode tmp = {0};
     arena_reset(&jit_arena);
-    if (!jit_lower(blk, facts, &b, rx_delta(), &tmp, &jit_arena)) {
+    if (!jit_lower(blk, facts, counter, &b, rx_delta(), &tmp, &jit_arena)) {
         if (b.full)
             *full = true;
         return NULL;
     }
-    JitCode *c = ue_malloc(sizeof *c + tmp.nside * sizeof(JitSideEntry) + tmp.nlazy * sizeof(JitLazyRec));
+    JitCode *c = region_alloc(&records, sizeof *c + tmp.nside * sizeof(JitSideEntry) + tmp.nlazy * sizeof(JitLazyRec));
+    if (!c) {
+        *full = true;
+        return NULL;
+    }
     *c = tmp;
     c->side = (JitSideEntry *)(c + 1);
     if (tmp.nside) /* (memcpy from NULL is undefined even for 0 bytes) */
@@ -263,49 +296,94 @@ JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, bool *full)
     if (tmp.nlazy)
         memcpy(c->lazy, tmp.lazy, tmp.nlazy * sizeof(JitLazyRec));
     jit_cache.used = UE_ALIGN_UP((size_t)(b.p - jit_cache.rw), 16);
+    ncounters += counter != NULL;
     VEC_PUSH(jit_cache.blocks, jit_cache.nblocks, jit_cache.cap_blocks, c);
     return c;
 }
 
-typedef IrExitKind (*EnterFn)(u8 *code);
-
-IrExitKind jit_run(JitCode *code)
+JitExitRec *jit_exit_rec(u32 *offset)
 {
-    return ((EnterFn)jit_cache.enter_routine)(code->rx);
+    JitExitRec *r = region_alloc(&records, sizeof *r);
+    if (r)
+        *offset = (u32)((u8 *)r - records.base);
+    return r;
 }
+
+typedef void (*EnterFn)(u8 *code);
+
+IrExitKind jit_run(void *env, JitCode *code)
+{
+    ((EnterFn)jit_cache.enter_routine)(code->rx);
+    JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);
+    const JitExitRec *r = (const JitExitRec *)(records.base + (u32)t->exit_rec);
+    if (!r->pc_in_env)
+        *(u64 *)((char *)env + jit_cfg.guest->pc_offset) = r->pc;
+    t->exit_link = r->link;
+    return (IrExitKind)r->kind;
+}
+
+static pthread_mutex_t chain_lock = PTHREAD_MUTEX_INITIALIZER; /* jumps being chained */
 
 void jit_chain(u64 link, JitCode *to)
 {
-    static pthread_mutex_t chain_lock = PTHREAD_MUTEX_INITIALIZER;
     u8 *field_rw = (u8 *)(uintptr_t)link - rx_delta();
     pthread_mutex_lock(&chain_lock);
     i32 rel;
     memcpy(&rel, field_rw, 4);
-    u64 orig = link + 4 + (u64)(i64)rel;
-    if (orig != (uintptr_t)to->rx) { /* (another thread may have chained it) */
-        struct JitLink l = {link, orig};
-        VEC_PUSH(to->in, to->nin, to->cap_in, l);
+    struct JitLink *l;
+    /* (another thread may have chained it; with no room for the link, the
+     * jump stays an exit) */
+    if (link + 4 + (u64)(i64)rel != (uintptr_t)to->rx && (l = region_alloc(&links, sizeof *l))) {
+        *l = (struct JitLink){link, to->in};
+        to->in = l;
         x64_patch_rel32(field_rw, (uintptr_t)link, (uintptr_t)to->rx);
     }
     pthread_mutex_unlock(&chain_lock);
 }
 
+/* Is the rel32 at link (RX address) a jump to target? */
+static bool jumps_to(u64 link, uintptr_t target)
+{
+    i32 rel;
+    memcpy(&rel, (u8 *)(uintptr_t)link - rx_delta(), 4);
+    return link + 4 + (u64)(i64)rel == target;
+}
+
 void jit_unlink(JitCode *c)
 {
-    for (u32 i = 0; i < c->nin; i++) {
-        u8 *field_rw = (u8 *)(uintptr_t)c->in[i].link - rx_delta();
-        i32 rel;
-        memcpy(&rel, field_rw, 4);
-        /* (a jump re-chained elsewhere since is left alone) */
-        if (c->in[i].link + 4 + (u64)(i64)rel == (uintptr_t)c->rx)
-            x64_patch_rel32(field_rw, (uintptr_t)c->in[i].link, (uintptr_t)c->in[i].orig);
-    }
-    c->nin = 0;
+    for (struct JitLink *l = c->in; l; l = l->next)
+        if (jumps_to(l->link, (uintptr_t)c->rx)) /* (a jump re-chained elsewhere since is left alone) */
+            x64_patch_rel32((u8 *)(uintptr_t)l->link - rx_delta(), (uintptr_t)l->link, (uintptr_t)l->link + 4);
+    c->in = NULL;
     pthread_mutex_lock(&tables_lock);
     for (u32 i = 0; i < ntables; i++) {
         JitIndEntry *e = &tables[i][jit_ind_slot(c->guest_pc)];
         if (e->host == (u64)(uintptr_t)c->rx)
             *e = (JitIndEntry){.guest_pc = 1ull << 63, .host = 0};
+    }
+    pthread_mutex_unlock(&tables_lock);
+}
+
+void jit_replace(JitCode *from, JitCode *to)
+{
+    pthread_mutex_lock(&chain_lock);
+    for (struct JitLink *l = from->in, *next; l; l = next) {
+        next = l->next;
+        if (!jumps_to(l->link, (uintptr_t)from->rx))
+            continue; /* (re-chained elsewhere since) */
+        l->next = to->in;
+        to->in = l;
+        x64_patch_rel32((u8 *)(uintptr_t)l->link - rx_delta(), (uintptr_t)l->link, (uintptr_t)to->rx);
+    }
+    from->in = NULL;
+    pthread_mutex_unlock(&chain_lock);
+    pthread_mutex_lock(&tables_lock);
+    for (u32 i = 0; i < ntables; i++) {
+        /* (a compare-and-swap: the table's thread may be filling the
+         * entry with another block meanwhile) */
+        u64 old = (u64)(uintptr_t)from->rx;
+        __atomic_compare_exchange_n(&tables[i][jit_ind_slot(from->guest_pc)].host, &old, (u64)(uintptr_t)to->rx,
+                                    false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
     }
     pthread_mutex_unlock(&tables_lock);
 }

@@ -27,7 +27,7 @@ enum { JIT_SPILL_SLOTS = 256 };
 typedef struct JitThread {
     u64 host_rsp;        /* ue's stack pointer while guest code runs */
     u64 env;             /* address of the guest state (helper argument) */
-    u64 exit_kind;       /* IrExitKind of the last exit */
+    u64 exit_rec;        /* the last exit's record (jit_priv.h, JitExitRec) */
     u64 exit_link;       /* RX address of a chainable jump's rel32, or 0 */
     volatile u64 interrupt; /* non-zero: leave at the next block entry */
     u64 adapter_args[4]; /* helper adapter: argument slots, result slot */
@@ -57,15 +57,19 @@ typedef struct JitCode JitCode;
  * logged) if the host cannot run the JIT. */
 bool jit_init(const JitConfig *cfg);
 /* Compile blk, using what its successors tell (facts, may be NULL; see
- * ir_exit_facts): dead PUTs are skipped, dead guest registers not restored.  Returns NULL if the block uses something the JIT
- * does not lower yet (the caller interprets it) or, with *full set, if the
- * code cache is full (the caller flushes it with jit_flush and retries). */
-JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, bool *full);
+ * ir_exit_facts): dead PUTs are skipped, dead guest registers not restored.
+ * With hot_after > 0 the code counts its runs: the hot_after-th leaves
+ * before doing anything, with exit kind IR_EXIT_HOT and the block's own pc,
+ * so the caller can compile it again knowing more (jit_replace).  Returns
+ * NULL if the block uses something the JIT does not lower yet (the caller
+ * interprets it) or, with *full set, if the code cache is full (the caller
+ * flushes it with jit_flush and retries). */
+JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, u32 hot_after, bool *full);
 /* Drop every compiled block (at a safe point: no thread inside the cache). */
 void jit_flush(void);
-/* Run compiled code; the caller's GS base must be the env.  Returns the exit
+/* Run compiled code; the caller's GS base must be env.  Returns the exit
  * kind; the next guest pc is in the env. */
-IrExitKind jit_run(JitCode *code);
+IrExitKind jit_run(void *env, JitCode *code);
 /* If the last exit was a chainable direct jump, make it jump straight to
  * `to` from now on. */
 void jit_chain(u64 link, JitCode *to);
@@ -74,6 +78,11 @@ void jit_chain(u64 link, JitCode *to);
  * stays, unused, until the next flush.  At a safe point (no thread in the
  * cache). */
 void jit_unlink(JitCode *c);
+/* `to` is compiled code for the same guest block as `from`, which stays
+ * valid: jumps chained to `from` and indirect-jump table entries naming it
+ * go to `to` from now on.  Safe while other threads run generated code
+ * (each jump and each entry changes with one store). */
+void jit_replace(JitCode *from, JitCode *to);
 /* Let indirect jumps (returns, jump tables, calls through pointers) of the
  * thread whose env this is reach `to` at guest pc without leaving
  * generated code.  Each thread has its own table (no torn entries). */

@@ -37,11 +37,29 @@ struct JitCode {
     u32 nside, nlazy;
     JitSideEntry *side;
     JitLazyRec *lazy;
-    /* Chained jumps into this block: the RX address of each rel32 and the
-     * exit stub it jumped to before (jit_unlink puts it back). */
-    struct JitLink { u64 link, orig; } *in;
-    u32 nin, cap_in;
+    /* Chained jumps into this block: the RX address of each rel32.  Before
+     * it was chained, each jumped to the exit stub right after it (where
+     * jit_unlink points it again). */
+    struct JitLink {
+        u64 link;
+        struct JitLink *next;
+    } *in;
 };
+
+/* How generated code left: every exit stores the offset of its record
+ * (from jit_exit_rec) to JitThread.exit_rec and jumps to the common exit
+ * path; jit_run reads the rest from the record.  (Storing pc, kind and
+ * link from each exit took 65 bytes of code; this takes 17.) */
+typedef struct JitExitRec {
+    GuestAddr pc;   /* the next guest pc, unless pc_in_env */
+    u64 link;       /* RX address of the chainable jump's rel32, or 0 */
+    u32 kind;       /* IrExitKind */
+    u32 pc_in_env;  /* the exit stored the pc itself (indirect exits) */
+} JitExitRec;
+
+/* A record for an exit being emitted, and its offset; NULL when there is
+ * no room (until the next flush). */
+JitExitRec *jit_exit_rec(u32 *offset);
 
 /* Indirect-jump lookup: a direct-mapped table from guest pc to host code,
  * probed by generated code (jit_publish fills it; a flush empties it). */
@@ -69,9 +87,11 @@ extern JitConfig jit_cfg;
 /* Offsets from the GS base (the env) of JitThread fields. */
 #define JIT_THREAD(field) ((i32)(jit_cfg.thread_offset + offsetof(JitThread, field)))
 
-/* Lower blk into buf (an RW view at rx_delta from its RX address).  Returns
- * false if the block uses something not lowered yet. */
-bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, X64Buf *buf, intptr_t rx_delta, JitCode *out,
-               Arena *arena);
+/* Lower blk into buf (an RW view at rx_delta from its RX address); with a
+ * counter, the code counts it down on entry and leaves with IR_EXIT_HOT
+ * when it reaches zero.  Returns false if the block uses something not
+ * lowered yet. */
+bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, u32 *counter, X64Buf *buf, intptr_t rx_delta,
+               JitCode *out, Arena *arena);
 
 #endif

@@ -745,16 +745,27 @@ static void restore_homes(Lower *w, u16 dead)
     }
 }
 
-static void store_pc_imm(Lower *w, GuestAddr target)
+/* Leave to the dispatcher (every guest register home): record how, and
+ * jump to the common exit path. */
+static void leave(Lower *w, GuestAddr pc, bool pc_in_env, IrExitKind kind, u64 link)
 {
-    i32 pc = (i32)jit_cfg.guest->pc_offset;
-    x64_store_i32(w->b, 4, x64_gs(pc), (i32)(u32)target);
-    x64_store_i32(w->b, 4, x64_gs(pc + 4), (i32)(u32)(target >> 32));
+    X64Buf *b = w->b;
+    u32 off;
+    JitExitRec *r = jit_exit_rec(&off);
+    if (!r) {
+        b->full = true; /* (flushed with the code cache) */
+        return;
+    }
+    *r = (JitExitRec){.pc = pc, .link = link, .kind = kind, .pc_in_env = pc_in_env};
+    x64_store_i32(b, 4, x64_gs(JIT_THREAD(exit_rec)), (i32)off); /* mov dword gs:[exit_rec], record */
+    u8 *f = x64_jmp32(b, false);                                  /* jmp jit_exit */
+    if (f)
+        x64_patch_rel32(f, (uintptr_t)f + (uintptr_t)w->rx_delta, jit_cache.exit_routine);
 }
 
 /* The exit sequence, once homes are restored: a patchable jump (for
  * chainable exits) that initially falls through into the stub recording
- * the exit, then the jump to the common exit path. */
+ * the exit. */
 static void emit_exit_stub(Lower *w, GuestAddr target, IrExitKind kind, bool chainable)
 {
     X64Buf *b = w->b;
@@ -775,13 +786,7 @@ static void emit_exit_stub(Lower *w, GuestAddr target, IrExitKind kind, bool cha
     }
     if (to_stub)
         x64_patch_rel32(to_stub, (uintptr_t)to_stub + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
-    store_pc_imm(w, target);
-    x64_store_i32(b, 4, x64_gs(JIT_THREAD(exit_kind)), kind);
-    x64_store_i32(b, 4, x64_gs(JIT_THREAD(exit_link)), (i32)(u32)link);
-    x64_store_i32(b, 4, x64_gs(JIT_THREAD(exit_link) + 4), (i32)(u32)(link >> 32));
-    u8 *f = x64_jmp32(b, false);             /* jmp jit_exit */
-    if (f)
-        x64_patch_rel32(f, (uintptr_t)f + (uintptr_t)w->rx_delta, jit_cache.exit_routine);
+    leave(w, target, false, kind, link);
 }
 
 static bool chainable_kind(IrExitKind k) { return k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET; }
@@ -841,11 +846,7 @@ static void lower_exit_ind(Lower *w, const IrOp *op)
     IrExitKind k = (IrExitKind)op->aux;
     if (k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET)
         emit_ind_lookup(w);
-    x64_store_i32(w->b, 4, x64_gs(JIT_THREAD(exit_kind)), op->aux);
-    x64_store_i32(w->b, 8, x64_gs(JIT_THREAD(exit_link)), 0);
-    u8 *f = x64_jmp32(w->b, false);
-    if (f)
-        x64_patch_rel32(f, (uintptr_t)f + (uintptr_t)w->rx_delta, jit_cache.exit_routine);
+    leave(w, 0, true, k, 0);
 }
 
 /* EXIT_IF: skip over an exit sequence when the condition is false. */
@@ -1649,8 +1650,8 @@ static void lower_op(Lower *w, const IrOp *op)
     }
 }
 
-bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, X64Buf *buf, intptr_t rx_delta, JitCode *out,
-               Arena *arena)
+bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, u32 *counter, X64Buf *buf, intptr_t rx_delta,
+               JitCode *out, Arena *arena)
 {
     const u8 *dead = facts ? facts->dead_put : NULL;
     Lower w = {.b = buf, .start = buf->p, .rx_delta = rx_delta, .arena = arena,
@@ -1663,6 +1664,15 @@ bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, X64Buf *buf, intptr
     analyse(&w, dead);
     u8 *start = buf->p;
 
+    /* A counted block: host flags are free at entry (guest flags live in
+     * the env between blocks). */
+    u8 *to_hot = NULL;
+    if (counter) {
+        u8 *field = x64_dec_rip32(buf);               /* dec dword [rip+counter] */
+        if (field)
+            x64_patch_rel32(field, (uintptr_t)field + (uintptr_t)rx_delta, (uintptr_t)counter);
+        to_hot = x64_jcc32(buf, X64_CC_E);            /* je hot */
+    }
     /* No check of the interrupt flag at block entry: backward jumps and
      * indirect jumps check it (emit_exit_stub, emit_ind_lookup), which
      * bounds the time any loop of generated code runs without looking. */
@@ -1675,6 +1685,11 @@ bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, X64Buf *buf, intptr
             flush_pending(&w, w.i);
         lower_op(&w, op);
         free_dead(&w, op);
+    }
+    if (to_hot && !w.fail && !buf->full) {
+        /* hot: (every guest register still home) */
+        x64_patch_rel32(to_hot, (uintptr_t)to_hot + (uintptr_t)rx_delta, (uintptr_t)buf->p + (uintptr_t)rx_delta);
+        emit_exit_stub(&w, blk->guest_pc, IR_EXIT_HOT, false);
     }
     if (w.fail || buf->full)
         return false;

@@ -532,6 +532,17 @@ u8 *x64_jcc32(X64Buf *b, X64Cond cc)
     return field;
 }
 
+u8 *x64_dec_rip32(X64Buf *b)
+{
+    if (!room(b))
+        return NULL;
+    byte(b, 0xff);
+    byte(b, 0x0d);                        /* dec dword [rip+disp32]: FF /1, mod 00 r/m 101 */
+    u8 *field = b->p;
+    le32(b, 0);
+    return field;
+}
+
 void x64_patch_rel32(u8 *field, uintptr_t field_rx, uintptr_t target)
 {
     i64 rel = (i64)(target - (field_rx + 4));

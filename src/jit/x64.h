@@ -97,6 +97,9 @@ u8 *x64_jcc32(X64Buf *b, X64Cond cc);
 /* Patch a rel32 field so the branch lands on `target` (runtime addresses:
  * field_rx is where the field will execute). */
 void x64_patch_rel32(u8 *field, uintptr_t field_rx, uintptr_t target);
+/* dec dword [rip+disp32]: emitted with disp32 0; returns the field, which
+ * ends the instruction, so x64_patch_rel32 aims it at the counter. */
+u8 *x64_dec_rip32(X64Buf *b);
 
 /* Vector forms (128-bit). */
 void x64_movdqu_load(X64Buf *b, int xdst, JitMem m);

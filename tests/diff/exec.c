@@ -330,16 +330,16 @@ static bool run_block(DiffEnv *e, int backend, IrBlock *blk, X86Regs *r, volatil
     static u32 ntemps;
     if (backend == MODE_JIT) {
         bool full;
-        JitCode *code = jit_compile(blk, NULL, &full);
+        JitCode *code = jit_compile(blk, NULL, 0, &full);
         if (!code && full) {
             jit_flush();
-            code = jit_compile(blk, NULL, &full);
+            code = jit_compile(blk, NULL, 0, &full);
         }
         if (!code)
             return false;
         sigctx.jit_env = r;
         sigctx.mode = MODE_JIT;
-        *k = jit_run(code);
+        *k = jit_run(r, code);
         sigctx.mode = MODE_IDLE;
         return true;
     }

@@ -15,7 +15,9 @@
 #       203 programs into one buffer, RWX and W^X)
 #
 # Every program runs on both back ends (progs/NAME/interp, progs/NAME/jit),
-# and under the memory checker (progs/NAME/memcheck: ue --tool=memcheck -q
+# on the JIT compiling every block a second time after its first run
+# (progs/NAME/jit-hot: UE_JIT_HOT=1, see "Tiers" in src/exec/cache.c), and
+# under the memory checker (progs/NAME/memcheck: ue --tool=memcheck -q
 # --error-exitcode=99 on the default back end), where a clean run prints
 # nothing of its own, so any error it reports breaks the comparison (issue
 # 5: no reports on the real-program suite).
@@ -40,6 +42,8 @@ for be in interp jit; do
     printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$REAL_UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
+printf '#!/bin/sh\nexport UE_JIT_HOT=1\nexec "%s" --backend=jit "$@"\n' "$REAL_UE" >"$TMP/ue-jit-hot"
+chmod +x "$TMP/ue-jit-hot"
 printf '#!/bin/sh\nexec "%s" --tool=memcheck -q --error-exitcode=99 "$@"\n' "$REAL_UE" >"$TMP/ue-memcheck"
 chmod +x "$TMP/ue-memcheck"
 
@@ -48,7 +52,7 @@ chmod +x "$TMP/ue-memcheck"
 # is spent.
 run() {
     local be
-    for be in interp jit memcheck; do
+    for be in interp jit jit-hot memcheck; do
         UE="$TMP/ue-$be" run1 "$1/$be" "${@:2}"
     done
 }

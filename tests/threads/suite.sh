@@ -1,6 +1,7 @@
 # tests/threads: guest threads as host threads (issue 6), each program run
-# natively and under ue on both back ends; stdout, stderr and the exit
-# status must be identical.
+# natively and under ue on both back ends (and on the JIT compiling every
+# block again after its first run, jit-hot, while other threads run it);
+# stdout, stderr and the exit status must be identical.
 #
 #   counters   N threads x M increments (atomic, mutex, xchg spinlock,
 #              cmpxchg loop): exact totals; __thread and pthread keys
@@ -19,6 +20,8 @@ for be in interp jit; do
     printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
+printf '#!/bin/sh\nexport UE_JIT_HOT=1\nexec "%s" --backend=jit "$@"\n' "$UE" >"$TMP/ue-jit-hot"
+chmod +x "$TMP/ue-jit-hot"
 build() {
     if ! gcc -O1 -g -pthread -o "$D/$1" "tests/threads/$1.c" 2>"$TMP/cc.err"; then
         fail "threads/$1" "does not build: $(head -c 300 "$TMP/cc.err")"
@@ -27,7 +30,7 @@ build() {
 }
 for prog in counters condvar futexes lifecycle; do
     build $prog || continue
-    for be in interp jit; do
+    for be in interp jit jit-hot; do
         UE="$TMP/ue-$be" compare_native "threads/$prog/$be" -- "$D/$prog"
     done
 done

@@ -172,7 +172,7 @@ IrBlock *x86_translate(const X86TranslateOpts *opts, Arena *arena, GuestAddr pc,
         }
     }
     ir_dce(&b);
-    return ir_finish(&b, (u32)(off ? off : 1));
+    return opts->borrow ? ir_finish_borrowed(&b, (u32)(off ? off : 1)) : ir_finish(&b, (u32)(off ? off : 1));
 }
 
 bool x86_insn_access(GuestAddr pc, const u8 *code, size_t avail, unsigned *size, bool *write)

@@ -163,6 +163,7 @@ X86DecodeStatus x86_decode(X86Insn *in, const u8 *code, size_t avail, GuestAddr 
 typedef struct X86TranslateOpts {
     u32 max_insns;   /* end a block after this many instructions */
     bool single_step; /* one instruction per block (debugging, diff runs) */
+    bool borrow;     /* leave the block's ops in the arena (ir_finish_borrowed) */
 } X86TranslateOpts;
 
 /* Translate guest code at pc into a block.  code points at the guest bytes of

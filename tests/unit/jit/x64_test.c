@@ -1027,6 +1027,49 @@ TEST(x64, patch_rel32)
     EXPECT_REFUSES(patch_far(b, 0x100000000, (i64)INT32_MIN - 1), "a target 2^31 + 1 bytes back");
 }
 
+/* dec dword [rip+disp32] at runtime address rx, aimed at rx + 6 + rel:
+ * one 6-byte DEC of a 32-bit memory operand based on RIP, whose field ends
+ * the instruction and whose address Zydis computes as the target. */
+static void dec_rip_one(Run *r, uintptr_t rx, i64 rel)
+{
+    u8 code[32];
+    X64Buf buf = {code, code + sizeof code, false};
+    u8 *field = x64_dec_rip32(&buf);
+    size_t n = (size_t)(buf.p - code);
+    uintptr_t target = rx + n + (uintptr_t)rel;
+    ZydisDecodedInstruction zi;
+    ZydisDecodedOperand zo[ZYDIS_MAX_OPERAND_COUNT];
+    ZyanU64 got = 0;
+    char why[200] = "";
+    if (!field || field != buf.p - 4)
+        snprintf(why, sizeof why, "the field is not the last four bytes");
+    else {
+        x64_patch_rel32(field, rx + (uintptr_t)(field - code), target);
+        if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&zyd, code, n, &zi, zo)) || zi.length != n || n != 6)
+            snprintf(why, sizeof why, "does not decode as one 6-byte instruction");
+        else if (zi.mnemonic != ZYDIS_MNEMONIC_DEC || zo[0].type != ZYDIS_OPERAND_TYPE_MEMORY ||
+                 zo[0].mem.base != ZYDIS_REGISTER_RIP || zo[0].mem.index != ZYDIS_REGISTER_NONE ||
+                 zo[0].size != 32 || zo[0].mem.segment != ZYDIS_REGISTER_DS)
+            snprintf(why, sizeof why, "not dec dword [rip+disp32]");
+        else if (!ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&zi, &zo[0], rx, &got)) || got != target)
+            snprintf(why, sizeof why, "counts at %#" PRIx64 ", want %#" PRIx64, (u64)got, (u64)target);
+    }
+    if (why[0])
+        report(r, __LINE__, code, n, why, false, "x64_dec_rip32 at %#" PRIx64 ", rel %" PRId64, (u64)rx, rel);
+    r->n++;
+}
+
+TEST(x64, dec_rip32)
+{
+    static const uintptr_t rxs[] = {0x1000, 0x7ffff0001234, 0x100000000 + 3};
+    static const i64 rels[] = {0, 1, -1, -6, 127, 128, -128, -129, INT32_MAX, INT32_MIN, -0x12345678};
+    Run r = {0};
+    for (int i = 0; i < N(rxs); i++)
+        for (int k = 0; k < N(rels); k++)
+            dec_rip_one(&r, rxs[i], rels[k]);
+    finish(&r);
+}
+
 /* ---- vectors ---- */
 
 TEST(x64, movdqu_load)
