@@ -142,12 +142,33 @@ enum {
                            * clock): --diff-check cannot compare its block */
 };
 
+/* A helper that computes exactly what one SSE instruction of an x86-64
+ * host computes (guest and host alike), which a JIT there may emit instead
+ * of the call: with a in xmm0 and b in xmm1, `op xmm0, xmm1[, imm8 c]`
+ * leaves a v128 result in xmm0; `op r32, xmm0` an integer one.  opcode 0:
+ * no such instruction. */
+typedef struct IrHostInsn {
+    u8 prefix;  /* 0, 0x66, 0xf2 or 0xf3 */
+    u8 map;     /* 0 (0F op), 0x38 (0F 38 op) or 0x3a (0F 3A op) */
+    u8 opcode;
+    u8 flags;   /* IRHI_* */
+} IrHostInsn;
+
+enum {
+    IRHI_IMM8 = 1,   /* c is a constant: the instruction's imm8 */
+    IRHI_SSE3 = 2,   /* the host must have this extension */
+    IRHI_SSSE3 = 4,
+    IRHI_SSE41 = 8,
+    IRHI_SSE42 = 16,
+};
+
 typedef struct IrHelper {
     const char *name;
     void *fn;
     u8 sig;   /* IrHelperSig */
     u8 flags; /* IRH_* */
     u8 nargs;
+    IrHostInsn host;
 } IrHelper;
 
 typedef u64 (*IrHelperII)(void *env, u64, u64, u64);

@@ -1473,9 +1473,54 @@ static void emit_call(Lower *w, const void *fn)
  * slots of the JitThread.  Defined in jit.c. */
 void jit_call_adapter(void *env, const IrHelper *h, u64 slots);
 
+/* The SSE extensions of this host (IRHI_* bits) that host forms may need. */
+static u8 host_sse(void)
+{
+    static u8 have;
+    if (!have) {
+        __builtin_cpu_init();
+        have = 0x80 | (__builtin_cpu_supports("sse3") ? IRHI_SSE3 : 0) |
+               (__builtin_cpu_supports("ssse3") ? IRHI_SSSE3 : 0) |
+               (__builtin_cpu_supports("sse4.1") ? IRHI_SSE41 : 0) | (__builtin_cpu_supports("sse4.2") ? IRHI_SSE42 : 0);
+    }
+    return have;
+}
+
+/* A helper with a host form (IrHostInsn) as that one instruction: no call,
+ * so no guest register leaves its home.  False (nothing emitted) when the
+ * host lacks it or an operand is not where the form wants it. */
+static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
+{
+    const IrHostInsn *hi = &h->host;
+    u8 needs = hi->flags & (IRHI_SSE3 | IRHI_SSSE3 | IRHI_SSE41 | IRHI_SSE42);
+    if (!hi->opcode || (needs & ~host_sse()) || (h->sig != IRH_V_V && h->sig != IRH_I_V) || !op->dst)
+        return false;
+    if ((op->a && w->loc[op->a].kind != LOC_SLOT) || (op->b && w->loc[op->b].kind != LOC_SLOT) ||
+        ((hi->flags & IRHI_IMM8) && !is_const(w, op->c)))
+        return false;
+    int imm = hi->flags & IRHI_IMM8 ? (int)(const_of(w, op->c) & 0xff) : -1;
+    if (op->a)
+        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->a].slot, 0)); /* movdqu xmm0, a */
+    if (h->sig == IRH_I_V) {
+        int d = alloc_reg(w, 0);
+        x64_sse_op(w->b, hi->prefix, hi->map, hi->opcode, d, 0, imm); /* e.g. pmovmskb d, xmm0 */
+        bind(w, op->dst, d);
+        return true;
+    }
+    if (op->b)
+        x64_movdqu_load(w->b, 1, slot_mem(w->loc[op->b].slot, 0)); /* movdqu xmm1, b */
+    x64_sse_op(w->b, hi->prefix, hi->map, hi->opcode, 0, 1, imm);   /* e.g. paddb xmm0, xmm1 */
+    u32 s = alloc_slot(w);
+    x64_movdqu_store(w->b, slot_mem(s, 0), 0);                     /* movdqu result, xmm0 */
+    w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
+    return true;
+}
+
 static void lower_call(Lower *w, const IrOp *op)
 {
     const IrHelper *h = (const IrHelper *)(uintptr_t)op->imm;
+    if (lower_host_insn(w, op, h))
+        return;
     u32 args[3] = {op->a, op->b, op->c};
     unsigned n = h->nargs;
     if (h->flags & (IRH_READS_STATE | IRH_WRITES_STATE)) {

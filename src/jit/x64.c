@@ -603,6 +603,16 @@ void x64_pinsrq(X64Buf *b, int xdst, int src, u8 lane)
     byte(b, lane);
 }
 
+void x64_sse_op(X64Buf *b, u8 prefix, u8 map, u8 opc, int reg, int rm, int imm8)
+{
+    if (!room(b))
+        return;
+    const u8 op[3] = {0x0f, map ? map : opc, opc};
+    enc_rr(b, 4, prefix, op, map ? 3 : 2, reg, rm); /* e.g. pshufb xmm0, xmm1: 66 0F 38 00 /r */
+    if (imm8 >= 0)
+        byte(b, (u8)imm8);
+}
+
 void x64_sse_rr(X64Buf *b, u8 prefix, u8 opc, int xdst, int xsrc)
 {
     if (!room(b))

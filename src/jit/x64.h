@@ -109,5 +109,8 @@ void x64_movq_rx(X64Buf *b, int dst, int xsrc);  /* r64 = xmm low */
 void x64_pextrq(X64Buf *b, int dst, int xsrc, u8 lane);
 void x64_pinsrq(X64Buf *b, int xdst, int src, u8 lane);
 void x64_sse_rr(X64Buf *b, u8 prefix, u8 opc, int xdst, int xsrc); /* 66 0F opc family: PAND.. */
+/* [prefix] 0F [map] opc /r [ib]: reg and rm registers (XMM or GPR, as the
+ * instruction has them), map 0, 0x38 or 0x3a, imm8 < 0 for none. */
+void x64_sse_op(X64Buf *b, u8 prefix, u8 map, u8 opc, int reg, int rm, int imm8);
 
 #endif

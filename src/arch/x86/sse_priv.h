@@ -258,71 +258,134 @@ static inline bool fp_inexact_unbounded(unsigned op, FpParts x, FpParts y, unsig
 }
 
 /* ---- helpers ----
- * X(name, signature, IRH flags, number of arguments); the object is
- * sse_h_<name>, the function h_<name> in the file whose list names it. */
+ * X(name, signature, IRH flags, number of arguments[, host instruction]);
+ * the object is sse_h_<name>, the function h_<name> in the file whose list
+ * names it. */
 
 #define SSE_FP_STATE (IRH_READS_STATE | IRH_WRITES_STATE) /* MXCSR, simd_trap */
 
-/* sse_int.c: integer lanes, shuffles, packs; no guest state. */
-#define SSE_INT_HELPERS(X)                                                   \
-    X(paddb, IRH_V_V, 0, 2) X(paddw, IRH_V_V, 0, 2) X(paddd, IRH_V_V, 0, 2)  \
-    X(paddq, IRH_V_V, 0, 2) X(psubb, IRH_V_V, 0, 2) X(psubw, IRH_V_V, 0, 2)  \
-    X(psubd, IRH_V_V, 0, 2) X(psubq, IRH_V_V, 0, 2)                         \
-    X(paddsb, IRH_V_V, 0, 2) X(paddsw, IRH_V_V, 0, 2)                        \
-    X(paddusb, IRH_V_V, 0, 2) X(paddusw, IRH_V_V, 0, 2)                      \
-    X(psubsb, IRH_V_V, 0, 2) X(psubsw, IRH_V_V, 0, 2)                        \
-    X(psubusb, IRH_V_V, 0, 2) X(psubusw, IRH_V_V, 0, 2)                      \
-    X(pcmpeqb, IRH_V_V, 0, 2) X(pcmpeqw, IRH_V_V, 0, 2)                      \
-    X(pcmpeqd, IRH_V_V, 0, 2) X(pcmpeqq, IRH_V_V, 0, 2)                      \
-    X(pcmpgtb, IRH_V_V, 0, 2) X(pcmpgtw, IRH_V_V, 0, 2)                      \
-    X(pcmpgtd, IRH_V_V, 0, 2) X(pcmpgtq, IRH_V_V, 0, 2)                      \
-    X(pmullw, IRH_V_V, 0, 2) X(pmulhw, IRH_V_V, 0, 2)                        \
-    X(pmulhuw, IRH_V_V, 0, 2) X(pmulld, IRH_V_V, 0, 2)                       \
-    X(pmuludq, IRH_V_V, 0, 2) X(pmuldq, IRH_V_V, 0, 2)                       \
-    X(pmaddwd, IRH_V_V, 0, 2) X(pmaddubsw, IRH_V_V, 0, 2)                    \
-    X(pmulhrsw, IRH_V_V, 0, 2) X(psadbw, IRH_V_V, 0, 2)                      \
-    X(pavgb, IRH_V_V, 0, 2) X(pavgw, IRH_V_V, 0, 2)                          \
-    X(pminub, IRH_V_V, 0, 2) X(pmaxub, IRH_V_V, 0, 2)                        \
-    X(pminsb, IRH_V_V, 0, 2) X(pmaxsb, IRH_V_V, 0, 2)                        \
-    X(pminuw, IRH_V_V, 0, 2) X(pmaxuw, IRH_V_V, 0, 2)                        \
-    X(pminsw, IRH_V_V, 0, 2) X(pmaxsw, IRH_V_V, 0, 2)                        \
-    X(pminud, IRH_V_V, 0, 2) X(pmaxud, IRH_V_V, 0, 2)                        \
-    X(pminsd, IRH_V_V, 0, 2) X(pmaxsd, IRH_V_V, 0, 2)                        \
-    X(psignb, IRH_V_V, 0, 2) X(psignw, IRH_V_V, 0, 2)                        \
-    X(psignd, IRH_V_V, 0, 2) X(pabsb, IRH_V_V, 0, 2)                         \
-    X(pabsw, IRH_V_V, 0, 2) X(pabsd, IRH_V_V, 0, 2)                          \
-    X(packsswb, IRH_V_V, 0, 2) X(packssdw, IRH_V_V, 0, 2)                    \
-    X(packuswb, IRH_V_V, 0, 2) X(packusdw, IRH_V_V, 0, 2)                    \
-    X(punpcklbw, IRH_V_V, 0, 2) X(punpcklwd, IRH_V_V, 0, 2)                  \
-    X(punpckldq, IRH_V_V, 0, 2)                                             \
-    X(punpckhbw, IRH_V_V, 0, 2) X(punpckhwd, IRH_V_V, 0, 2)                  \
-    X(punpckhdq, IRH_V_V, 0, 2)                                             \
-    X(phaddw, IRH_V_V, 0, 2) X(phaddd, IRH_V_V, 0, 2)                        \
-    X(phaddsw, IRH_V_V, 0, 2) X(phsubw, IRH_V_V, 0, 2)                       \
-    X(phsubd, IRH_V_V, 0, 2) X(phsubsw, IRH_V_V, 0, 2)                       \
-    X(phminposuw, IRH_V_V, 0, 2)                                            \
-    X(psllw, IRH_V_V, 0, 2) X(pslld, IRH_V_V, 0, 2) X(psllq, IRH_V_V, 0, 2)  \
-    X(psrlw, IRH_V_V, 0, 2) X(psrld, IRH_V_V, 0, 2) X(psrlq, IRH_V_V, 0, 2)  \
-    X(psraw, IRH_V_V, 0, 2) X(psrad, IRH_V_V, 0, 2)                          \
-    X(pslldq, IRH_V_V, 0, 2) X(psrldq, IRH_V_V, 0, 2)                        \
-    X(pshufd, IRH_V_V, 0, 3) X(pshuflw, IRH_V_V, 0, 3)                       \
-    X(pshufhw, IRH_V_V, 0, 3) X(pshufb, IRH_V_V, 0, 2)                       \
-    X(pshufb_mmx, IRH_V_V, 0, 2) X(palignr, IRH_V_V, 0, 3)                   \
-    X(shufps, IRH_V_V, 0, 3) X(shufpd, IRH_V_V, 0, 3)                        \
-    X(pblendw, IRH_V_V, 0, 3) X(blendps, IRH_V_V, 0, 3)                      \
-    X(blendpd, IRH_V_V, 0, 3) X(pblendvb, IRH_V_V, 0, 3)                     \
-    X(blendvps, IRH_V_V, 0, 3) X(blendvpd, IRH_V_V, 0, 3)                    \
-    X(pmovsxbw, IRH_V_V, 0, 2) X(pmovsxbd, IRH_V_V, 0, 2)                    \
-    X(pmovsxbq, IRH_V_V, 0, 2) X(pmovsxwd, IRH_V_V, 0, 2)                    \
-    X(pmovsxwq, IRH_V_V, 0, 2) X(pmovsxdq, IRH_V_V, 0, 2)                    \
-    X(pmovzxbw, IRH_V_V, 0, 2) X(pmovzxbd, IRH_V_V, 0, 2)                    \
-    X(pmovzxbq, IRH_V_V, 0, 2) X(pmovzxwd, IRH_V_V, 0, 2)                    \
-    X(pmovzxwq, IRH_V_V, 0, 2) X(pmovzxdq, IRH_V_V, 0, 2)                    \
-    X(mpsadbw, IRH_V_V, 0, 3) X(insertps, IRH_V_V, 0, 3)                     \
-    X(movsldup, IRH_V_V, 0, 2) X(movshdup, IRH_V_V, 0, 2)                    \
-    X(movddup, IRH_V_V, 0, 2)                                               \
-    X(pmovmskb, IRH_I_V, 0, 1) X(movmskps, IRH_I_V, 0, 1)                    \
-    X(movmskpd, IRH_I_V, 0, 1)
+/* sse_int.c: integer lanes, shuffles, packs; no guest state.  The fifth
+ * field is the host instruction computing the same (IrHostInsn): every one
+ * but the MMX PSHUFB (8-byte indexing), PSLLDQ/PSRLDQ (count as a value,
+ * the instruction takes an imm8) and the variable blends (XMM0 implied). */
+#define HOST(pfx, map, op, flags) pfx, map, op, flags
+#define NO_HOST 0
+#define SSE_INT_HELPERS(X) \
+    X(paddb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xfc, 0))                         \
+    X(paddw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xfd, 0))                         \
+    X(paddd, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xfe, 0))                         \
+    X(paddq, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xd4, 0))                         \
+    X(psubb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xf8, 0))                         \
+    X(psubw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xf9, 0))                         \
+    X(psubd, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xfa, 0))                         \
+    X(psubq, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xfb, 0))                         \
+    X(paddsb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xec, 0))                        \
+    X(paddsw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xed, 0))                        \
+    X(paddusb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xdc, 0))                       \
+    X(paddusw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xdd, 0))                       \
+    X(psubsb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xe8, 0))                        \
+    X(psubsw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xe9, 0))                        \
+    X(psubusb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xd8, 0))                       \
+    X(psubusw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xd9, 0))                       \
+    X(pcmpeqb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x74, 0))                       \
+    X(pcmpeqw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x75, 0))                       \
+    X(pcmpeqd, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x76, 0))                       \
+    X(pcmpeqq, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x29, IRHI_SSE41))              \
+    X(pcmpgtb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x64, 0))                       \
+    X(pcmpgtw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x65, 0))                       \
+    X(pcmpgtd, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x66, 0))                       \
+    X(pcmpgtq, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x37, IRHI_SSE42))              \
+    X(pmullw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xd5, 0))                        \
+    X(pmulhw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xe5, 0))                        \
+    X(pmulhuw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xe4, 0))                       \
+    X(pmulld, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x40, IRHI_SSE41))               \
+    X(pmuludq, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xf4, 0))                       \
+    X(pmuldq, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x28, IRHI_SSE41))               \
+    X(pmaddwd, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xf5, 0))                       \
+    X(pmaddubsw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x04, IRHI_SSSE3))            \
+    X(pmulhrsw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x0b, IRHI_SSSE3))             \
+    X(psadbw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xf6, 0))                        \
+    X(pavgb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xe0, 0))                         \
+    X(pavgw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xe3, 0))                         \
+    X(pminub, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xda, 0))                        \
+    X(pmaxub, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xde, 0))                        \
+    X(pminsb, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x38, IRHI_SSE41))               \
+    X(pmaxsb, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x3c, IRHI_SSE41))               \
+    X(pminuw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x3a, IRHI_SSE41))               \
+    X(pmaxuw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x3e, IRHI_SSE41))               \
+    X(pminsw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xea, 0))                        \
+    X(pmaxsw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xee, 0))                        \
+    X(pminud, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x3b, IRHI_SSE41))               \
+    X(pmaxud, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x3f, IRHI_SSE41))               \
+    X(pminsd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x39, IRHI_SSE41))               \
+    X(pmaxsd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x3d, IRHI_SSE41))               \
+    X(psignb, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x08, IRHI_SSSE3))               \
+    X(psignw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x09, IRHI_SSSE3))               \
+    X(psignd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x0a, IRHI_SSSE3))               \
+    X(pabsb, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x1c, IRHI_SSSE3))                \
+    X(pabsw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x1d, IRHI_SSSE3))                \
+    X(pabsd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x1e, IRHI_SSSE3))                \
+    X(packsswb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x63, 0))                      \
+    X(packssdw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x6b, 0))                      \
+    X(packuswb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x67, 0))                      \
+    X(packusdw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x2b, IRHI_SSE41))             \
+    X(punpcklbw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x60, 0))                     \
+    X(punpcklwd, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x61, 0))                     \
+    X(punpckldq, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x62, 0))                     \
+    X(punpckhbw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x68, 0))                     \
+    X(punpckhwd, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x69, 0))                     \
+    X(punpckhdq, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0x6a, 0))                     \
+    X(phaddw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x01, IRHI_SSSE3))               \
+    X(phaddd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x02, IRHI_SSSE3))               \
+    X(phaddsw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x03, IRHI_SSSE3))              \
+    X(phsubw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x05, IRHI_SSSE3))               \
+    X(phsubd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x06, IRHI_SSSE3))               \
+    X(phsubsw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x07, IRHI_SSSE3))              \
+    X(phminposuw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x41, IRHI_SSE41))           \
+    X(psllw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xf1, 0))                         \
+    X(pslld, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xf2, 0))                         \
+    X(psllq, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xf3, 0))                         \
+    X(psrlw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xd1, 0))                         \
+    X(psrld, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xd2, 0))                         \
+    X(psrlq, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xd3, 0))                         \
+    X(psraw, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xe1, 0))                         \
+    X(psrad, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xe2, 0))                         \
+    X(pslldq, IRH_V_V, 0, 2, NO_HOST)                                          \
+    X(psrldq, IRH_V_V, 0, 2, NO_HOST)                                          \
+    X(pshufd, IRH_V_V, 0, 3, HOST(0x66, 0x00, 0x70, IRHI_IMM8))                \
+    X(pshuflw, IRH_V_V, 0, 3, HOST(0xf2, 0x00, 0x70, IRHI_IMM8))               \
+    X(pshufhw, IRH_V_V, 0, 3, HOST(0xf3, 0x00, 0x70, IRHI_IMM8))               \
+    X(pshufb, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x00, IRHI_SSSE3))               \
+    X(pshufb_mmx, IRH_V_V, 0, 2, NO_HOST)                                      \
+    X(palignr, IRH_V_V, 0, 3, HOST(0x66, 0x3a, 0x0f, IRHI_SSSE3 | IRHI_IMM8))  \
+    X(shufps, IRH_V_V, 0, 3, HOST(0x00, 0x00, 0xc6, IRHI_IMM8))                \
+    X(shufpd, IRH_V_V, 0, 3, HOST(0x66, 0x00, 0xc6, IRHI_IMM8))                \
+    X(pblendw, IRH_V_V, 0, 3, HOST(0x66, 0x3a, 0x0e, IRHI_SSE41 | IRHI_IMM8))  \
+    X(blendps, IRH_V_V, 0, 3, HOST(0x66, 0x3a, 0x0c, IRHI_SSE41 | IRHI_IMM8))  \
+    X(blendpd, IRH_V_V, 0, 3, HOST(0x66, 0x3a, 0x0d, IRHI_SSE41 | IRHI_IMM8))  \
+    X(pblendvb, IRH_V_V, 0, 3, NO_HOST)                                        \
+    X(blendvps, IRH_V_V, 0, 3, NO_HOST)                                        \
+    X(blendvpd, IRH_V_V, 0, 3, NO_HOST)                                        \
+    X(pmovsxbw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x20, IRHI_SSE41))             \
+    X(pmovsxbd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x21, IRHI_SSE41))             \
+    X(pmovsxbq, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x22, IRHI_SSE41))             \
+    X(pmovsxwd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x23, IRHI_SSE41))             \
+    X(pmovsxwq, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x24, IRHI_SSE41))             \
+    X(pmovsxdq, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x25, IRHI_SSE41))             \
+    X(pmovzxbw, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x30, IRHI_SSE41))             \
+    X(pmovzxbd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x31, IRHI_SSE41))             \
+    X(pmovzxbq, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x32, IRHI_SSE41))             \
+    X(pmovzxwd, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x33, IRHI_SSE41))             \
+    X(pmovzxwq, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x34, IRHI_SSE41))             \
+    X(pmovzxdq, IRH_V_V, 0, 2, HOST(0x66, 0x38, 0x35, IRHI_SSE41))             \
+    X(mpsadbw, IRH_V_V, 0, 3, HOST(0x66, 0x3a, 0x42, IRHI_SSE41 | IRHI_IMM8))  \
+    X(insertps, IRH_V_V, 0, 3, HOST(0x66, 0x3a, 0x21, IRHI_SSE41 | IRHI_IMM8)) \
+    X(movsldup, IRH_V_V, 0, 2, HOST(0xf3, 0x00, 0x12, IRHI_SSE3))              \
+    X(movshdup, IRH_V_V, 0, 2, HOST(0xf3, 0x00, 0x16, IRHI_SSE3))              \
+    X(movddup, IRH_V_V, 0, 2, HOST(0xf2, 0x00, 0x12, IRHI_SSE3))               \
+    X(pmovmskb, IRH_I_V, 0, 1, HOST(0x66, 0x00, 0xd7, 0))                      \
+    X(movmskps, IRH_I_V, 0, 1, HOST(0x00, 0x00, 0x50, 0))                      \
+    X(movmskpd, IRH_I_V, 0, 1, HOST(0x66, 0x00, 0x50, 0))
 
 /* sse_fp.c: FP arithmetic, compares, min/max, rounding; MXCSR. */
 #define SSE_FP_HELPERS(X)                                                    \
@@ -373,7 +436,7 @@ static inline bool fp_inexact_unbounded(unsigned op, FpParts x, FpParts y, unsig
     X(pcmpistr, IRH_I_V, 0, 3) X(pcmpestr, IRH_I_V, IRH_READS_STATE, 3)      \
     X(pcmpstr_mask, IRH_V_I, 0, 2)
 
-#define SSE_DECLARE_HELPER(name, sig, flags, nargs) extern const IrHelper sse_h_##name;
+#define SSE_DECLARE_HELPER(name, ...) extern const IrHelper sse_h_##name;
 SSE_INT_HELPERS(SSE_DECLARE_HELPER)
 SSE_FP_HELPERS(SSE_DECLARE_HELPER)
 SSE_CVT_HELPERS(SSE_DECLARE_HELPER)
@@ -382,8 +445,9 @@ SSE_STR_HELPERS(SSE_DECLARE_HELPER)
 
 /* In a helper file: define the IrHelper objects of a list whose functions
  * h_<name> precede the expansion. */
-#define SSE_DEFINE_HELPER(id, sig_, flags_, nargs_)                          \
-    const IrHelper sse_h_##id = {.name = #id, .fn = (void *)h_##id, .sig = sig_, .flags = flags_, .nargs = nargs_};
+#define SSE_DEFINE_HELPER(id, sig_, flags_, nargs_, ...)                     \
+    const IrHelper sse_h_##id = {.name = #id, .fn = (void *)h_##id, .sig = sig_, .flags = flags_, .nargs = nargs_, \
+                                 .host = {__VA_ARGS__}};
 
 /* ---- lift side: operands (lift_sse.c) ---- */
 
