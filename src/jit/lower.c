@@ -1437,8 +1437,13 @@ static void call_prologue(Lower *w, const u32 *args, unsigned nargs)
         if (w->loc[args[k]].kind == LOC_REG)
             x64_store(w->b, 8, x64_gs(JIT_THREAD(adapter_args) + 8 * (i32)k), w->loc[args[k]].reg);
     Loc staged[3];
-    for (unsigned k = 0; k < nargs; k++)
+    for (unsigned k = 0; k < nargs; k++) {
         staged[k] = w->loc[args[k]];
+        /* An argument dying here is staged already: its register is free
+         * (evicting it must not spill it). */
+        if (staged[k].kind == LOC_REG && !temp_live_after(w, args[k]) && w->hold[staged[k].reg] == args[k])
+            w->hold[staged[k].reg] = 0;
+    }
     for (int r = 0; r < 16; r++)
         if (CALLER_SAVED & BIT(r))
             evict(w, r);
