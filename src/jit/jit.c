@@ -100,15 +100,11 @@ static void emit_routines(void)
     routines_end = jit_cache.used;
 }
 
-/* Empty an indirect-jump table.  An empty entry must not match any
- * target generated code looks up: a guest pc of 0 (a NULL function pointer)
- * would otherwise "find" host address 0.  Non-canonical targets fault
- * before the lookup (the lifter checks), so one is a safe marker. */
-static void ind_table_clear(JitIndEntry *t)
-{
-    for (u32 i = 0; i < 1u << JIT_IND_BITS; i++)
-        t[i] = (JitIndEntry){.guest_pc = 1ull << 63, .host = 0};
-}
+/* Indirect-jump tables are mapped, not allocated: fresh pages are empty
+ * tables (jit_priv.h), and emptying one gives its pages back. */
+static size_t ind_table_bytes(void) { return sizeof(JitIndEntry) << JIT_IND_BITS; }
+
+static void ind_table_clear(JitIndEntry *t) { madvise(t, ind_table_bytes(), MADV_DONTNEED); }
 
 /* Run counters of counted blocks (jit_compile's hot_after): a u32 each,
  * bump allocated, in private memory just below the cache so generated code
@@ -211,9 +207,11 @@ void jit_set_thread_base(void *env)
 {
     JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);
     t->env = (u64)(uintptr_t)env;
+    t->ind_key = JIT_IND_KEY;
     if (!t->ind_table) {
-        JitIndEntry *table = ue_malloc(sizeof *table << JIT_IND_BITS);
-        ind_table_clear(table);
+        JitIndEntry *table = mmap(NULL, ind_table_bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (table == MAP_FAILED)
+            ue_panic("out of memory for an indirect-jump table");
         pthread_mutex_lock(&tables_lock);
         VEC_PUSH(tables, ntables, cap_tables, table);
         pthread_mutex_unlock(&tables_lock);
@@ -237,7 +235,7 @@ void jit_release_thread(void *env)
     }
     pthread_mutex_unlock(&tables_lock);
     t->ind_table = 0;
-    free(table);
+    munmap(table, ind_table_bytes());
 }
 
 void jit_flush(void)
@@ -258,7 +256,7 @@ void jit_publish(void *env, GuestAddr pc, JitCode *to)
     JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);
     JitIndEntry *e = &((JitIndEntry *)(uintptr_t)t->ind_table)[jit_ind_slot(pc)];
     e->host = (u64)(uintptr_t)to->rx;
-    e->guest_pc = pc;
+    e->guest_pc = pc ^ JIT_IND_KEY;
 }
 
 JitCode *jit_compile(const IrBlock *blk, const IrExitFacts *facts, u32 hot_after, bool *full)
@@ -359,7 +357,7 @@ void jit_unlink(JitCode *c)
     for (u32 i = 0; i < ntables; i++) {
         JitIndEntry *e = &tables[i][jit_ind_slot(c->guest_pc)];
         if (e->host == (u64)(uintptr_t)c->rx)
-            *e = (JitIndEntry){.guest_pc = 1ull << 63, .host = 0};
+            *e = (JitIndEntry){0, 0};
     }
     pthread_mutex_unlock(&tables_lock);
 }

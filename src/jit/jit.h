@@ -35,6 +35,7 @@ typedef struct JitThread {
     u64 call_save[16];   /* conditional calls: the registers they preserve */
     u64 ind_target;      /* indirect-jump lookup: host address to jump to */
     u64 ind_table;       /* this thread's indirect-jump table (JitIndEntry[]) */
+    u64 ind_key;         /* JIT_IND_KEY, for the lookup's xor */
     _Alignas(16) u64 spill[2 * JIT_SPILL_SLOTS]; /* 16-byte slots for temps */
 } JitThread;
 

@@ -62,10 +62,15 @@ typedef struct JitExitRec {
 JitExitRec *jit_exit_rec(u32 *offset);
 
 /* Indirect-jump lookup: a direct-mapped table from guest pc to host code,
- * probed by generated code (jit_publish fills it; a flush empties it). */
+ * probed by generated code (jit_publish fills it; a flush empties it).
+ * An entry holds its guest pc with bit 63 flipped (JIT_IND_KEY), so the
+ * all-zero entry of fresh memory is empty: it stands for a non-canonical
+ * pc, which no lookup asks for (the lifter faults on those first), while
+ * pc 0 (a NULL function pointer) must find nothing. */
 enum { JIT_IND_BITS = 16 };
+#define JIT_IND_KEY (1ull << 63)
 typedef struct JitIndEntry {
-    u64 guest_pc;
+    u64 guest_pc; /* guest pc ^ JIT_IND_KEY; 0: empty */
     u64 host;
 } JitIndEntry;
 

@@ -802,7 +802,7 @@ static void lower_exit(Lower *w, const IrOp *op)
  * are borrowed through the JitThread.
  *
  *   rax = target; rcx = &table[hash(target)]
- *   if (rcx->guest_pc == rax) jump to rcx->host   (registers restored)
+ *   if (rcx->guest_pc == rax ^ key) jump to rcx->host   (registers restored)
  *   else leave to the dispatcher
  */
 static void emit_ind_lookup(Lower *w)
@@ -820,6 +820,7 @@ static void emit_ind_lookup(Lower *w)
     x64_alu_ri(b, X64_AND, 4, X64_RCX, (1 << JIT_IND_BITS) - 1);   /* and ecx, mask */
     x64_shift_ri(b, X64_SHL, 8, X64_RCX, 4);                       /* shl rcx, 4 (16-byte entries) */
     x64_alu_rm(b, X64_ADD, 8, X64_RCX, x64_gs(JIT_THREAD(ind_table))); /* add rcx, gs:[table] */
+    x64_alu_rm(b, X64_XOR, 8, X64_RAX, x64_gs(JIT_THREAD(ind_key))); /* xor rax, gs:[key] */
     x64_alu_rm(b, X64_CMP, 8, X64_RAX, x64_mem(X64_RCX, 0));       /* cmp rax, [rcx] */
     u8 *miss = x64_jcc32(b, X64_CC_NE);                            /* jne miss */
     x64_load(b, 8, X64_RCX, x64_mem(X64_RCX, 8));                  /* mov rcx, [rcx+8] */
