@@ -205,9 +205,10 @@ static bool addr_only(const Lower *w, u32 t, bool plus_const)
 
 /* Does op u read only the bits of temp t that t's own type holds (so
  * t's register may have garbage above them)?  Additions and subtractions
- * (32-bit x86 ops, narrower results normalised), 32-bit logic, compares
- * (emitted at their operands' width, kept in opnd_type), stores of t's
- * width, truncations, and sign extensions from t's width do. */
+ * (32-bit x86 ops, narrower results normalised), 32-bit logic and shifts,
+ * shift counts, compares (emitted at their operands' width, kept in
+ * opnd_type), stores of t's width, truncations, and sign extensions from
+ * t's width do. */
 static bool reads_own_width(const IrOp *u, u32 t, IrType tt)
 {
     switch (u->opc) {
@@ -222,6 +223,11 @@ static bool reads_own_width(const IrOp *u, u32 t, IrType tt)
         return u->b == t && u->a != t && u->type == tt;
     case IR_SEXT:
         return u->aux == tt && tt != IR_I1;
+    case IR_SHL: case IR_SHR: case IR_SAR: case IR_ROL: case IR_ROR:
+        /* a count reads its low 5 or 6 bits at most (lower_shift); a
+         * 32-bit shift of t reads t's 32 bits and writes all 64 (narrower
+         * ones keep bits above their width, so t must have none) */
+        return u->a != t || (u->type == tt && tt == IR_I32);
     default:
         return false;
     }
