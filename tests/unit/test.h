@@ -140,6 +140,16 @@ __attribute__((format(printf, 3, 4))) static inline void ue_test_fail(const char
 #define EXPECT_STREQ(W, G, ...) UE_EXPECT_STR_("EXPECT_STREQ", W, G, (void)0, __VA_ARGS__)
 #define ASSERT_STREQ(W, G, ...) UE_EXPECT_STR_("ASSERT_STREQ", W, G, return, __VA_ARGS__)
 
+/* Reproducible pseudo-random numbers (xorshift64): the same inputs on
+ * every run; *state must start non-zero. */
+static inline uint64_t ue_test_xorshift(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
 void SetUp(void) __attribute__((weak));
 void TearDown(void) __attribute__((weak));
 

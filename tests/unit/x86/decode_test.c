@@ -546,15 +546,9 @@ TEST(decode, agrees_with_zydis_on_debian_binaries)
     EXPECT_EQ(0, bad);
 }
 
-/* xorshift: the same byte strings on every run */
+/* the same byte strings on every run */
 static u64 rng_state = 0x2545f4914f6cdd1dull;
-static u64 rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+static u64 rnd(void) { return ue_test_xorshift(&rng_state); }
 
 TEST(decode, agrees_with_zydis_on_random_bytes)
 {

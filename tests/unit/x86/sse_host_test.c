@@ -64,13 +64,7 @@ static bool host_has(u8 flags)
 }
 
 static u64 rng = 0x9e3779b97f4a7c15ull;
-static u64 next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static u64 next(void) { return ue_test_xorshift(&rng); }
 
 /* Lane patterns: each byte from a small set of edge values, or random. */
 static V128 input(unsigned k)
