@@ -52,6 +52,10 @@ void exec_init(GuestProcess *p, ExecHooks hooks)
         cfg.lazy_offset[2] = X86_OFF(cc_src);
         cfg.lazy_offset[3] = X86_OFF(cc_src2);
         cfg.nlazy = 4;
+        /* (tests: a small code cache, flushed often) */
+        const char *kb = getenv("UE_JIT_CACHE_KB");
+        if (kb && atoi(kb) >= 128)
+            cfg.code_size = (u32)atoi(kb) << 10;
         if (!jit_init(&cfg))
             p->backend = EXEC_INTERP;
     }

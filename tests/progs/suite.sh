@@ -179,3 +179,18 @@ run progs/cxx_exceptions "$PROGS/cxx_exceptions" -- -- "$PROGS/cxx_exceptions"
 run progs/longdouble "$PROGS/longdouble" -- -- "$PROGS/longdouble"
 run progs/selfmod "$PROGS/selfmod" -- -- "$PROGS/selfmod"
 run progs/tinyjit "$PROGS/tinyjit" -- -- "$PROGS/tinyjit"
+
+# ---- the JIT's code cache filling up ----
+# UE_JIT_CACHE_KB makes the cache small: it fills and is flushed (every
+# block compiled again, the tiers' counters, records and indirect-jump
+# tables emptied) 5 to 120 times in each of these runs.
+flush_run() {
+    local kb=$1 name=$2
+    shift 2
+    UE_JIT_CACHE_KB=$kb UE="$TMP/ue-jit" run1 "$name/jit-flush" "$@"
+}
+flush_run 4096 progs/python3_json_sha256 $PY -- -- $PY -c \
+    'import json,hashlib; print(hashlib.sha256(json.dumps(list(range(1000))).encode()).hexdigest())'
+flush_run 256 progs/openssl_prime /usr/bin/openssl -- -- /usr/bin/openssl prime 170141183460469231731687303715884105727
+flush_run 128 progs/selfmod "$PROGS/selfmod" -- -- "$PROGS/selfmod"
+flush_run 128 progs/tinyjit "$PROGS/tinyjit" -- -- "$PROGS/tinyjit"
