@@ -84,6 +84,29 @@ static void emit_exit(X64Buf *b)
     x64_ret(b);                                                  /* ret (jit_run reads gs:[exit_rec]) */
 }
 
+/* The register-saving call, entered (call rel32) on ue's stack with the
+ * arguments in gs:[adapter_args], the helper in gs:[call_fn]: call
+ * fn(env, a0, a1, a2) keeping every caller-saved register, and leave the
+ * result in gs:[call_ret].  Generated code then keeps its registers (guest
+ * values and temps) across the call instead of saving and reloading them
+ * around it. */
+static void emit_call_routine(X64Buf *b)
+{
+    static const int kept[] = {X64_RAX, X64_RCX, X64_RDX, X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R11};
+    for (size_t i = 0; i < UE_ARRAY_LEN(kept); i++)
+        x64_push(b, kept[i]);                                       /* push rax..r11 (rsp 16-aligned after) */
+    x64_load(b, 8, X64_RDI, x64_gs(JIT_THREAD(env)));               /* mov rdi, gs:[env] */
+    x64_load(b, 8, X64_RSI, x64_gs(JIT_THREAD(adapter_args)));      /* mov rsi, gs:[a0] */
+    x64_load(b, 8, X64_RDX, x64_gs(JIT_THREAD(adapter_args) + 8));  /* mov rdx, gs:[a1] */
+    x64_load(b, 8, X64_RCX, x64_gs(JIT_THREAD(adapter_args) + 16)); /* mov rcx, gs:[a2] */
+    x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(call_fn)));           /* mov rax, gs:[fn] */
+    x64_call_r(b, X64_RAX);                                         /* call rax */
+    x64_store(b, 8, x64_gs(JIT_THREAD(call_ret)), X64_RAX);         /* mov gs:[ret], rax */
+    for (size_t i = UE_ARRAY_LEN(kept); i-- > 0;)
+        x64_pop(b, kept[i]);                                        /* pop r11..rax */
+    x64_ret(b);                                                     /* ret */
+}
+
 static void emit_routines(void)
 {
     X64Buf b = {.p = jit_cache.rw, .end = jit_cache.rw + 4096};
@@ -93,6 +116,10 @@ static void emit_routines(void)
         *b.p++ = 0xcc;
     jit_cache.exit_routine = (uintptr_t)(b.p + rx_delta());
     emit_exit(&b);
+    while ((uintptr_t)b.p & 15)
+        *b.p++ = 0xcc;
+    jit_cache.call_routine = (uintptr_t)(b.p + rx_delta());
+    emit_call_routine(&b);
     while ((uintptr_t)b.p & 63)
         *b.p++ = 0xcc;
     ue_assert(!b.full);

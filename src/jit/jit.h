@@ -31,6 +31,8 @@ typedef struct JitThread {
     u64 exit_link;       /* RX address of a chainable jump's rel32, or 0 */
     volatile u64 interrupt; /* non-zero: leave at the next block entry */
     u64 adapter_args[4]; /* helper adapter: argument slots, result slot */
+    u64 call_fn;         /* jit_call_saving: the helper, and its result */
+    u64 call_ret;
     u64 ind_save[2];     /* indirect-jump lookup: saved RAX, RCX */
     u64 call_save[16];   /* conditional calls: the registers they preserve */
     u64 ind_target;      /* indirect-jump lookup: host address to jump to */

@@ -82,6 +82,7 @@ typedef struct JitCache {
     size_t size, used;
     uintptr_t exit_routine; /* RX address of the common exit path */
     uintptr_t enter_routine;
+    uintptr_t call_routine; /* RX address of the register-saving helper call */
     JitCode **blocks; /* in address order, for fault lookup */
     u32 nblocks, cap_blocks;
 } JitCache;

@@ -1525,6 +1525,41 @@ static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
     return true;
 }
 
+/* An integer helper through jit_cache.call_routine, which keeps every
+ * register: arguments staged in the JitThread (each in a register or a
+ * 32-bit constant; false, nothing emitted, otherwise), no register evicted,
+ * the result loaded into a new one. */
+static bool saving_call(Lower *w, const IrHelper *h, const u32 *args, unsigned n)
+{
+    for (unsigned k = 0; k < n; k++)
+        if (w->loc[args[k]].kind != LOC_REG && !(is_const(w, args[k]) && fits_i32(const_of(w, args[k]))))
+            return false;
+    X64Buf *b = w->b;
+    for (unsigned k = 0; k < n; k++) {
+        JitMem m = x64_gs(JIT_THREAD(adapter_args) + 8 * (i32)k);
+        if (w->loc[args[k]].kind == LOC_REG)
+            x64_store(b, 8, m, w->loc[args[k]].reg);                  /* mov gs:[ak], reg */
+        else
+            x64_store_i32(b, 8, m, (i32)const_of(w, args[k]));        /* mov qword gs:[ak], imm */
+    }
+    u64 fn = (u64)(uintptr_t)h->fn;
+    x64_store_i32(b, 4, x64_gs(JIT_THREAD(call_fn)), (i32)(u32)fn);   /* gs:[fn] = helper */
+    x64_store_i32(b, 4, x64_gs(JIT_THREAD(call_fn) + 4), (i32)(u32)(fn >> 32));
+    x64_store(b, 8, env_gpr(X64_RSP), X64_RSP);                       /* guest rsp -> env */
+    x64_load(b, 8, X64_RSP, x64_gs(JIT_THREAD(host_rsp)));            /* rsp = ue's stack */
+    u8 *f = x64_call32(b);                                            /* call jit_call */
+    if (f)
+        x64_patch_rel32(f, (uintptr_t)f + (uintptr_t)w->rx_delta, jit_cache.call_routine);
+    x64_load(b, 8, X64_RSP, env_gpr(X64_RSP));                        /* rsp = guest rsp */
+    const IrOp *op = &w->blk->ops[w->i];
+    if (op->dst) {
+        int d = alloc_reg(w, 0);
+        x64_load(b, 8, d, x64_gs(JIT_THREAD(call_ret)));              /* mov d, gs:[ret] */
+        bind(w, op->dst, d);
+    }
+    return true;
+}
+
 static void lower_call(Lower *w, const IrOp *op)
 {
     const IrHelper *h = (const IrHelper *)(uintptr_t)op->imm;
@@ -1540,7 +1575,9 @@ static void lower_call(Lower *w, const IrOp *op)
                 w->saved |= BIT(r);
             }
     }
-    if (h->sig == IRH_I_I) {
+    if (h->sig == IRH_I_I && saving_call(w, h, args, n)) {
+        ;
+    } else if (h->sig == IRH_I_I) {
         call_prologue(w, args, n);
         emit_call(w, h->fn);
         if (op->dst)

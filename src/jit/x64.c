@@ -521,6 +521,16 @@ u8 *x64_jmp32(X64Buf *b, bool align)
     return field;
 }
 
+u8 *x64_call32(X64Buf *b)
+{
+    if (!room(b))
+        return NULL;
+    byte(b, 0xe8);                        /* call rel32: E8 cd */
+    u8 *field = b->p;
+    le32(b, 0);
+    return field;
+}
+
 u8 *x64_jcc32(X64Buf *b, X64Cond cc)
 {
     if (!room(b))

@@ -94,6 +94,7 @@ void x64_jmp_m(X64Buf *b, JitMem m);
  * be repatched atomically). */
 u8 *x64_jmp32(X64Buf *b, bool align);
 u8 *x64_jcc32(X64Buf *b, X64Cond cc);
+u8 *x64_call32(X64Buf *b);
 /* Patch a rel32 field so the branch lands on `target` (runtime addresses:
  * field_rx is where the field will execute). */
 void x64_patch_rel32(u8 *field, uintptr_t field_rx, uintptr_t target);

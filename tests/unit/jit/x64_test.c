@@ -1027,6 +1027,42 @@ TEST(x64, patch_rel32)
     EXPECT_REFUSES(patch_far(b, 0x100000000, (i64)INT32_MIN - 1), "a target 2^31 + 1 bytes back");
 }
 
+/* call rel32 at runtime address rx, patched to land at rx + 5 + rel: one
+ * 5-byte CALL whose field ends it and whose target Zydis computes. */
+TEST(x64, call32)
+{
+    static const uintptr_t rxs[] = {0x1000, 0x7ffff0001234, 0x100000000 + 3};
+    static const i64 rels[] = {0, 1, -1, -5, 127, -128, INT32_MAX, INT32_MIN};
+    Run r = {0};
+    for (int i = 0; i < N(rxs); i++)
+        for (int k = 0; k < N(rels); k++) {
+            u8 code[32];
+            X64Buf buf = {code, code + sizeof code, false};
+            u8 *field = x64_call32(&buf);
+            size_t n = (size_t)(buf.p - code);
+            uintptr_t target = rxs[i] + n + (uintptr_t)rels[k];
+            ZydisDecodedInstruction zi;
+            ZydisDecodedOperand zo[ZYDIS_MAX_OPERAND_COUNT];
+            ZyanU64 got = 0;
+            char why[200] = "";
+            if (!field || field != buf.p - 4 || n != 5)
+                snprintf(why, sizeof why, "not a 5-byte call ending in its field");
+            else {
+                x64_patch_rel32(field, rxs[i] + 1, target);
+                if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&zyd, code, n, &zi, zo)) || zi.length != n ||
+                    zi.mnemonic != ZYDIS_MNEMONIC_CALL)
+                    snprintf(why, sizeof why, "does not decode as one CALL");
+                else if (!ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&zi, &zo[0], rxs[i], &got)) || got != target)
+                    snprintf(why, sizeof why, "calls %#" PRIx64 ", want %#" PRIx64, (u64)got, (u64)target);
+            }
+            if (why[0])
+                report(&r, __LINE__, code, n, why, false, "x64_call32 at %#" PRIx64 ", rel %" PRId64, (u64)rxs[i],
+                       rels[k]);
+            r.n++;
+        }
+    finish(&r);
+}
+
 /* dec dword [rip+disp32] at runtime address rx, aimed at rx + 6 + rel:
  * one 6-byte DEC of a 32-bit memory operand based on RIP, whose field ends
  * the instruction and whose address Zydis computes as the target. */
