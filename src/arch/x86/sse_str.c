@@ -46,49 +46,54 @@ static unsigned implicit_len(const StrCmp *s, const SseVec *v)
     return i;
 }
 
-/* BoolRes[j][i]: a's element i against b's element j, with the SDM's
- * overrides for elements past the end of either string (table 4-7). */
-static bool boolres(const StrCmp *s, unsigned i, unsigned j)
-{
-    unsigned agg = (s->imm >> 2) & 3;
-    bool va = i < s->la, vb = j < s->lb;
-    if (!va || !vb) {
-        switch (agg) {
-        case 2: return !va && !vb; /* equal each: both ended */
-        case 3: return !va;        /* equal ordered: the pattern ended */
-        default: return false;     /* equal any, ranges */
-        }
-    }
-    int x = elem(s, &s->a, i), y = elem(s, &s->b, j);
-    if (agg == 1)
-        return (i & 1) ? y <= x : y >= x; /* ranges: a holds [lo, hi] pairs */
-    return x == y;
-}
-
+/* IntRes1 from the BoolRes matrix held as one mask per element i of a:
+ * bit j of m[i] is BoolRes(i, j), a's element i against b's element j, with
+ * the SDM's overrides for elements past the end of either string (table
+ * 4-7: equal each is true where both ended, equal ordered where the
+ * pattern ended, the others false). */
 static unsigned intres1(const StrCmp *s)
 {
-    unsigned agg = (s->imm >> 2) & 3, res = 0;
-    for (unsigned j = 0; j < s->n; j++) {
-        bool r = false;
-        switch (agg) {
-        case 0: /* equal any */
-            for (unsigned i = 0; i < s->n && !r; i++)
-                r = boolres(s, i, j);
-            break;
-        case 1: /* ranges */
-            for (unsigned i = 0; i + 1 < s->n && !r; i += 2)
-                r = boolres(s, i, j) && boolres(s, i + 1, j);
-            break;
-        case 2: /* equal each */
-            r = boolres(s, j, j);
-            break;
-        default: /* equal ordered: the pattern starts at b[j] */
-            r = true;
-            for (unsigned k = 0; k < s->n - j && r; k++)
-                r = boolres(s, k, j + k);
-            break;
+    unsigned agg = (s->imm >> 2) & 3, n = s->n, all = (1u << n) - 1;
+    unsigned bvalid = (1u << s->lb) - 1;
+    int ea[16], eb[16];
+    u16 m[16];
+    for (unsigned i = 0; i < n; i++) {
+        ea[i] = elem(s, &s->a, i);
+        eb[i] = elem(s, &s->b, i);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        unsigned r = 0;
+        if (i >= s->la) {
+            r = agg == 3 ? all : agg == 2 ? all & ~bvalid : 0;
+        } else if (agg == 1) {
+            /* ranges: a holds [lo, hi] pairs */
+            for (unsigned j = 0; j < s->lb; j++)
+                r |= (unsigned)((i & 1) ? eb[j] <= ea[i] : eb[j] >= ea[i]) << j;
+        } else {
+            for (unsigned j = 0; j < s->lb; j++)
+                r |= (unsigned)(eb[j] == ea[i]) << j;
         }
-        res |= (unsigned)r << j;
+        m[i] = (u16)r;
+    }
+    unsigned res = 0;
+    switch (agg) {
+    case 0: /* equal any */
+        for (unsigned i = 0; i < n; i++)
+            res |= m[i];
+        break;
+    case 1: /* ranges */
+        for (unsigned i = 0; i + 1 < n; i += 2)
+            res |= m[i] & m[i + 1];
+        break;
+    case 2: /* equal each */
+        for (unsigned j = 0; j < n; j++)
+            res |= (m[j] >> j & 1u) << j;
+        break;
+    default: /* equal ordered: bit j when a[k] matches b[j + k] for every k with j + k < n */
+        res = all;
+        for (unsigned k = 0; k < n; k++)
+            res &= (unsigned)(m[k] >> k) | (all & ~((1u << (n - k)) - 1));
+        break;
     }
     return res;
 }
