@@ -145,8 +145,8 @@ enum {
 /* A helper that computes exactly what one SSE instruction of an x86-64
  * host computes (guest and host alike), which a JIT there may emit instead
  * of the call: with a in xmm0 and b in xmm1, `op xmm0, xmm1[, imm8 c]`
- * leaves a v128 result in xmm0; `op r32, xmm0` an integer one.  opcode 0:
- * no such instruction. */
+ * leaves a v128 result in xmm0; `op r32, xmm0` an integer one.  All zero:
+ * no such instruction (0F 00 is no SSE instruction; PSHUFB is 66 0F 38 00). */
 typedef struct IrHostInsn {
     u8 prefix;  /* 0, 0x66, 0xf2 or 0xf3 */
     u8 map;     /* 0 (0F op), 0x38 (0F 38 op) or 0x3a (0F 3A op) */
@@ -170,6 +170,8 @@ typedef struct IrHelper {
     u8 nargs;
     IrHostInsn host;
 } IrHelper;
+
+static inline bool ir_has_host_insn(const IrHelper *h) { return h->host.prefix | h->host.map | h->host.opcode; }
 
 typedef u64 (*IrHelperII)(void *env, u64, u64, u64);
 typedef V128 (*IrHelperVV)(void *env, V128, V128, V128);

@@ -1502,7 +1502,7 @@ static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
 {
     const IrHostInsn *hi = &h->host;
     u8 needs = hi->flags & (IRHI_SSE3 | IRHI_SSSE3 | IRHI_SSE41 | IRHI_SSE42);
-    if (!hi->opcode || (needs & ~host_sse()) || (h->sig != IRH_V_V && h->sig != IRH_I_V) || !op->dst)
+    if (!ir_has_host_insn(h) || (needs & ~host_sse()) || (h->sig != IRH_V_V && h->sig != IRH_I_V) || !op->dst)
         return false;
     if ((op->a && w->loc[op->a].kind != LOC_SLOT) || (op->b && w->loc[op->b].kind != LOC_SLOT) ||
         ((hi->flags & IRHI_IMM8) && !is_const(w, op->c)))

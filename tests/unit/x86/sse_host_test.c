@@ -92,7 +92,7 @@ TEST(sse_host, decodes_as_the_helper)
     unsigned forms = 0;
     for (size_t i = 0; i < UE_ARRAY_LEN(helpers); i++) {
         const IrHelper *h = helpers[i];
-        if (!h->host.opcode)
+        if (!ir_has_host_insn(h))
             continue;
         u8 insn[16];
         size_t n;
@@ -117,7 +117,7 @@ TEST(sse_host, computes_what_the_helper_computes)
     unsigned run = 0, skipped = 0;
     for (size_t i = 0; i < UE_ARRAY_LEN(helpers); i++) {
         const IrHelper *h = helpers[i];
-        if (!h->host.opcode)
+        if (!ir_has_host_insn(h))
             continue;
         if (!host_has(h->host.flags)) {
             skipped++;
