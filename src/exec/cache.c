@@ -101,9 +101,8 @@ static IrBlock *translate(GuestProcess *p, GuestAddr pc, const X86TranslateOpts 
 {
     CodeCache *c = &p->cache;
     IrBlock *blk;
-    X86TranslateOpts xo = *opts;
-    const X86TranslateOpts *xopts = &xo;
-    xo.borrow = true;
+    X86TranslateOpts xopts = *opts;
+    xopts.borrow = true;
     u64 avail = mem_exec_avail(&p->mem, pc);
     if (avail > 4096 * 4)
         avail = 4096 * 4;
@@ -118,7 +117,7 @@ static IrBlock *translate(GuestProcess *p, GuestAddr pc, const X86TranslateOpts 
             blk = ir_finish(&b, 1);
     }
     if (!blk) {
-        blk = x86_translate(xopts, &c->arena, pc, (const u8 *)(uintptr_t)pc, avail);
+        blk = x86_translate(&xopts, &c->arena, pc, (const u8 *)(uintptr_t)pc, avail);
         if (p->tool && p->tool->instrument) {
             IrBlock *n = p->tool->instrument(p, blk, &c->arena);
             if (n != blk)
@@ -313,7 +312,10 @@ static JitCode *compile(GuestProcess *p, IrBlock *blk, const IrBlock *ir, bool f
     arena_reset(&p->cache.facts);
     IrExitFacts facts = {arena_alloc(&p->cache.facts, ir->nops),
                          arena_alloc(&p->cache.facts, ir->nops * sizeof(u64))};
-    blk->nrelies = 0;
+    /* (a second compile adds to what the first relied on: the first code
+     * stays valid for a thread still running it) */
+    if (first)
+        blk->nrelies = 0;
     if (!tiered) {
         /* block-by-block comparison with the interpreter wants exact state */
         memset(facts.dead_put, 0, ir->nops);
