@@ -430,7 +430,7 @@ void ir_exit_ind(IrBuilder *b, u32 target, IrExitKind kind)
 /* Block headers: one per translation, most living as long as the process;
  * from a Region (no page fault per 4 KiB of them) with a free list. */
 static pthread_mutex_t headers_lock = PTHREAD_MUTEX_INITIALIZER;
-static Region headers = {.size = 1ull << 30};
+static Region headers = {.size = 512u << 20};
 static IrBlock *free_headers; /* (linked through their first word) */
 
 static IrBlock *header_alloc(void)

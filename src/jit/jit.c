@@ -29,7 +29,7 @@ static u32 ntables, cap_tables;
 static Arena jit_arena;   /* lowering scratch */
 /* Until the next flush: each block's JitCode and side tables (the compiling
  * thread holds the exec layer's cache lock), and chain links (chain_lock). */
-static Region records = {.size = 1ull << 30}, links = {.size = 256u << 20};
+static Region records = {.size = 512u << 20}, links = {.size = 128u << 20};
 static uintptr_t routines_end;
 static size_t populated;  /* bytes of the cache already faulted in */
 
@@ -183,6 +183,11 @@ bool jit_init(const JitConfig *cfg)
     bool ok = map_cache(size, fd);
     if (fd >= 0)
         close(fd);
+    /* (reserved now: a cache whose records cannot be allocated would look
+     * full after every flush) */
+    ok = ok && region_alloc(&records, 16) && region_alloc(&links, 16);
+    region_reset(&records);
+    region_reset(&links);
     if (!ok) {
         ue_log("JIT unavailable: cannot map the code cache (%s)", strerror(errno));
         return false;
