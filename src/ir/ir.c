@@ -465,16 +465,14 @@ static IrBlock *finish(IrBuilder *b, u32 guest_size, bool borrow)
     blk->no_native = false;
     blk->counted = false;
     blk->nrelies = 0;
-    blk->borrowed = borrow;
     blk->ninsns = b->ninsns;
     blk->nops = b->nops;
     blk->ntemps = b->ntemps;
-    blk->ops = b->ops;
+    blk->ops = b->ops; /* (in the builder's arena) */
     blk->temp_type = b->temp_type;
-    if (!borrow) {
-        blk->borrowed = true;
+    blk->borrowed = true;
+    if (!borrow)
         ir_block_keep_ops(blk);
-    }
     blk->kills = ir_kills(blk);
     return blk;
 }

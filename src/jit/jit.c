@@ -354,29 +354,26 @@ IrExitKind jit_run(void *env, JitCode *code)
 
 static pthread_mutex_t chain_lock = PTHREAD_MUTEX_INITIALIZER; /* jumps being chained */
 
-void jit_chain(u64 link, JitCode *to)
-{
-    u8 *field_rw = (u8 *)(uintptr_t)link - rx_delta();
-    pthread_mutex_lock(&chain_lock);
-    i32 rel;
-    memcpy(&rel, field_rw, 4);
-    struct JitLink *l;
-    /* (another thread may have chained it; with no room for the link, the
-     * jump stays an exit) */
-    if (link + 4 + (u64)(i64)rel != (uintptr_t)to->rx && (l = region_alloc(&links, sizeof *l))) {
-        *l = (struct JitLink){link, to->in};
-        to->in = l;
-        x64_patch_rel32(field_rw, (uintptr_t)link, (uintptr_t)to->rx);
-    }
-    pthread_mutex_unlock(&chain_lock);
-}
-
 /* Is the rel32 at link (RX address) a jump to target? */
 static bool jumps_to(u64 link, uintptr_t target)
 {
     i32 rel;
     memcpy(&rel, (u8 *)(uintptr_t)link - rx_delta(), 4);
     return link + 4 + (u64)(i64)rel == target;
+}
+
+void jit_chain(u64 link, JitCode *to)
+{
+    pthread_mutex_lock(&chain_lock);
+    struct JitLink *l;
+    /* (another thread may have chained it; with no room for the link, the
+     * jump stays an exit) */
+    if (!jumps_to(link, (uintptr_t)to->rx) && (l = region_alloc(&links, sizeof *l))) {
+        *l = (struct JitLink){link, to->in};
+        to->in = l;
+        x64_patch_rel32((u8 *)(uintptr_t)link - rx_delta(), (uintptr_t)link, (uintptr_t)to->rx);
+    }
+    pthread_mutex_unlock(&chain_lock);
 }
 
 void jit_unlink(JitCode *c)

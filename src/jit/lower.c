@@ -1466,16 +1466,28 @@ static void call_prologue(Lower *w, const u32 *args, unsigned nargs)
     }
 }
 
+/* Calls run on ue's stack: the guest's may be anything (and has a red
+ * zone). */
+static void to_ue_stack(Lower *w)
+{
+    x64_store(w->b, 8, env_gpr(X64_RSP), X64_RSP);             /* guest rsp -> env */
+    x64_load(w->b, 8, X64_RSP, x64_gs(JIT_THREAD(host_rsp)));  /* rsp = ue's stack */
+}
+
+static void to_guest_stack(Lower *w)
+{
+    x64_load(w->b, 8, X64_RSP, env_gpr(X64_RSP));              /* rsp = guest rsp */
+}
+
 /* Switch to ue's stack, call fn(env, rsi, rdx, rcx), switch back. */
 static void emit_call(Lower *w, const void *fn)
 {
     X64Buf *b = w->b;
     x64_load(b, 8, X64_RDI, x64_gs(JIT_THREAD(env)));      /* rdi = env */
-    x64_store(b, 8, env_gpr(X64_RSP), X64_RSP);             /* guest rsp -> env */
-    x64_load(b, 8, X64_RSP, x64_gs(JIT_THREAD(host_rsp)));  /* rsp = ue's stack */
+    to_ue_stack(w);
     x64_mov_ri(b, X64_RAX, (u64)(uintptr_t)fn);
     x64_call_r(b, X64_RAX);                                 /* call fn */
-    x64_load(b, 8, X64_RSP, env_gpr(X64_RSP));              /* rsp = guest rsp */
+    to_guest_stack(w);
 }
 
 /* The adapter: helpers of any signature, arguments and result in 16-byte
@@ -1545,12 +1557,11 @@ static bool saving_call(Lower *w, const IrHelper *h, const u32 *args, unsigned n
     u64 fn = (u64)(uintptr_t)h->fn;
     x64_store_i32(b, 4, x64_gs(JIT_THREAD(call_fn)), (i32)(u32)fn);   /* gs:[fn] = helper */
     x64_store_i32(b, 4, x64_gs(JIT_THREAD(call_fn) + 4), (i32)(u32)(fn >> 32));
-    x64_store(b, 8, env_gpr(X64_RSP), X64_RSP);                       /* guest rsp -> env */
-    x64_load(b, 8, X64_RSP, x64_gs(JIT_THREAD(host_rsp)));            /* rsp = ue's stack */
+    to_ue_stack(w);
     u8 *f = x64_call32(b);                                            /* call jit_call */
     if (f)
         x64_patch_rel32(f, (uintptr_t)f + (uintptr_t)w->rx_delta, jit_cache.call_routine);
-    x64_load(b, 8, X64_RSP, env_gpr(X64_RSP));                        /* rsp = guest rsp */
+    to_guest_stack(w);
     const IrOp *op = &w->blk->ops[w->i];
     if (op->dst) {
         int d = alloc_reg(w, 0);
