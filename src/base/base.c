@@ -30,6 +30,20 @@ int ue_fd_high(int fd)
     return high;
 }
 
+bool ue_read_all(int fd, void *buf, size_t len, i64 off)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t n = off < 0 ? read(fd, (char *)buf + done, len - done)
+                            : pread(fd, (char *)buf + done, len - done, (off_t)(off + (i64)done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += (size_t)n;
+    }
+    return true;
+}
+
 void ue_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;

@@ -65,6 +65,10 @@ void ue_log_set_fd(int fd);
 int ue_log_fd(void);
 /* Write all of buf to fd, retrying on EINTR and short writes. */
 void ue_write_all(int fd, const void *buf, size_t len);
+/* Read exactly len bytes from fd at offset off (or from its file position
+ * when off < 0), retrying on EINTR and short reads; false on an error or
+ * end of file first. */
+bool ue_read_all(int fd, void *buf, size_t len, i64 off);
 /* A descriptor ue keeps for itself, moved out of the guest's way: fds are
  * numbered lowest-first, and a guest that closed 0, 1 or 2 must not find
  * ue's file there.  Returns the new close-on-exec fd (fd itself if it

@@ -23,21 +23,6 @@
 
 enum { MAX_PHNUM = 512, MAX_INTERP = 4096 };
 
-
-static bool read_at(int fd, void *buf, size_t len, u64 off)
-{
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        done += (size_t)n;
-    }
-    return true;
-}
-
 static int elf_prot(u32 flags)
 {
     return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
@@ -188,8 +173,8 @@ static const char *read_headers(ElfLoad *L)
         return "not a regular file";
     L->fsize = (u64)st.st_size;
     const char *not_elf = L->is_interp ? "not an ELF file" : "not an executable: no ELF header and no #! line";
-    if (L->fsize < sizeof *eh || !read_at(L->fd, eh, sizeof *eh, 0)) {
-        if (L->fsize >= SELFMAG && read_at(L->fd, eh, SELFMAG, 0) && !memcmp(eh->e_ident, ELFMAG, SELFMAG))
+    if (L->fsize < sizeof *eh || !ue_read_all(L->fd, eh, sizeof *eh, 0)) {
+        if (L->fsize >= SELFMAG && ue_read_all(L->fd, eh, SELFMAG, 0) && !memcmp(eh->e_ident, ELFMAG, SELFMAG))
             return "truncated ELF: file too short for an ELF header";
         return not_elf;
     }
@@ -197,7 +182,7 @@ static const char *read_headers(ElfLoad *L)
     if (bad)
         return L->is_interp && memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ? not_elf : bad;
     L->ph = ue_malloc((size_t)eh->e_phnum * sizeof *L->ph);
-    if (!read_at(L->fd, L->ph, (size_t)eh->e_phnum * sizeof *L->ph, eh->e_phoff))
+    if (!ue_read_all(L->fd, L->ph, (size_t)eh->e_phnum * sizeof *L->ph, (i64)eh->e_phoff))
         return "truncated ELF: cannot read program headers";
     return check_loads(L->ph, eh->e_phnum, L->fsize, &L->lo, &L->hi, &L->align);
 }
@@ -215,7 +200,7 @@ static const char *read_interp(ElfLoad *L, LxImage *img)
             p->p_filesz > L->fsize - p->p_offset)
             return "malformed ELF: bad PT_INTERP";
         img->interp = ue_malloc(p->p_filesz + 1);
-        if (!read_at(L->fd, img->interp, p->p_filesz, p->p_offset))
+        if (!ue_read_all(L->fd, img->interp, p->p_filesz, (i64)p->p_offset))
             return "truncated ELF: cannot read PT_INTERP";
         /* The kernel's rule: the segment's last byte is a NUL; the path
          * ends at the first one. */

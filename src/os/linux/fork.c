@@ -60,28 +60,15 @@ void lx_vfork_child_exit(void)
 /* The parent's side: the child's stack records until the pipe closes (the
  * child exec'd or ended).  Each record is applied where the parent's
  * memory is still writable. */
-static bool read_full(int fd, void *buf, size_t len)
-{
-    for (size_t done = 0; done < len;) {
-        ssize_t n = read(fd, (char *)buf + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        done += (size_t)n;
-    }
-    return true;
-}
-
 static void vfork_wait(int fd)
 {
     u64 hdr[2];
     static u8 scratch[64 * 1024];
-    while (read_full(fd, hdr, sizeof hdr) && hdr[1] <= sizeof scratch) {
+    while (ue_read_all(fd, hdr, sizeof hdr, -1) && hdr[1] <= sizeof scratch) {
         bool ok = lx_writable(hdr[0], hdr[1]);
         if (ok)
             exec_before_write(&lx_proc.gp, hdr[0], hdr[1]);
-        if (!read_full(fd, ok ? (void *)(uintptr_t)hdr[0] : scratch, hdr[1]))
+        if (!ue_read_all(fd, ok ? (void *)(uintptr_t)hdr[0] : scratch, hdr[1], -1))
             break;
     }
     close(fd);
