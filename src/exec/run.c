@@ -229,7 +229,7 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
 
 void exec_interrupt(GuestCpu *cpu)
 {
-    __atomic_store_n(&cpu->jit.interrupt, 1, __ATOMIC_SEQ_CST);
+    jit_thread_interrupt(&cpu->jit);
 }
 
 /* Per host thread: faults in generated code happen on the guest's stack
@@ -483,8 +483,7 @@ void exec_run(GuestCpu *cpu)
     IrBlock *blk = NULL;
     u64 link = 0; /* chainable jump that led to the block about to run */
     for (;;) {
-        if (UE_UNLIKELY(cpu->jit.interrupt)) {
-            __atomic_store_n(&cpu->jit.interrupt, 0, __ATOMIC_SEQ_CST);
+        while (UE_UNLIKELY(jit_thread_take_interrupt(&cpu->jit))) {
             blk = NULL;
             link = 0;
             /* Out of guest code: let a thread stopping the world go first. */

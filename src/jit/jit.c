@@ -252,6 +252,32 @@ void jit_set_thread_base(void *env)
     syscall(SYS_arch_prctl, ARCH_SET_GS, env);
 }
 
+void jit_thread_interrupt(JitThread *t)
+{
+    __atomic_store_n(&t->interrupt, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&t->ind_key, JIT_IND_STOP, __ATOMIC_SEQ_CST);
+}
+
+/* The owner clears the flag, then restores the key: a request landing
+ * between the two stores leaves the flag set for the next call; one landing
+ * after leaves the key poisoned, so lookups miss and the dispatcher calls
+ * again.  A poisoned key with no flag (its request already taken) is
+ * restored, and the flag looked at once more in case a request came
+ * meanwhile. */
+bool jit_thread_take_interrupt(JitThread *t)
+{
+    if (!__atomic_load_n(&t->interrupt, __ATOMIC_SEQ_CST)) {
+        if (__atomic_load_n(&t->ind_key, __ATOMIC_SEQ_CST) == JIT_IND_KEY)
+            return false;
+        __atomic_store_n(&t->ind_key, JIT_IND_KEY, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&t->interrupt, __ATOMIC_SEQ_CST))
+            return false;
+    }
+    __atomic_store_n(&t->interrupt, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&t->ind_key, JIT_IND_KEY, __ATOMIC_SEQ_CST);
+    return true;
+}
+
 void jit_release_thread(void *env)
 {
     JitThread *t = (JitThread *)((char *)env + jit_cfg.thread_offset);

@@ -29,15 +29,17 @@ typedef struct JitThread {
     u64 env;             /* address of the guest state (helper argument) */
     u64 exit_rec;        /* the last exit's record (jit_priv.h, JitExitRec) */
     u64 exit_link;       /* RX address of a chainable jump's rel32, or 0 */
-    volatile u64 interrupt; /* non-zero: leave at the next block entry */
+    volatile u64 interrupt; /* non-zero: leave at the next backward jump or
+                             * indirect lookup (jit_thread_interrupt) */
     u64 adapter_args[4]; /* helper adapter: argument slots, result slot */
     u64 call_fn;         /* jit_call_saving: the helper, and its result */
     u64 call_ret;
-    u64 ind_save[2];     /* indirect-jump lookup: saved RAX, RCX */
+    u64 scratch;         /* a register borrowed around a store */
     u64 call_save[16];   /* conditional calls: the registers they preserve */
     u64 ind_target;      /* indirect-jump lookup: host address to jump to */
     u64 ind_table;       /* this thread's indirect-jump table (JitIndEntry[]) */
-    u64 ind_key;         /* JIT_IND_KEY, for the lookup's xor */
+    volatile u64 ind_key; /* JIT_IND_KEY for the lookup's xor; JIT_IND_STOP
+                           * while interrupted (every lookup misses) */
     _Alignas(16) u64 spill[2 * JIT_SPILL_SLOTS]; /* 16-byte slots for temps */
 } JitThread;
 
@@ -103,6 +105,14 @@ void jit_disasm(const JitCode *c, int fd);
  * the code cache of its own (the two views are shared memory). */
 void jit_before_fork(void);
 void jit_after_fork(bool child);
+/* Ask the thread to leave generated code soon: backward jumps test
+ * `interrupt`, and indirect lookups miss while the key is JIT_IND_STOP
+ * (they need no test of their own).  Any thread may call it. */
+void jit_thread_interrupt(JitThread *t);
+/* The owning thread, out of generated code: true if it was interrupted,
+ * and then the request is taken (cleared; lookups may hit again).  Call
+ * until false: a request made while the key was being restored is seen. */
+bool jit_thread_take_interrupt(JitThread *t);
 /* Host GS base for the calling thread, and its JIT state. */
 void jit_set_thread_base(void *env);
 /* The thread whose env this is has ended: its indirect-jump table goes

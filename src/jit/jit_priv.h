@@ -69,6 +69,9 @@ JitExitRec *jit_exit_rec(u32 *offset);
  * pc 0 (a NULL function pointer) must find nothing. */
 enum { JIT_IND_BITS = 16 };
 #define JIT_IND_KEY (1ull << 63)
+/* The key while the thread is interrupted: target ^ JIT_IND_STOP equals an
+ * entry only for a non-canonical target, and the lifter faults on those. */
+#define JIT_IND_STOP (JIT_IND_KEY | 1ull << 62)
 typedef struct JitIndEntry {
     u64 guest_pc; /* guest pc ^ JIT_IND_KEY; 0: empty */
     u64 host;

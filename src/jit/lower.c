@@ -804,22 +804,19 @@ static void lower_exit(Lower *w, const IrOp *op)
 }
 
 /* Indirect exit: look the target up in jit_ind_table without leaving
- * generated code; every guest register is home by then, so RAX and RCX
- * are borrowed through the JitThread.
+ * generated code.  RAX and RCX are borrowed: their guest values go to the
+ * env (where a register stolen in the block already has its value), every
+ * other guest register comes home, and the target is in RAX.
  *
- *   rax = target; rcx = &table[hash(target)]
- *   if (rcx->guest_pc == rax ^ key) jump to rcx->host   (registers restored)
+ *   rcx = &table[hash(rax)]
+ *   if (rcx->guest_pc == rax ^ key) jump to rcx->host   (RAX, RCX reloaded)
  *   else leave to the dispatcher
- */
+ *
+ * An interrupted thread's key matches nothing (JIT_IND_STOP), so the
+ * lookup needs no test of the interrupt flag. */
 static void emit_ind_lookup(Lower *w)
 {
     X64Buf *b = w->b;
-    i32 pc = (i32)jit_cfg.guest->pc_offset;
-    x64_alu_mi(b, X64_CMP, 8, x64_gs(JIT_THREAD(interrupt)), 0);   /* cmp gs:[interrupt], 0 */
-    u8 *stop = x64_jcc32(b, X64_CC_NE);                            /* jne (leave) */
-    x64_store(b, 8, x64_gs(JIT_THREAD(ind_save)), X64_RAX);        /* mov gs:[save0], rax */
-    x64_store(b, 8, x64_gs(JIT_THREAD(ind_save) + 8), X64_RCX);    /* mov gs:[save1], rcx */
-    x64_load(b, 8, X64_RAX, x64_gs(pc));                           /* mov rax, gs:[pc] */
     x64_mov_rr(b, 8, X64_RCX, X64_RAX);                            /* mov rcx, rax */
     x64_shift_ri(b, X64_SHR, 8, X64_RCX, JIT_IND_BITS);            /* shr rcx, BITS */
     x64_alu_rr(b, X64_XOR, 8, X64_RCX, X64_RAX);                   /* xor rcx, rax */
@@ -831,25 +828,42 @@ static void emit_ind_lookup(Lower *w)
     u8 *miss = x64_jcc32(b, X64_CC_NE);                            /* jne miss */
     x64_load(b, 8, X64_RCX, x64_mem(X64_RCX, 8));                  /* mov rcx, [rcx+8] */
     x64_store(b, 8, x64_gs(JIT_THREAD(ind_target)), X64_RCX);      /* mov gs:[target], rcx */
-    x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(ind_save)));         /* restore rax */
-    x64_load(b, 8, X64_RCX, x64_gs(JIT_THREAD(ind_save) + 8));     /* restore rcx */
+    x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                     /* reload rax */
+    x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                     /* reload rcx */
     x64_jmp_m(b, x64_gs(JIT_THREAD(ind_target)));                  /* jmp gs:[target] */
     if (miss)
         x64_patch_rel32(miss, (uintptr_t)miss + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
-    x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(ind_save)));         /* miss: restore rax */
-    x64_load(b, 8, X64_RCX, x64_gs(JIT_THREAD(ind_save) + 8));     /*       restore rcx */
-    if (stop)
-        x64_patch_rel32(stop, (uintptr_t)stop + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+    x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                     /* miss: reload rax */
+    x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                     /*       reload rcx */
+}
+
+/* Guest GPR r's value to the env, if it is in its home and not there yet
+ * (its home is then free). */
+static void home_to_env(Lower *w, int r)
+{
+    if ((w->home_ok & BIT(r)) && !(w->saved & BIT(r))) {
+        x64_store(w->b, 8, env_gpr(r), r);
+        w->saved |= BIT(r);
+    }
+    w->home_ok &= (u16)~BIT(r);
 }
 
 static void lower_exit_ind(Lower *w, const IrOp *op)
 {
     int r = use(w, op->a, 0);
     x64_store(w->b, 8, x64_gs((i32)jit_cfg.guest->pc_offset), r);
-    restore_homes(w, 0);
     IrExitKind k = (IrExitKind)op->aux;
-    if (k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET)
+    if (k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET) {
+        home_to_env(w, X64_RAX);
+        if (r != X64_RAX)
+            x64_mov_rr(w->b, 8, X64_RAX, r);
+        home_to_env(w, X64_RCX);
+        restore_homes(w, BIT(X64_RAX) | BIT(X64_RCX));
         emit_ind_lookup(w);
+        leave(w, 0, true, k, 0);
+        return;
+    }
+    restore_homes(w, 0);
     leave(w, 0, true, k, 0);
 }
 
@@ -928,10 +942,10 @@ static void flush_pending(Lower *w, u32 at)
             /* spilled: through a register; none is free for certain, so
              * borrow RAX around it (its value goes to the red zone-free
              * thread scratch) */
-            x64_store(w->b, 8, x64_gs(JIT_THREAD(ind_save)), X64_RAX);
+            x64_store(w->b, 8, x64_gs(JIT_THREAD(scratch)), X64_RAX);
             x64_load(w->b, 8, X64_RAX, slot_mem(w->loc[t].slot, 0));
             x64_store(w->b, 8, m, X64_RAX);
-            x64_load(w->b, 8, X64_RAX, x64_gs(JIT_THREAD(ind_save)));
+            x64_load(w->b, 8, X64_RAX, x64_gs(JIT_THREAD(scratch)));
         }
     }
 }

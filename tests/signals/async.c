@@ -5,7 +5,8 @@
  * POSIX timer with SIGRTMIN and a value), a signal sent by another process
  * (kill from a child) and SIGCHLD from a child's exit.  Each loop spins on
  * a flag only the handler sets; a watchdog alarm ends the program with a
- * message if a signal never arrives.  The counts printed do not depend on
+ * message if a signal never arrives.  One loop goes round through an
+ * indirect jump only (computed goto), which must see the signal too.  The counts printed do not depend on
  * timing.
  */
 #define _GNU_SOURCE
@@ -60,6 +61,18 @@ static void spin_until(volatile sig_atomic_t *flag, int n)
         spins++;
 }
 
+/* The same, going round through an indirect jump only: no backward direct
+ * jump, so the JIT's indirect-jump lookup must notice the request. */
+static void spin_indirect(volatile sig_atomic_t *flag, int n)
+{
+    static void *const next[2] = {&&top, &&out};
+top:
+    spins++;
+    goto *next[*flag >= n];
+out:
+    return;
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -77,6 +90,12 @@ int main(void)
     spin_until(&got_alrm, 5);
     setitimer(ITIMER_REAL, &off, NULL);
     printf("ITIMER_REAL: 5 SIGALRMs while looping\n");
+
+    got_alrm = 0;
+    setitimer(ITIMER_REAL, &it, NULL);
+    spin_indirect(&got_alrm, 3);
+    setitimer(ITIMER_REAL, &off, NULL);
+    printf("ITIMER_REAL: 3 SIGALRMs while looping through an indirect jump\n");
 
     setitimer(ITIMER_VIRTUAL, &it, NULL);
     spin_until(&got_vtalrm, 3);
