@@ -306,11 +306,12 @@ static void analyse(Lower *w, const u8 *dead)
                 uses[args[k]]++;
             }
     }
-    /* A deferred PUT's value stays available until a later PUT of the same
-     * field replaces it or something observes state (it is stored then);
-     * an exit whose target overwrites the field does not observe it, but
-     * the value must still be at hand for the side table of every op
-     * that may fault on the way. */
+    /* A deferred PUT's value stays available until something observes
+     * state (it is stored then) or, if a later PUT of the same field
+     * replaces it first, until the last op before that which may fault
+     * (the side table names it); an exit whose target overwrites the field
+     * does not observe it, but the value must still be at hand for the
+     * side table of every op that may fault on the way. */
     w->hint = arena_alloc(w->arena, nt);
     memset(w->hint, 16, nt);
     for (u32 i = 0; i < n; i++) {
@@ -327,7 +328,9 @@ static void analyse(Lower *w, const u8 *dead)
             const IrOp *u = &blk->ops[j];
             if (w->skip[j])
                 continue;
-            if ((u->opc == IR_PUT && u->imm == op->imm) || (observes_state(u) && !exit_kills_at(w, j, op->imm))) {
+            if (u->opc == IR_PUT && u->imm == op->imm)
+                break; /* replaced: needed no further than the last op that may fault */
+            if (observes_state(u) && !exit_kills_at(w, j, op->imm)) {
                 need = j;
                 break;
             }
@@ -508,24 +511,26 @@ static void evict(Lower *w, int r)
  * later in the block costs more than one needed only at the exit: the read
  * would land in yet another register.  A home the block is about to
  * rewrite costs nothing. */
+static int take_cost_of_home(const Lower *w, int r)
+{
+    if (!(w->home_ok & BIT(r)) || !(w->needed & BIT(r)))
+        return 0;
+    return ((w->saved & BIT(r)) ? 0 : 10) + (w->last_get[r] > w->i ? 15 : 10);
+}
+
 static int take_cost(const Lower *w, int r)
 {
-    int cost = 0;
     u32 t = w->hold[r];
-    if (t && temp_live_now(w, t))
-        cost += 25; /* also needs a register again at its next use */
-    if (w->home_ok & BIT(r) && (w->needed & BIT(r))) {
-        cost += (w->saved & BIT(r)) ? 0 : 10;
-        cost += w->last_get[r] > w->i ? 15 : 10;
-    }
-    return cost;
+    return (t && temp_live_now(w, t) ? 25 : 0) /* also needs a register again at its next use */
+           + take_cost_of_home(w, r);
 }
 
 static u16 reg_mask_of(const Lower *w, u32 t);
 
-/* A host GPR for a new value.  Never RSP (the guest's stack pointer), never
- * a register holding an operand of the current op. */
-static int alloc_reg(Lower *w, u16 avoid)
+/* The cheapest host GPR for a new value, and its cost.  Never RSP (the
+ * guest's stack pointer), never a register holding an operand of the
+ * current op. */
+static int pick_reg(const Lower *w, u16 avoid, int *cost)
 {
     const IrOp *op = &w->blk->ops[w->i];
     avoid |= reg_mask_of(w, op->a) | reg_mask_of(w, op->b) | reg_mask_of(w, op->c);
@@ -545,8 +550,16 @@ static int alloc_reg(Lower *w, u16 avoid)
     if (dst && w->hint[dst] < 16 && w->hint[dst] != X64_RSP && !(avoid & BIT(w->hint[dst])) &&
         take_cost(w, w->hint[dst]) <= best_cost)
         best = w->hint[dst];
-    evict(w, best);
+    *cost = best_cost;
     return best;
+}
+
+static int alloc_reg(Lower *w, u16 avoid)
+{
+    int cost;
+    int r = pick_reg(w, avoid, &cost);
+    evict(w, r);
+    return r;
 }
 
 static void bind(Lower *w, u32 t, int r)
@@ -583,17 +596,25 @@ static u16 reg_mask_of(const Lower *w, u32 t)
 }
 
 /* A register for op's result: the first operand's, if it dies here (so
- * two-operand x86 forms work in place), else a fresh one holding a copy. */
+ * two-operand x86 forms work in place) and taking it costs no more than a
+ * copy into another register would, else a fresh one holding a copy. */
 static int result_reg(Lower *w, u32 dst, u32 a, u16 avoid)
 {
     int ra = use(w, a, avoid);
     const IrOp *op = &w->blk->ops[w->i];
     bool other_use = (op->b == a || op->c == a) && op->a != a;
     if (w->last_use[a] == w->i && w->hold[ra] == a && !other_use && !(avoid & BIT(ra)) && ra != X64_RSP) {
-        w->hold[ra] = 0; /* a dies here: its register takes the result */
-        evict(w, ra);    /* (saving the guest value first if its home is needed) */
-        bind(w, dst, ra);
-        return ra;
+        /* (a is a guest value still needed later: the home would have to be
+         * saved and reloaded, where a free register costs one move) */
+        int fresh_cost = 0;
+        if ((w->home_ok & BIT(ra)) && (w->needed & BIT(ra)))
+            pick_reg(w, (u16)(avoid | BIT(ra)), &fresh_cost);
+        if (take_cost_of_home(w, ra) <= fresh_cost + 3) {
+            w->hold[ra] = 0; /* a dies here: its register takes the result */
+            evict(w, ra);    /* (saving the guest value first if its home is needed) */
+            bind(w, dst, ra);
+            return ra;
+        }
     }
     int rd = alloc_reg(w, (u16)(avoid | BIT(ra)));
     x64_mov_rr(w->b, 8, rd, ra);
