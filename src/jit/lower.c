@@ -126,9 +126,14 @@ static bool temp_live_now(const Lower *w, u32 t) { return t && w->last_use[t] >=
 
 static bool is_cmp(const IrOp *op) { return (ir_op_flags[op->opc] & IRF_CMP) != 0; }
 
+/* Ops at which every guest register must be recoverable: they may fault,
+ * leave, or let a helper see guest state.  A helper that touches no guest
+ * state only computes its result (it neither faults nor reads registers). */
 static bool syncs(const IrOp *op)
 {
-    return (ir_op_flags[op->opc] & (IRF_MEM | IRF_EXIT)) || op->opc == IR_CALL || op->opc == IR_CALL_IF;
+    if (op->opc == IR_CALL)
+        return (((const IrHelper *)(uintptr_t)op->imm)->flags & (IRH_READS_STATE | IRH_WRITES_STATE)) != 0;
+    return (ir_op_flags[op->opc] & (IRF_MEM | IRF_EXIT)) || op->opc == IR_CALL_IF;
 }
 
 /* Ops not worth emitting: PUTs no successor observes (dead), and the pure
