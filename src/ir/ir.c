@@ -222,6 +222,40 @@ static u32 fold_identity(IrOpcode op, IrType type, u32 x, bool yc, u64 yv)
     }
 }
 
+/* Bits of x that may be set, looking `depth` ops back (an over-
+ * approximation: the type's mask when nothing is known).  An AND whose
+ * mask keeps every such bit, or none, folds; so the merges of 8- and
+ * 16-bit register writes vanish when the rest of the register is known
+ * to be zero (movzx ecx, word [m]; neg cx). */
+static u64 maybe_bits(const IrBuilder *b, u32 x, int depth)
+{
+    IrType t = ir_temp_type(b, x);
+    if (t == IR_V128)
+        return ~0ull;
+    u64 m = ir_type_mask(t), v;
+    if (ir_is_const(b, x, &v))
+        return v & m;
+    const IrOp *d = &b->ops[b->temp_def[x]];
+    if (depth == 0)
+        return m;
+    if (ir_op_flags[d->opc] & IRF_CMP)
+        return 1;
+    switch (d->opc) {
+    case IR_ZEXT:
+        return d->aux == IR_V128 ? m : maybe_bits(b, d->a, depth - 1) & m;
+    case IR_AND:
+        return maybe_bits(b, d->a, depth - 1) & maybe_bits(b, d->b, depth - 1);
+    case IR_OR: case IR_XOR:
+        return (maybe_bits(b, d->a, depth - 1) | maybe_bits(b, d->b, depth - 1)) & m;
+    case IR_SHR:
+        if (ir_is_const(b, d->b, &v) && v < ir_type_bits(t))
+            return maybe_bits(b, d->a, depth - 1) >> v;
+        return m;
+    default:
+        return m;
+    }
+}
+
 u32 ir_binop(IrBuilder *b, IrOpcode op, IrType type, u32 x, u32 y)
 {
     u64 xv = 0, yv = 0;
@@ -238,8 +272,13 @@ u32 ir_binop(IrBuilder *b, IrOpcode op, IrType type, u32 x, u32 y)
         u32 id = fold_identity(op, type, x, yc, yv);
         if (id)
             return id;
-        if (op == IR_AND && yc && yv == 0)
-            return y;
+        if (op == IR_AND && yc) {
+            u64 mx = maybe_bits(b, x, 3);
+            if ((mx & yv) == 0)
+                return ir_const(b, type, 0);
+            if ((mx & ~yv) == 0)
+                return x;
+        }
         if ((op == IR_SHL || op == IR_SHR || op == IR_SAR || op == IR_ROL || op == IR_ROR) && !yc) {
             /* The count is taken modulo the width: an AND that keeps all
              * the bits that matter changes nothing. */
@@ -259,6 +298,8 @@ u32 ir_binop(IrBuilder *b, IrOpcode op, IrType type, u32 x, u32 y)
                 return ir_binop(b, IR_ADD, type, d->a, ir_const(b, type, k));
             }
         }
+        if (op == IR_SUB && xc && xv == 0)
+            return ir_unop(b, IR_NEG, type, y);
         if ((op == IR_XOR || op == IR_SUB) && x == y)
             return ir_const(b, type, 0); /* xor r,r: zero, whatever r was */
         if (op == IR_XOR && type == IR_I1 && yc && yv == 1) {
@@ -288,6 +329,8 @@ u32 ir_cmp(IrBuilder *b, IrOpcode op, u32 x, u32 y)
     u64 xv, yv;
     if (ir_is_const(b, x, &xv) && ir_is_const(b, y, &yv))
         return ir_const(b, IR_I1, ir_eval_binop(op, ir_type_bits(ir_temp_type(b, x)), xv, yv));
+    if (op == IR_CMPLTU && ir_is_const(b, x, &xv) && xv == 0)
+        return ir_cmp(b, IR_CMPNE, y, x); /* 0 <u y: y != 0 (NEG's carry) */
     return emit(b, op, IR_I1, 0, x, y, 0, 0, true);
 }
 
@@ -308,6 +351,11 @@ static u32 convert(IrBuilder *b, IrOpcode op, IrType to, u32 x)
     if (op == IR_TRUNC && (d->opc == IR_ZEXT || d->opc == IR_SEXT) && d->aux != IR_V128 &&
         ir_type_bits((IrType)d->aux) >= ir_type_bits(to))
         return ir_type_bits((IrType)d->aux) == ir_type_bits(to) ? d->a : convert(b, IR_TRUNC, to, d->a);
+    if (op == IR_TRUNC && d->opc == IR_ZEXT && d->aux != IR_V128)
+        return convert(b, IR_ZEXT, to, d->a); /* narrower still: one extension */
+    if (op == IR_ZEXT && d->opc == IR_TRUNC && ir_temp_type(b, d->a) == to && to != IR_V128 &&
+        (maybe_bits(b, d->a, 3) & ~ir_type_mask(from)) == 0)
+        return d->a; /* the truncation dropped only zeros */
     u64 xv;
     if (to != IR_V128 && from != IR_V128 && ir_is_const(b, x, &xv)) {
         if (op == IR_SEXT)

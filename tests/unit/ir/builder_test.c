@@ -3,7 +3,8 @@
  * folding checked against plain C (ir_ref.h) on every op, width and edge
  * value; value numbering (CSE) of pure ops and only of pure ops; the
  * algebraic identities the builder promises (x+0, x&-1, x^x...); the
- * conversions' shortcuts; SELECT and EXIT_IF on constants; DCE; and that
+ * conversions' shortcuts; masks that known-zero bits make redundant;
+ * SELECT and EXIT_IF on constants; DCE; and that
  * every block the builder produces passes the verifier.
  */
 #include "ir/ir.h"
@@ -205,6 +206,50 @@ TEST(irbuild, and_with_partial_mask_is_kept)
     /* ...while x & 0xffffffff on an i64 is not one either. */
     u32 y = opaque(IR_I64, 1);
     EXPECT_NE(y, ir_and(b, y, ir_const(b, IR_I64, 0xffffffffull)));
+}
+
+TEST(irbuild, known_zero_bits_fold_partial_register_merges)
+{
+    /* movzx ecx, word [m]; neg cx: the merge of the 16-bit result into
+     * RCX keeps bits the load already zeroed, so it folds to the result. */
+    u32 w16 = opaque(IR_I16, 0);
+    u32 rcx = ir_zext(b, IR_I64, ir_zext(b, IR_I32, w16));
+    u32 upper = ir_and(b, rcx, ir_const(b, IR_I64, ~0xffffull));
+    u64 v = 99;
+    ASSERT_TRUE(ir_is_const(b, upper, &v), "upper bits of a zero-extended i16");
+    EXPECT_EQ(0, v);
+    EXPECT_EQ(rcx, ir_and(b, rcx, ir_const(b, IR_I64, 0xffff)), "mask keeping every possible bit");
+    EXPECT_EQ(rcx, ir_and(b, rcx, ir_const(b, IR_I64, 0x1ffff)));
+    EXPECT_EQ(IR_AND, def_of(ir_and(b, rcx, ir_const(b, IR_I64, 0xff)))->opc, "a mask that drops bits stays");
+    EXPECT_EQ(IR_AND, def_of(ir_and(b, opaque(IR_I64, 1), ir_const(b, IR_I64, ~0xffffull)))->opc,
+              "nothing known about a register");
+    /* shr bp, 8 on a zero-extended i16: truncating and extending back
+     * drops only zeros. */
+    u32 sh = ir_binop(b, IR_SHR, IR_I64, rcx, ir_const(b, IR_I8, 8));
+    EXPECT_EQ(sh, ir_zext(b, IR_I64, ir_trunc(b, IR_I16, sh)));
+    EXPECT_EQ(sh, ir_zext(b, IR_I64, ir_trunc(b, IR_I8, sh)));
+    u32 r64 = opaque(IR_I64, 2);
+    EXPECT_NE(r64, ir_zext(b, IR_I64, ir_trunc(b, IR_I32, r64)), "upper bits unknown");
+    /* setb; movzx; then the byte of it: one extension */
+    u32 c = ir_cmp(b, IR_CMPLTU, r64, opaque(IR_I64, 3));
+    u32 byte = ir_trunc(b, IR_I8, ir_zext(b, IR_I64, c));
+    EXPECT_EQ(IR_ZEXT, def_of(byte)->opc);
+    EXPECT_EQ(c, def_of(byte)->a);
+    EXPECT_EQ(IR_I8, ir_temp_type(b, byte));
+}
+
+TEST(irbuild, negation_and_its_carry)
+{
+    /* neg: 0 - x is NEG x; its carry 0 <u x is x != 0. */
+    u32 x = opaque(IR_I16, 0), zero = ir_const(b, IR_I16, 0);
+    u32 n = ir_sub(b, zero, x);
+    EXPECT_EQ(IR_NEG, def_of(n)->opc);
+    EXPECT_EQ(x, def_of(n)->a);
+    EXPECT_EQ(IR_I16, ir_temp_type(b, n));
+    u32 cf = ir_cmp(b, IR_CMPLTU, zero, x);
+    EXPECT_EQ(IR_CMPNE, def_of(cf)->opc);
+    EXPECT_EQ(x, def_of(cf)->a);
+    EXPECT_EQ(zero, def_of(cf)->b);
 }
 
 TEST(irbuild, constant_goes_second_in_commutative_ops)
