@@ -171,6 +171,7 @@ static bool map_cache(size_t size, int fd)
 bool jit_init(const JitConfig *cfg)
 {
     jit_cfg = *cfg;
+    jit_lower_setup();
     size_t size = cfg->code_size ? cfg->code_size : 256u << 20;
     int fd = -1;
     if (!cfg->rwx) {

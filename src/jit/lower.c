@@ -75,20 +75,36 @@ typedef struct Lower {
 
 #define BIT(r) ((u16)(1u << (r)))
 
+/* What each 8-byte slot of the guest state is to the JIT: a GPR with a
+ * home (0..15), a lazy field (FIELD_LAZY + k), or neither (FIELD_NONE).
+ * Every GET and PUT asks, several times per block. */
+enum { FIELD_SLOTS = 512, FIELD_LAZY = 16, FIELD_NONE = 0xff };
+static u8 field_of_slot[FIELD_SLOTS];
+
+void jit_lower_setup(void)
+{
+    memset(field_of_slot, FIELD_NONE, sizeof field_of_slot);
+    for (u32 r = 16; r-- > 0;)
+        if (jit_cfg.gpr_offset[r] % 8 == 0 && jit_cfg.gpr_offset[r] / 8 < FIELD_SLOTS)
+            field_of_slot[jit_cfg.gpr_offset[r] / 8] = (u8)r;
+    for (u32 k = 0; k < jit_cfg.nlazy; k++) {
+        ue_assert(jit_cfg.lazy_offset[k] % 8 == 0 && jit_cfg.lazy_offset[k] / 8 < FIELD_SLOTS);
+        field_of_slot[jit_cfg.lazy_offset[k] / 8] = (u8)(FIELD_LAZY + k);
+    }
+}
+
+static u8 field_of_offset(u64 off) { return off % 8 == 0 && off / 8 < FIELD_SLOTS ? field_of_slot[off / 8] : FIELD_NONE; }
+
 static u32 gpr_of_offset(u32 off)
 {
-    for (u32 r = 0; r < 16; r++)
-        if (jit_cfg.gpr_offset[r] == off)
-            return r;
-    return 16;
+    u8 f = field_of_offset(off);
+    return f < 16 ? f : 16;
 }
 
 static int lazy_of_offset(u64 off)
 {
-    for (u32 k = 0; k < jit_cfg.nlazy; k++)
-        if (jit_cfg.lazy_offset[k] == off)
-            return (int)k;
-    return -1;
+    u8 f = field_of_offset(off);
+    return f >= FIELD_LAZY && f != FIELD_NONE ? f - FIELD_LAZY : -1;
 }
 
 /* Ops before which deferred PUTs must be in the env: whatever may read
