@@ -269,6 +269,10 @@ void x86_end_branch(X86Lift *L, u32 cond, GuestAddr target)
 {
     x86_flush_all(L);
     ir_exit_if(L->b, cond, target, IR_EXIT_JUMP);
+    if (!L->b->ended && L->side_exits_left) {
+        L->side_exits_left--; /* the taken path leaves; lifting goes on */
+        return;
+    }
     if (!L->b->ended)
         ir_exit(L->b, L->next_pc, IR_EXIT_JUMP);
     L->ended = true;

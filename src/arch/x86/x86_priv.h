@@ -67,6 +67,8 @@ typedef struct X86Lift {
     X86CcKnown cc;
     u32 ea;                     /* memory operand address of the current insn */
     bool ended;                 /* the current instruction ended the block */
+    u32 side_exits_left;        /* conditional branches the block may still
+                                 * lift past (x86_end_branch) */
 } X86Lift;
 
 typedef bool (*X86LiftFn)(X86Lift *L, const X86Insn *in);
