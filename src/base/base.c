@@ -131,7 +131,8 @@ char *ue_strdup(const char *s)
 
 void *region_alloc(Region *r, size_t n)
 {
-    enum { STEP = 1 << 20 };
+    /* Steps double from 64 KiB to 1 MiB: a short run populates little. */
+    enum { STEP = 1 << 20, FIRST_STEP = 64 << 10 };
     if (!r->base) {
         void *m = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (m == MAP_FAILED)
@@ -144,7 +145,8 @@ void *region_alloc(Region *r, size_t n)
     void *p = r->base + r->used;
     r->used += n;
     while (r->populated < r->used) {
-        size_t len = UE_MIN((size_t)STEP, r->size - r->populated);
+        size_t step = UE_MIN((size_t)STEP, UE_MAX((size_t)FIRST_STEP, r->populated));
+        size_t len = UE_MIN(step, r->size - r->populated);
         madvise(r->base + r->populated, len, MADV_POPULATE_WRITE);
         r->populated += len;
     }

@@ -39,12 +39,14 @@ static size_t populated;  /* bytes of the cache already faulted in */
 #endif
 
 /* Fault the next stretch of the cache in with one call per view instead of
- * two page faults per 4 KiB page (one writing, one executing). */
+ * two page faults per 4 KiB page (one writing, one executing); stretches
+ * double from 128 KiB to 2 MiB, so a short run populates little. */
 static void populate_ahead(size_t need)
 {
-    enum { STEP = 2 << 20 };
+    enum { STEP = 2 << 20, FIRST_STEP = 128 << 10 };
     while (populated < need && populated < jit_cache.size) {
-        size_t len = UE_MIN((size_t)STEP, jit_cache.size - populated);
+        size_t step = UE_MIN((size_t)STEP, UE_MAX((size_t)FIRST_STEP, populated));
+        size_t len = UE_MIN(step, jit_cache.size - populated);
         madvise(jit_cache.rw + populated, len, MADV_POPULATE_WRITE);
         if (jit_cache.rx != jit_cache.rw)
             madvise(jit_cache.rx + populated, len, MADV_POPULATE_READ);
