@@ -353,7 +353,8 @@ static void analyse(Lower *w, const u8 *dead)
                 break; /* replaced: needed no further than the last op that may fault */
             if (observes_state(u) && !exit_kills_at(w, j, op->imm)) {
                 need = j;
-                break;
+                if (u->opc != IR_EXIT_IF)
+                    break; /* (a side exit stores it on its way out only) */
             }
             if (syncs(u) && !(ir_op_flags[u->opc] & IRF_EXIT))
                 need = j;
@@ -909,6 +910,8 @@ static void lower_exit_ind(Lower *w, const IrOp *op)
     leave(w, 0, true, k, 0);
 }
 
+static void flush_pending(Lower *w, u32 at, bool keep);
+
 /* EXIT_IF: skip over an exit sequence when the condition is false. */
 static void lower_exit_if(Lower *w, const IrOp *op)
 {
@@ -924,6 +927,9 @@ static void lower_exit_if(Lower *w, const IrOp *op)
     u8 *skip = x64_jcc32(w->b, (X64Cond)(cc ^ 1)); /* not taken: over the exit */
     if (!skip)
         return;
+    /* Deferred flag PUTs are stored on the way out only: the fall-through
+     * path keeps them pending (they are live until its own observer). */
+    flush_pending(w, w->i, true);
     u16 home_ok = w->home_ok;
     restore_homes(w, exit_dead_gprs(w, w->i));
     emit_exit_stub(w, op->imm, (IrExitKind)op->aux, chainable_kind((IrExitKind)op->aux));
@@ -961,13 +967,14 @@ static void lower_get(Lower *w, const IrOp *op)
 /* Store the deferred PUTs before op `at` observes guest state; an exit
  * whose target overwrites a field leaves it pending (the fall-through of
  * an EXIT_IF may still need it). */
-static void flush_pending(Lower *w, u32 at)
+static void flush_pending(Lower *w, u32 at, bool keep)
 {
     for (u32 k = 0; k < jit_cfg.nlazy; k++) {
         u32 t = w->pending[k];
         if (!t || exit_kills_at(w, at, jit_cfg.lazy_offset[k]))
             continue;
-        w->pending[k] = 0;
+        if (!keep)
+            w->pending[k] = 0;
         JitMem m = x64_gs((i32)jit_cfg.lazy_offset[k]);
         if (is_const(w, t)) {
             u64 v = const_of(w, t);
@@ -1839,8 +1846,8 @@ bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, u32 *counter, X64Bu
         if (w.skip[w.i])
             continue;
         w.needed = syncs(op) ? 0xffff : w.needed_after[w.i];
-        if (observes_state(op))
-            flush_pending(&w, w.i);
+        if (observes_state(op) && op->opc != IR_EXIT_IF)
+            flush_pending(&w, w.i, false);
         lower_op(&w, op);
         free_dead(&w, op);
     }
