@@ -620,8 +620,19 @@ static u16 reg_mask_of(const Lower *w, u32 t)
 /* A register for op's result: the first operand's, if it dies here (so
  * two-operand x86 forms work in place) and taking it costs no more than a
  * copy into another register would, else a fresh one holding a copy. */
+static int result_reg_copy(Lower *w, u32 dst, u32 a, u16 avoid, unsigned copy_bytes, bool *copied);
+
 static int result_reg(Lower *w, u32 dst, u32 a, u16 avoid)
 {
+    bool copied;
+    return result_reg_copy(w, dst, a, avoid, 8, &copied);
+}
+
+/* The same, a copy (if one is made) moving copy_bytes (4: zero-extending
+ * the low half, which a TRUNC to i32 then needs no more). */
+static int result_reg_copy(Lower *w, u32 dst, u32 a, u16 avoid, unsigned copy_bytes, bool *copied)
+{
+    *copied = false;
     int ra = use(w, a, avoid);
     const IrOp *op = &w->blk->ops[w->i];
     bool other_use = (op->b == a || op->c == a) && op->a != a;
@@ -639,8 +650,9 @@ static int result_reg(Lower *w, u32 dst, u32 a, u16 avoid)
         }
     }
     int rd = alloc_reg(w, (u16)(avoid | BIT(ra)));
-    x64_mov_rr(w->b, 8, rd, ra);
+    x64_mov_rr(w->b, copy_bytes, rd, ra);
     bind(w, dst, rd);
+    *copied = true;
     return rd;
 }
 
@@ -1375,11 +1387,13 @@ static void lower_convert(Lower *w, const IrOp *op)
     }
     if (op->opc == IR_ZEXT || op->opc == IR_TRUNC) {
         /* Zero-extended values: ZEXT is free; TRUNC masks. */
-        int d = result_reg(w, op->dst, op->a, 0);
+        bool copied;
+        int d = result_reg_copy(w, op->dst, op->a, 0, op->opc == IR_TRUNC && to == IR_I32 ? 4 : 8, &copied);
         if (op->opc == IR_TRUNC) {
-            if (to == IR_I32)
-                x64_mov_rr(w->b, 4, d, d);
-            else if (to == IR_I1)
+            if (to == IR_I32) {
+                if (!copied)
+                    x64_mov_rr(w->b, 4, d, d);
+            } else if (to == IR_I1)
                 x64_alu_ri(w->b, X64_AND, 4, d, 1);
             else
                 normalise(w, to, d);
