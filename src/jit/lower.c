@@ -69,6 +69,8 @@ typedef struct Lower {
     const u64 *exit_kills; /* per op (EXIT/EXIT_IF): the target's kills, or NULL */
     u8 *opnd_type;       /* per op: a compare's operand type, INSERT's value type
                           * (as the block had them before rename_conversions) */
+    const IrOp *ind_guard; /* the EXIT_IF of a non-canonical target fused
+                            * into the indirect lookup (fuse_ind_guard) */
     Arena *arena;
     bool fail;
 } Lower;
@@ -299,6 +301,48 @@ static IrOp *rename_conversions(Lower *w, const IrBlock *blk)
     return ops;
 }
 
+/* An indirect jump's guard, `EXIT_IF (sar(shl(t, 16), 16) != t)` right
+ * before `EXIT_IND t`, is tested inside the lookup, where RAX and RCX are
+ * free, instead of in a register the block would have to spill.  The
+ * guard's exit sees the same state as the jump's (nothing in between), so
+ * only its pc and kind differ.  The guard's ops are skipped. */
+static void fuse_ind_guard(Lower *w)
+{
+    const IrBlock *blk = w->blk;
+    u32 n = blk->nops;
+    w->ind_guard = NULL;
+    if (n < 2 || w->skip[n - 1] || w->skip[n - 2])
+        return;
+    const IrOp *ex = &blk->ops[n - 1], *g = &blk->ops[n - 2];
+    if (ex->opc != IR_EXIT_IND || g->opc != IR_EXIT_IF)
+        return;
+    IrExitKind k = (IrExitKind)ex->aux;
+    if (k != IR_EXIT_JUMP && k != IR_EXIT_CALL && k != IR_EXIT_RET)
+        return;
+    u32 t = ex->a;
+    const IrOp *cmp = &blk->ops[w->def[g->a]], *sar, *shl;
+    if (cmp->opc != IR_CMPNE || cmp->b != t)
+        return;
+    sar = &blk->ops[w->def[cmp->a]];
+    if (sar->opc != IR_SAR || !is_const(w, sar->b) || const_of(w, sar->b) != 16)
+        return;
+    shl = &blk->ops[w->def[sar->a]];
+    if (shl->opc != IR_SHL || shl->a != t || !is_const(w, shl->b) || const_of(w, shl->b) != 16)
+        return;
+    for (u32 i = 0; i < n - 2; i++) { /* the guard's temps have no other use */
+        const IrOp *op = &blk->ops[i];
+        if (w->skip[i] || op == cmp || op == sar)
+            continue;
+        u32 args[3] = {op->a, op->b, op->c};
+        for (int j = 0; j < 3; j++)
+            if (args[j] && (args[j] == g->a || args[j] == cmp->a || args[j] == sar->a))
+                return;
+    }
+    w->skip[n - 2] = 1;
+    w->skip[w->def[g->a]] = w->skip[w->def[cmp->a]] = w->skip[w->def[sar->a]] = 1;
+    w->ind_guard = g;
+}
+
 static void analyse(Lower *w, const u8 *dead)
 {
     const IrBlock *blk = w->blk;
@@ -314,10 +358,12 @@ static void analyse(Lower *w, const u8 *dead)
     memset(w->defer, 0, n);
     u32 *uses = arena_alloc(w->arena, nt * sizeof(u32));
     memset(uses, 0, nt * sizeof(u32));
+    for (u32 i = 0; i < n; i++)
+        if (blk->ops[i].dst)
+            w->def[blk->ops[i].dst] = i;
+    fuse_ind_guard(w);
     for (u32 i = 0; i < n; i++) {
         const IrOp *op = &blk->ops[i];
-        if (op->dst)
-            w->def[op->dst] = i;
         if (w->skip[i])
             continue;
         u32 args[3] = {op->a, op->b, op->c};
@@ -868,10 +914,20 @@ static void lower_exit(Lower *w, const IrOp *op)
  *   else leave to the dispatcher
  *
  * An interrupted thread's key matches nothing (JIT_IND_STOP), so the
- * lookup needs no test of the interrupt flag. */
+ * lookup needs no test of the interrupt flag.  A fused guard
+ * (fuse_ind_guard) first leaves by its own exit if the target is not
+ * canonical. */
 static void emit_ind_lookup(Lower *w)
 {
     X64Buf *b = w->b;
+    u8 *bad = NULL;
+    if (w->ind_guard) {
+        x64_mov_rr(b, 8, X64_RCX, X64_RAX);                        /* mov rcx, rax */
+        x64_shift_ri(b, X64_SHL, 8, X64_RCX, 16);                  /* shl rcx, 16 */
+        x64_shift_ri(b, X64_SAR, 8, X64_RCX, 16);                  /* sar rcx, 16 */
+        x64_alu_rr(b, X64_CMP, 8, X64_RCX, X64_RAX);               /* cmp rcx, rax */
+        bad = x64_jcc32(b, X64_CC_NE);                             /* jne non-canonical */
+    }
     x64_mov_rr(b, 8, X64_RCX, X64_RAX);                            /* mov rcx, rax */
     x64_shift_ri(b, X64_SHR, 8, X64_RCX, JIT_IND_BITS);            /* shr rcx, BITS */
     x64_alu_rr(b, X64_XOR, 8, X64_RCX, X64_RAX);                   /* xor rcx, rax */
@@ -886,6 +942,12 @@ static void emit_ind_lookup(Lower *w)
     x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                     /* reload rax */
     x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                     /* reload rcx */
     x64_jmp_m(b, x64_gs(JIT_THREAD(ind_target)));                  /* jmp gs:[target] */
+    if (bad) {
+        x64_patch_rel32(bad, (uintptr_t)bad + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+        x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                 /* non-canonical: reload rax */
+        x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                 /*                reload rcx */
+        leave(w, w->ind_guard->imm, false, (IrExitKind)w->ind_guard->aux, 0);
+    }
     if (miss)
         x64_patch_rel32(miss, (uintptr_t)miss + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
     x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                     /* miss: reload rax */

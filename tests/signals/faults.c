@@ -45,7 +45,7 @@ static void report(const char *what, int sig, void *want_addr)
            last.si_addr == want_addr ? "as expected" : "WRONG");
 }
 
-extern char div_insn[], ud2_insn[], int3_after[];
+extern char div_insn[], ud2_insn[], int3_after[], jmp_insn[], ret_insn[];
 
 int main(void)
 {
@@ -96,6 +96,17 @@ int main(void)
         __asm__ volatile("int3\n .globl int3_after\n int3_after: nop");
     report("int3", sig, NULL);
     printf("%-28s RIP after the int3: %s\n", "", last_rip == (greg_t)int3_after ? "yes" : "no");
+
+    /* #GP on the branch itself, with the state before it (the JIT tests
+     * the target inside its indirect-jump lookup). */
+    if (!(sig = sigsetjmp(env, 1)))
+        __asm__ volatile("movabs $0x8000000000000000, %%rax\n .globl jmp_insn\n jmp_insn: jmp *%%rax" ::: "rax");
+    report("jump to a non-canonical pc", sig, NULL);
+    printf("%-28s RIP at the jump: %s\n", "", last_rip == (greg_t)jmp_insn ? "yes" : "no");
+    if (!(sig = sigsetjmp(env, 1)))
+        __asm__ volatile("movabs $0x0000800000000000, %%rax\n push %%rax\n .globl ret_insn\n ret_insn: ret" ::: "rax");
+    report("return to a non-canonical pc", sig, NULL);
+    printf("%-28s RIP at the return: %s\n", "", last_rip == (greg_t)ret_insn ? "yes" : "no");
 
     /* The handler makes the page writable and returns: the write is done. */
     fix_instead = 1;
