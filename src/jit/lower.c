@@ -71,6 +71,7 @@ typedef struct Lower {
                           * (as the block had them before rename_conversions) */
     const IrOp *ind_guard; /* the EXIT_IF of a non-canonical target fused
                             * into the indirect lookup (fuse_ind_guard) */
+    i32 ind_guard_rsp;     /* what the jump added to RSP after its guard */
     Arena *arena;
     bool fail;
 } Lower;
@@ -301,20 +302,43 @@ static IrOp *rename_conversions(Lower *w, const IrBlock *blk)
     return ops;
 }
 
-/* An indirect jump's guard, `EXIT_IF (sar(shl(t, 16), 16) != t)` right
- * before `EXIT_IND t`, is tested inside the lookup, where RAX and RCX are
- * free, instead of in a register the block would have to spill.  The
- * guard's exit sees the same state as the jump's (nothing in between), so
- * only its pc and kind differ.  The guard's ops are skipped. */
+/* The value `PUT rsp, v` at op i replaces: the temp of the last PUT of
+ * RSP before it, or of a GET of RSP with none before; 0 if unknown. */
+static u32 rsp_before(const Lower *w, u32 i)
+{
+    for (u32 j = i; j-- > 0;) {
+        const IrOp *op = &w->blk->ops[j];
+        if ((op->opc == IR_PUT || op->opc == IR_GET) && gpr_of_offset((u32)op->imm) == X64_RSP && !w->skip[j])
+            return op->opc == IR_PUT ? op->a : op->dst;
+    }
+    return 0;
+}
+
+/* An indirect jump's guard, `EXIT_IF (sar(shl(t, 16), 16) != t)` before
+ * `EXIT_IND t`, is tested inside the lookup, where RAX and RCX are free,
+ * instead of in a register the block would have to spill.  The guard's
+ * exit sees the jump's state but for its pc and kind, and, for a return,
+ * RSP before the pop (`PUT rsp, rsp + k` between the two, undone on the
+ * guard's way out).  The guard's ops are skipped. */
 static void fuse_ind_guard(Lower *w)
 {
     const IrBlock *blk = w->blk;
     u32 n = blk->nops;
     w->ind_guard = NULL;
-    if (n < 2 || w->skip[n - 1] || w->skip[n - 2])
+    w->ind_guard_rsp = 0;
+    if (n < 3 || w->skip[n - 1])
         return;
     const IrOp *ex = &blk->ops[n - 1], *g = &blk->ops[n - 2];
-    if (ex->opc != IR_EXIT_IND || g->opc != IR_EXIT_IF)
+    if (g->opc == IR_PUT && !w->skip[n - 2] && gpr_of_offset((u32)g->imm) == X64_RSP && g->type == IR_I64) {
+        /* ret: RSP + k after the guard, from the RSP the guard saw */
+        const IrOp *add = &blk->ops[w->def[g->a]];
+        if (add->opc != IR_ADD || !is_const(w, add->b) || !fits_i32(const_of(w, add->b)) ||
+            rsp_before(w, n - 2) != add->a)
+            return;
+        w->ind_guard_rsp = (i32)const_of(w, add->b);
+        g = &blk->ops[n - 3];
+    }
+    if (ex->opc != IR_EXIT_IND || g->opc != IR_EXIT_IF || w->skip[g - blk->ops])
         return;
     IrExitKind k = (IrExitKind)ex->aux;
     if (k != IR_EXIT_JUMP && k != IR_EXIT_CALL && k != IR_EXIT_RET)
@@ -329,7 +353,8 @@ static void fuse_ind_guard(Lower *w)
     shl = &blk->ops[w->def[sar->a]];
     if (shl->opc != IR_SHL || shl->a != t || !is_const(w, shl->b) || const_of(w, shl->b) != 16)
         return;
-    for (u32 i = 0; i < n - 2; i++) { /* the guard's temps have no other use */
+    u32 gi = (u32)(g - blk->ops);
+    for (u32 i = 0; i < gi; i++) { /* the guard's temps have no other use */
         const IrOp *op = &blk->ops[i];
         if (w->skip[i] || op == cmp || op == sar)
             continue;
@@ -338,7 +363,7 @@ static void fuse_ind_guard(Lower *w)
             if (args[j] && (args[j] == g->a || args[j] == cmp->a || args[j] == sar->a))
                 return;
     }
-    w->skip[n - 2] = 1;
+    w->skip[gi] = 1;
     w->skip[w->def[g->a]] = w->skip[w->def[cmp->a]] = w->skip[w->def[sar->a]] = 1;
     w->ind_guard = g;
 }
@@ -946,6 +971,8 @@ static void emit_ind_lookup(Lower *w)
         x64_patch_rel32(bad, (uintptr_t)bad + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
         x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                 /* non-canonical: reload rax */
         x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                 /*                reload rcx */
+        if (w->ind_guard_rsp)                                      /* lea rsp, [rsp - k] (unpop) */
+            x64_lea(b, X64_RSP, x64_mem(X64_RSP, -w->ind_guard_rsp));
         leave(w, w->ind_guard->imm, false, (IrExitKind)w->ind_guard->aux, 0);
     }
     if (miss)

@@ -21,7 +21,8 @@
 
 static sigjmp_buf env;
 static siginfo_t last;
-static greg_t last_rip;
+static greg_t last_rip, last_rsp;
+greg_t rsp_at_ret; /* (set by the asm below) */
 static char *ro_page;
 static int fix_instead;
 
@@ -30,6 +31,7 @@ static void handler(int sig, siginfo_t *si, void *ucv)
     ucontext_t *uc = ucv;
     last = *si;
     last_rip = uc->uc_mcontext.gregs[REG_RIP];
+    last_rsp = uc->uc_mcontext.gregs[REG_RSP];
     if (fix_instead) {
         mprotect(ro_page, 4096, PROT_READ | PROT_WRITE);
         return;
@@ -104,9 +106,11 @@ int main(void)
     report("jump to a non-canonical pc", sig, NULL);
     printf("%-28s RIP at the jump: %s\n", "", last_rip == (greg_t)jmp_insn ? "yes" : "no");
     if (!(sig = sigsetjmp(env, 1)))
-        __asm__ volatile("movabs $0x0000800000000000, %%rax\n push %%rax\n .globl ret_insn\n ret_insn: ret" ::: "rax");
+        __asm__ volatile("movabs $0x0000800000000000, %%rax\n push %%rax\n mov %%rsp, rsp_at_ret(%%rip)\n"
+                         " jmp ret_insn\n .globl ret_insn\n ret_insn: ret" ::: "rax"); /* (a block of its own) */
     report("return to a non-canonical pc", sig, NULL);
-    printf("%-28s RIP at the return: %s\n", "", last_rip == (greg_t)ret_insn ? "yes" : "no");
+    printf("%-28s RIP at the return: %s, RSP before its pop: %s\n", "", last_rip == (greg_t)ret_insn ? "yes" : "no",
+           last_rsp == rsp_at_ret ? "yes" : "no");
 
     /* The handler makes the page writable and returns: the write is done. */
     fix_instead = 1;
