@@ -9,7 +9,11 @@
  *    are done on a 64-bit copy, where such counts mean what they should.
  *  - A masked count of 0 changes no flags (but a 32-bit register operand is
  *    still written, which clears its upper half).  With a CL count that is
- *    only known at run time, so the thunk is chosen with SELECT.
+ *    only known at run time, a zero count leaves the block by a side exit
+ *    to the next instruction once the result is written, before the flags
+ *    are set (zero_count_exit); past it they are the shift's.  Selecting
+ *    between old and new thunks instead kept both alive in every shift by
+ *    CL, for a case compiled code hardly ever meets.
  *  - Rotates change only CF and OF; RCL/RCR rotate through CF, modulo 9 or
  *    17 for bytes and words (done in a helper).
  */
@@ -19,37 +23,37 @@
 
 enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
 
-/* Thunk update guarded by nz (i1): when the count is zero, keep the old. */
-static void set_cc_if(X86Lift *L, u32 nz, unsigned op, unsigned size, u32 dst, u32 src)
+/* A count that is zero at run time ends the instruction here: the result
+ * is written (flushed), the flags are left as they were, and the block
+ * leaves for the next instruction.  False if the count is known zero. */
+static bool zero_count_exit(X86Lift *L, u32 nz)
 {
     IrBuilder *b = L->b;
     u64 known;
-    if (ir_is_const(b, nz, &known)) {
-        if (known)
-            x86_set_cc(L, op, size, dst, 0, src, 0);
-        return;
-    }
-    unsigned full = op + (size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3);
-    u32 old_op = x86_slot_get(L, SLOT_CC_OP);
-    u32 old_dst = x86_slot_get(L, SLOT_CC_DST);
-    u32 old_src = x86_slot_get(L, SLOT_CC_SRC);
-    x86_slot_put(L, SLOT_CC_OP, ir_select(b, nz, ir_const(b, IR_I64, full), old_op));
-    x86_slot_put(L, SLOT_CC_DST, ir_select(b, nz, ir_zext(b, IR_I64, dst), old_dst));
-    x86_slot_put(L, SLOT_CC_SRC, ir_select(b, nz, ir_zext(b, IR_I64, src), old_src));
-    L->cc.op = CC_UNKNOWN;
+    if (ir_is_const(b, nz, &known))
+        return known != 0;
+    x86_flush_all(L);
+    ir_exit_if(b, ir_xor(b, nz, ir_const(b, IR_I1, 1)), L->next_pc, IR_EXIT_JUMP);
+    return true;
 }
 
-/* Replace CF and OF (i64 0/1 each) in the flags, if nz. */
+/* Thunk update unless the count is zero (nz, i1). */
+static void set_cc_if(X86Lift *L, u32 nz, unsigned op, unsigned size, u32 dst, u32 src)
+{
+    if (zero_count_exit(L, nz))
+        x86_set_cc(L, op, size, dst, 0, src, 0);
+}
+
+/* Replace CF and OF (i64 0/1 each) in the flags, unless the count is zero. */
 static void set_cf_of_if(X86Lift *L, u32 nz, u32 cf, u32 of)
 {
     IrBuilder *b = L->b;
-    u64 known;
-    if (ir_is_const(b, nz, &known) && !known)
+    if (!zero_count_exit(L, nz))
         return;
     u32 f = x86_get_eflags(L);
     u32 merged = ir_and(b, f, ir_const(b, IR_I64, ~(u64)(X86_CF | X86_OF)));
     merged = ir_or(b, merged, ir_or(b, cf, ir_shl(b, of, ir_const(b, IR_I8, 11))));
-    x86_set_eflags(L, ir_select(b, nz, merged, f));
+    x86_set_eflags(L, merged);
 }
 
 static u32 msb_of(IrBuilder *b, u32 v, unsigned size)
