@@ -11,6 +11,14 @@ void cache_init(CodeCache *c);
 IrBlock *cache_lookup(CodeCache *c, GuestAddr pc);
 /* The block at pc, translating it if needed. */
 IrBlock *cache_translate(GuestProcess *p, GuestAddr pc);
+/* The JIT back end runs a block's first run in the interpreter (cache.c,
+ * "Tier 0"): the block at pc, translated if needed but not compiled. */
+bool cache_first_run_interpreted(void);
+IrBlock *cache_translate_lazy(GuestProcess *p, GuestAddr pc);
+/* A copy of blk's header to interpret, taken while its ops exist (they
+ * stay valid until the world next stops, even if the block is compiled
+ * meanwhile); false if they are gone (it was compiled: run that). */
+bool cache_ir_view(GuestProcess *p, const IrBlock *blk, IrBlock *view);
 /* A one-instruction block for pc, not cached and leaving its page
  * writable: run once (then freed) so a write to translated code that
  * rewrites its own page makes progress. */

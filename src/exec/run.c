@@ -503,15 +503,30 @@ void exec_run(GuestCpu *cpu)
         }
         GuestAddr pc = cpu->regs.rip;
         p->cache.stats.dispatches++;
+        if (UE_UNLIKELY(p->cache.nretired)) {
+            if (p->ncpus == 1) {
+                cache_free_retired(&p->cache); /* (no other thread to be using them) */
+            } else if (p->cache.nretired > 4096) {
+                pthread_rwlock_unlock(&p->world); /* (frees them) */
+                exec_stop_world(p);
+                exec_resume_world(p);
+                pthread_rwlock_rdlock(&p->world);
+                blk = NULL;
+                link = 0;
+            }
+        }
+        bool first_run = false; /* (interpreted: cache.c, "Tier 0") */
         if (!blk || blk->guest_pc != pc) {
             blk = cache_lookup(&p->cache, pc);
-            if (!blk)
-                blk = cache_translate(p, pc);
+            if (!blk) {
+                first_run = p->backend == EXEC_JIT && cache_first_run_interpreted();
+                blk = first_run ? cache_translate_lazy(p, pc) : cache_translate(p, pc);
+            }
         }
         if (p->log & EXEC_LOG_EXEC)
             log_exec(cpu, blk);
         IrExitKind kind;
-        JitCode *code = p->backend == EXEC_JIT ? native_for(cpu, &blk, &link) : NULL;
+        JitCode *code = p->backend == EXEC_JIT && !first_run ? native_for(cpu, &blk, &link) : NULL;
         if (code) {
             if (!(p->log & EXEC_LOG_NOCHAIN)) {
                 if (link)
@@ -529,9 +544,14 @@ void exec_run(GuestCpu *cpu)
             link = cpu->jit.exit_link;
             blk = NULL; /* chained blocks ran in between: look the next one up */
         } else {
-            exec_grow_temps(cpu, blk->ntemps);
+            IrBlock view;
+            if (!cache_ir_view(p, blk, &view)) {
+                blk = NULL; /* compiled by another thread meanwhile */
+                continue;
+            }
+            exec_grow_temps(cpu, view.ntemps);
             cpu->in_guest = 1;
-            kind = interp_run(blk, &cpu->regs, cpu->temps, &x86_guest_info, &cpu->cur_pc);
+            kind = interp_run(&view, &cpu->regs, cpu->temps, &x86_guest_info, &cpu->cur_pc);
             cpu->in_guest = 0;
             link = 0;
         }

@@ -541,14 +541,16 @@ void ir_block_keep_ops(IrBlock *blk)
     blk->borrowed = false;
 }
 
-void ir_block_drop_ops(IrBlock *blk)
+void *ir_block_detach_ops(IrBlock *blk)
 {
-    if (!blk->borrowed)
-        free(blk->ops);
-    blk->ops = NULL;
+    void *mem = blk->borrowed ? NULL : blk->ops;
+    __atomic_store_n(&blk->ops, NULL, __ATOMIC_RELEASE);
     blk->temp_type = NULL;
     blk->borrowed = false;
+    return mem;
 }
+
+void ir_block_drop_ops(IrBlock *blk) { free(ir_block_detach_ops(blk)); }
 
 void ir_block_free(IrBlock *blk)
 {

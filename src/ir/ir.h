@@ -253,6 +253,10 @@ void ir_block_free(IrBlock *blk);
 /* Free the ops of a block a native back end has compiled; the header
  * (pc, size, kills, native) stays.  ops is NULL afterwards. */
 void ir_block_drop_ops(IrBlock *blk);
+/* The same, but the memory is handed to the caller to free (with free(),
+ * later: another thread may still be interpreting the ops); NULL if the
+ * ops were borrowed or already gone. */
+void *ir_block_detach_ops(IrBlock *blk);
 
 IrType ir_temp_type(const IrBuilder *b, u32 t);
 /* If t was produced by CONST, store its value in *v and return true. */

@@ -10,7 +10,7 @@
 D="$BUILD/net"
 mkdir -p "$D"
 for be in interp jit; do
-    printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
+    printf '#!/bin/sh\nexport UE_JIT_EAGER=1\nexec "%s" --backend=%s "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
 for prog in ipc sysv; do

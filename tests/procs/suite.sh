@@ -39,7 +39,7 @@ D="$TMP/procs"
 mkdir -p "$D"
 cd "$D" || exit 1
 for be in interp jit; do
-    printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
+    printf '#!/bin/sh\nexport UE_JIT_EAGER=1\nexec "%s" --backend=%s "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
 

@@ -14,9 +14,11 @@
 #       read() into code, mprotect flips, threads), tinyjit (a Brainfuck JIT compiling
 #       203 programs into one buffer, RWX and W^X)
 #
-# Every program runs on both back ends (progs/NAME/interp, progs/NAME/jit),
-# on the JIT compiling every block a second time after its first run
-# (progs/NAME/jit-hot: UE_JIT_HOT=1, see "Tiers" in src/exec/cache.c), and
+# Every program runs on both back ends (progs/NAME/interp, progs/NAME/jit:
+# with UE_JIT_EAGER=1, every block compiled before its first run), on the
+# JIT as it runs by default (first runs interpreted, "Tier 0" in
+# src/exec/cache.c) compiling every block a second time after its first
+# compiled run (progs/NAME/jit-hot: UE_JIT_HOT=1, "Tiers" there), and
 # under the memory checker (progs/NAME/memcheck: ue --tool=memcheck -q
 # --error-exitcode=99 on the default back end), where a clean run prints
 # nothing of its own, so any error it reports breaks the comparison (issue
@@ -39,7 +41,7 @@ cd "$D" || exit 1
 
 REAL_UE=$UE
 for be in interp jit; do
-    printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$REAL_UE" "$be" >"$TMP/ue-$be"
+    printf '#!/bin/sh\nexport UE_JIT_EAGER=1\nexec "%s" --backend=%s "$@"\n' "$REAL_UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
 printf '#!/bin/sh\nexport UE_JIT_HOT=1\nexec "%s" --backend=jit "$@"\n' "$REAL_UE" >"$TMP/ue-jit-hot"

@@ -22,7 +22,7 @@
 D="$BUILD/signals"
 mkdir -p "$D"
 for be in interp jit; do
-    printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
+    printf '#!/bin/sh\nexport UE_JIT_EAGER=1\nexec "%s" --backend=%s "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
 printf '#!/bin/sh\nexec "%s" --tool=memcheck "$@" 2>/dev/null\n' "$UE" >"$TMP/ue-memcheck"

@@ -19,7 +19,7 @@ CFLAGS_SSE="-O1 -msse4.2 -Wall"
 
 REAL_UE=$UE
 for be in interp jit; do
-    printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$REAL_UE" "$be" >"$TMP/ue-$be"
+    printf '#!/bin/sh\nexport UE_JIT_EAGER=1\nexec "%s" --backend=%s "$@"\n' "$REAL_UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
 

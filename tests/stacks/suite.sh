@@ -12,7 +12,7 @@
 D="$BUILD/stacks"
 mkdir -p "$D"
 for be in interp jit; do
-    printf '#!/bin/sh\nexec "%s" --backend=%s --check-stack-pointer=yes "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
+    printf '#!/bin/sh\nexport UE_JIT_EAGER=1\nexec "%s" --backend=%s --check-stack-pointer=yes "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
 build() {

@@ -17,7 +17,7 @@
 D="$BUILD/threads"
 mkdir -p "$D"
 for be in interp jit; do
-    printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
+    printf '#!/bin/sh\nexport UE_JIT_EAGER=1\nexec "%s" --backend=%s "$@"\n' "$UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
 printf '#!/bin/sh\nexport UE_JIT_HOT=1\nexec "%s" --backend=jit "$@"\n' "$UE" >"$TMP/ue-jit-hot"

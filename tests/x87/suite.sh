@@ -14,7 +14,7 @@ mkdir -p "$BUILD/x87"
 
 REAL_UE=$UE
 for be in interp jit; do
-    printf '#!/bin/sh\nexec "%s" --backend=%s "$@"\n' "$REAL_UE" "$be" >"$TMP/ue-$be"
+    printf '#!/bin/sh\nexport UE_JIT_EAGER=1\nexec "%s" --backend=%s "$@"\n' "$REAL_UE" "$be" >"$TMP/ue-$be"
     chmod +x "$TMP/ue-$be"
 done
 
