@@ -408,30 +408,31 @@ static void analyse(Lower *w, const u8 *dead)
     memset(w->hint, 16, nt);
     for (u32 i = 0; i < n; i++) {
         const IrOp *op = &blk->ops[i];
-        if (w->skip[i] || op->opc != IR_PUT)
-            continue;
-        u32 r = gpr_of_offset((u32)op->imm);
+        u32 r = !w->skip[i] && op->opc == IR_PUT ? gpr_of_offset((u32)op->imm) : 16;
         if (r < 16 && op->a && w->hint[op->a] == 16)
             w->hint[op->a] = (u8)r;
-        if (lazy_of_offset(op->imm) < 0 || op->type != IR_I64)
+    }
+    /* (backward: need[k] is how far a PUT of lazy field k made here must
+     * live, from the ops after it up to the one that replaces it) */
+    u32 need[4] = {0, 0, 0, 0};
+    for (u32 j = n; j-- > 0;) {
+        const IrOp *u = &blk->ops[j];
+        if (w->skip[j])
             continue;
-        u32 need = 0;
-        for (u32 j = i + 1; j < n; j++) {
-            const IrOp *u = &blk->ops[j];
-            if (w->skip[j])
-                continue;
-            if (u->opc == IR_PUT && u->imm == op->imm)
-                break; /* replaced: needed no further than the last op that may fault */
-            if (observes_state(u) && !exit_kills_at(w, j, op->imm)) {
-                need = j;
-                if (u->opc != IR_EXIT_IF)
-                    break; /* (a side exit stores it on its way out only) */
+        int put = u->opc == IR_PUT ? lazy_of_offset(u->imm) : -1;
+        if (put >= 0 && u->type == IR_I64 && w->last_use[u->a] < need[put])
+            w->last_use[u->a] = need[put];
+        bool observes = observes_state(u), sync = syncs(u) && !(ir_op_flags[u->opc] & IRF_EXIT);
+        for (u32 k = 0; k < jit_cfg.nlazy; k++) {
+            if ((int)k == put) {
+                need[k] = 0; /* replaced: needed no further than the last op that may fault */
+            } else if (observes && !exit_kills_at(w, j, jit_cfg.lazy_offset[k])) {
+                /* stored here; a side exit stores it on its way out only */
+                need[k] = u->opc == IR_EXIT_IF && need[k] ? need[k] : j;
+            } else if (sync && !need[k]) {
+                need[k] = j;
             }
-            if (syncs(u) && !(ir_op_flags[u->opc] & IRF_EXIT))
-                need = j;
         }
-        if (w->last_use[op->a] < need)
-            w->last_use[op->a] = need;
     }
     /* A compare used once by the next EXIT_IF or SELECT is fused into it
      * (cmp+jcc, cmp+cmov); its operands then live until the consumer. */
