@@ -117,7 +117,7 @@ static void inc_dec(X86Lift *L, const X86Insn *in, unsigned size, bool dec)
     u32 a = x86_get_E(L, in, size);
     u32 r = ir_binop(b, dec ? IR_SUB : IR_ADD, x86_int_type(size), a, x86_imm(L, size, 1));
     x86_rmw_put_E(L, in, size, a, r);
-    x86_set_cc(L, dec ? CC_OP_DEC : CC_OP_INC, size, r, 0, cf, 0);
+    x86_set_cc(L, dec ? CC_OP_DEC : CC_OP_INC, size, r, a, cf, 0);
 }
 
 LIFTER(grp4)

@@ -77,6 +77,19 @@ static u32 parity_even(IrBuilder *b, u32 dst)
     return ir_cmp(b, IR_CMPEQ, n, ir_const(b, IR_I64, 0));
 }
 
+/* O, L or LE from OF (i1) and the result (SF, ZF); 0 for other bases. */
+static u32 signed_cond(IrBuilder *b, unsigned base, u32 dst, u32 of)
+{
+    u32 zero = ir_const(b, ir_temp_type(b, dst), 0);
+    u32 lt = ir_binop(b, IR_XOR, IR_I1, ir_cmp(b, IR_CMPLTS, dst, zero), of); /* SF != OF */
+    switch (base) {
+    case X86_CC_O: return of;
+    case X86_CC_L: return lt;
+    case X86_CC_LE: return or1(b, ir_cmp(b, IR_CMPEQ, dst, zero), lt);
+    default: return 0;
+    }
+}
+
 /* The positive (even) condition of cc for a known producer, or 0 if it has
  * no cheap inline form. */
 static u32 cond_known(X86Lift *L, unsigned cc)
@@ -119,17 +132,38 @@ static u32 cond_known(X86Lift *L, unsigned cc)
         case X86_CC_LE: return ir_cmp(b, IR_CMPLES, dst, zero);
         }
         return 0;
-    case CC_OP_ADD:
+    case CC_OP_ADD: {
         if (base == X86_CC_B)
             return ir_cmp(b, IR_CMPLTU, dst, src);
-        if (base == X86_CC_O && src1) {
-            u32 x = ir_and(b, ir_xor(b, src1, dst), ir_xor(b, src, dst));
-            return ir_cmp(b, IR_CMPLTS, x, zero);
+        if (base == X86_CC_BE)
+            return or1(b, ir_cmp(b, IR_CMPLTU, dst, src), ir_cmp(b, IR_CMPEQ, dst, zero));
+        if (!src1)
+            return 0;
+        u64 k, min = 1ull << (ir_type_bits(t) - 1);
+        if ((base == X86_CC_L || base == X86_CC_LE) && ir_is_const(b, src, &k) && k != min) {
+            /* SF != OF: the exact sum src1 + k is negative, src1 < -k;
+             * LE adds a zero sum: src1 <= -k (one signed compare) */
+            u32 neg = ir_const(b, t, 0 - k);
+            return ir_cmp(b, base == X86_CC_L ? IR_CMPLTS : IR_CMPLES, src1, neg);
         }
-        return 0;
+        u32 of = ir_cmp(b, IR_CMPLTS, ir_and(b, ir_xor(b, src1, dst), ir_xor(b, src, dst)), zero);
+        return signed_cond(b, base, dst, of);
+    }
     case CC_OP_INC: case CC_OP_DEC:
         if (base == X86_CC_B)
             return ir_cmp(b, IR_CMPNE, src, ir_const(b, ir_temp_type(b, src), 0));
+        if (src1 && (base == X86_CC_L || base == X86_CC_LE)) {
+            /* the exact result src1 +- 1 below zero (L) or at most zero
+             * (LE): INC src1 < -1, <= -1; DEC src1 < 1, <= 1 */
+            u32 k = ir_const(b, t, kind == CC_OP_INC ? (u64)-1 : 1);
+            return ir_cmp(b, base == X86_CC_L ? IR_CMPLTS : IR_CMPLES, src1, k);
+        }
+        if (base == X86_CC_O) {
+            /* the result wrapped to the most negative (INC) or most
+             * positive (DEC) value */
+            u64 min = 1ull << (ir_type_bits(t) - 1);
+            return ir_cmp(b, IR_CMPEQ, dst, ir_const(b, t, kind == CC_OP_INC ? min : min - 1));
+        }
         return 0;
     default:
         return 0;
