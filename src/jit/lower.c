@@ -72,6 +72,8 @@ typedef struct Lower {
     const IrOp *ind_guard; /* the EXIT_IF of a non-canonical target fused
                             * into the indirect lookup (fuse_ind_guard) */
     i32 ind_guard_rsp;     /* what the jump added to RSP after its guard */
+    u32 xmm0_slot;         /* 1 + the spill slot xmm0 holds a copy of, while... */
+    u8 *xmm0_end;          /* ...nothing was emitted after this (xmm0_from) */
     Arena *arena;
     bool fail;
 } Lower;
@@ -1039,6 +1041,36 @@ static void lower_exit_if(Lower *w, const IrOp *op)
     x64_patch_rel32(skip, (uintptr_t)skip + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
 }
 
+/* ---- v128 temps in xmm0 ---- */
+
+/* v128 temps live in spill slots and pass through xmm0.  A slot just
+ * stored from xmm0 (or loaded into it) need not be loaded again by the
+ * next instruction: xmm0 still holds it if nothing was emitted in between
+ * (no need to know what other code does to xmm0 or to the slots). */
+static void xmm0_from(Lower *w, u32 slot)
+{
+    if (w->xmm0_slot == slot + 1 && w->b->p == w->xmm0_end)
+        return;
+    x64_movdqu_load(w->b, 0, slot_mem(slot, 0)); /* movdqu xmm0, slot */
+    w->xmm0_slot = slot + 1;
+    w->xmm0_end = w->b->p;
+}
+
+static void xmm0_to(Lower *w, u32 slot)
+{
+    x64_movdqu_store(w->b, slot_mem(slot, 0), 0); /* movdqu slot, xmm0 */
+    w->xmm0_slot = slot + 1;
+    w->xmm0_end = w->b->p;
+}
+
+/* The instruction emitted from `before` read xmm0 and wrote neither it nor
+ * a slot: what xmm0 held, it still holds. */
+static void xmm0_kept(Lower *w, const u8 *before)
+{
+    if (w->xmm0_end == before)
+        w->xmm0_end = w->b->p;
+}
+
 /* ---- guest state ---- */
 
 static void lower_get(Lower *w, const IrOp *op)
@@ -1047,7 +1079,7 @@ static void lower_get(Lower *w, const IrOp *op)
     if (op->type == IR_V128) {
         u32 s = alloc_slot(w);
         x64_movdqu_load(w->b, 0, x64_gs((i32)op->imm));
-        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        xmm0_to(w, s);
         w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
         return;
     }
@@ -1111,8 +1143,10 @@ static void lower_put(Lower *w, const IrOp *op)
     u32 r = gpr_of_offset((u32)op->imm);
     u32 t = op->a;
     if (op->type == IR_V128) {
-        x64_movdqu_load(w->b, 0, slot_mem(w->loc[t].slot, 0));
+        xmm0_from(w, w->loc[t].slot);
+        u8 *before = w->b->p;
         x64_movdqu_store(w->b, x64_gs((i32)op->imm), 0);
+        xmm0_kept(w, before);
         return;
     }
     u8 defer = w->defer[w->def[t]];
@@ -1173,7 +1207,7 @@ static void lower_load(Lower *w, const IrOp *op)
         u32 s = alloc_slot(w);
         may_fault(w);
         x64_movdqu_load(w->b, 0, m);
-        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        xmm0_to(w, s);
         w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
         return;
     }
@@ -1203,9 +1237,11 @@ static void lower_store(Lower *w, const IrOp *op)
     JitMem m = addr_of(w, op->a, 0);
     u16 avoid = mem_regs(m);
     if (op->type == IR_V128) {
-        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->b].slot, 0));
+        xmm0_from(w, w->loc[op->b].slot);
         may_fault(w);
+        u8 *before = w->b->p;
         x64_movdqu_store(w->b, m, 0);
+        xmm0_kept(w, before);
         return;
     }
     unsigned size = bytes_of((IrType)op->type);
@@ -1550,17 +1586,17 @@ static void lower_v128(Lower *w, const IrOp *op)
         break;
     case IR_AND: case IR_OR: case IR_XOR: case IR_ANDN: {
         static const u8 opc[] = {[IR_AND] = 0xdb, [IR_OR] = 0xeb, [IR_XOR] = 0xef, [IR_ANDN] = 0xdf};
-        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->a].slot, 0));
+        xmm0_from(w, w->loc[op->a].slot);
         x64_movdqu_load(w->b, 1, slot_mem(w->loc[op->b].slot, 0));
         x64_sse_rr(w->b, 0x66, opc[op->opc], 0, 1); /* pand/por/pxor/pandn xmm0, xmm1 */
-        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        xmm0_to(w, s);
         break;
     }
     case IR_NOT:
-        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->a].slot, 0));
+        xmm0_from(w, w->loc[op->a].slot);
         x64_sse_rr(w->b, 0x66, 0x76, 1, 1);         /* pcmpeqd xmm1, xmm1: all ones */
         x64_sse_rr(w->b, 0x66, 0xef, 0, 1);         /* pxor xmm0, xmm1 */
-        x64_movdqu_store(w->b, slot_mem(s, 0), 0);
+        xmm0_to(w, s);
         break;
     case IR_SELECT: {
         /* copy the chosen slot: branch-free via two loads and a cmov on
@@ -1688,18 +1724,19 @@ static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
         return false;
     int imm = hi->flags & IRHI_IMM8 ? (int)(const_of(w, op->c) & 0xff) : -1;
     if (op->a)
-        x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->a].slot, 0)); /* movdqu xmm0, a */
+        xmm0_from(w, w->loc[op->a].slot);                          /* movdqu xmm0, a */
     if (h->sig == IRH_I_V) {
         int d = alloc_reg(w, 0);
         x64_sse_op(w->b, hi->prefix, hi->map, hi->opcode, d, 0, imm); /* e.g. pmovmskb d, xmm0 */
         bind(w, op->dst, d);
         return true;
     }
-    if (op->b)
+    bool same = op->b && op->b == op->a; /* (punpcklbw xmm0, xmm0) */
+    if (op->b && !same)
         x64_movdqu_load(w->b, 1, slot_mem(w->loc[op->b].slot, 0)); /* movdqu xmm1, b */
-    x64_sse_op(w->b, hi->prefix, hi->map, hi->opcode, 0, 1, imm);   /* e.g. paddb xmm0, xmm1 */
+    x64_sse_op(w->b, hi->prefix, hi->map, hi->opcode, 0, same ? 0 : 1, imm); /* e.g. paddb xmm0, xmm1 */
     u32 s = alloc_slot(w);
-    x64_movdqu_store(w->b, slot_mem(s, 0), 0);                     /* movdqu result, xmm0 */
+    xmm0_to(w, s);                                                 /* movdqu result, xmm0 */
     w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
     return true;
 }
