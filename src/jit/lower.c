@@ -943,17 +943,19 @@ static void lower_exit(Lower *w, const IrOp *op)
  *
  * An interrupted thread's key matches nothing (JIT_IND_STOP), so the
  * lookup needs no test of the interrupt flag.  A fused guard
- * (fuse_ind_guard) is tested on the way to the dispatcher only: a
- * non-canonical target never hits (see `empty`). */
-static void patch_to_here(Lower *w, u8 *rel32)
-{
-    if (rel32)
-        x64_patch_rel32(rel32, (uintptr_t)rel32 + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
-}
-
+ * (fuse_ind_guard) first leaves by its own exit if the target is not
+ * canonical. */
 static void emit_ind_lookup(Lower *w)
 {
     X64Buf *b = w->b;
+    u8 *bad = NULL;
+    if (w->ind_guard) {
+        x64_mov_rr(b, 8, X64_RCX, X64_RAX);                        /* mov rcx, rax */
+        x64_shift_ri(b, X64_SHL, 8, X64_RCX, 16);                  /* shl rcx, 16 */
+        x64_shift_ri(b, X64_SAR, 8, X64_RCX, 16);                  /* sar rcx, 16 */
+        x64_alu_rr(b, X64_CMP, 8, X64_RCX, X64_RAX);               /* cmp rcx, rax */
+        bad = x64_jcc32(b, X64_CC_NE);                             /* jne non-canonical */
+    }
     x64_mov_rr(b, 8, X64_RCX, X64_RAX);                            /* mov rcx, rax */
     x64_shift_ri(b, X64_SHR, 8, X64_RCX, JIT_IND_BITS);            /* shr rcx, BITS */
     x64_alu_rr(b, X64_XOR, 8, X64_RCX, X64_RAX);                   /* xor rcx, rax */
@@ -964,33 +966,20 @@ static void emit_ind_lookup(Lower *w)
     x64_alu_rm(b, X64_CMP, 8, X64_RAX, x64_mem(X64_RCX, 0));       /* cmp rax, [rcx] */
     u8 *miss = x64_jcc32(b, X64_CC_NE);                            /* jne miss */
     x64_load(b, 8, X64_RCX, x64_mem(X64_RCX, 8));                  /* mov rcx, [rcx+8] */
-    u8 *empty = NULL;
-    if (w->ind_guard) {
-        /* Only a target equal to the key matches an empty entry; entries
-         * hold canonical pcs.  So a fused guard is tested off the hit path. */
-        x64_test_rr(b, 8, X64_RCX, X64_RCX);                       /* test rcx, rcx */
-        empty = x64_jcc32(b, X64_CC_E);                            /* jz miss (empty entry) */
-    }
     x64_store(b, 8, x64_gs(JIT_THREAD(ind_target)), X64_RCX);      /* mov gs:[target], rcx */
     x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                     /* reload rax */
     x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                     /* reload rcx */
     x64_jmp_m(b, x64_gs(JIT_THREAD(ind_target)));                  /* jmp gs:[target] */
-    patch_to_here(w, miss);
-    patch_to_here(w, empty);
-    if (w->ind_guard) {
-        x64_load(b, 8, X64_RAX, x64_gs((i32)jit_cfg.guest->pc_offset)); /* mov rax, gs:[pc] (the target) */
-        x64_mov_rr(b, 8, X64_RCX, X64_RAX);                        /* mov rcx, rax */
-        x64_shift_ri(b, X64_SHL, 8, X64_RCX, 16);                  /* shl rcx, 16 */
-        x64_shift_ri(b, X64_SAR, 8, X64_RCX, 16);                  /* sar rcx, 16 */
-        x64_alu_rr(b, X64_CMP, 8, X64_RCX, X64_RAX);               /* cmp rcx, rax */
-        u8 *canonical = x64_jcc32(b, X64_CC_E);                    /* je (a plain miss) */
+    if (bad) {
+        x64_patch_rel32(bad, (uintptr_t)bad + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
         x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                 /* non-canonical: reload rax */
         x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                 /*                reload rcx */
         if (w->ind_guard_rsp)                                      /* lea rsp, [rsp - k] (unpop) */
             x64_lea(b, X64_RSP, x64_mem(X64_RSP, -w->ind_guard_rsp));
         leave(w, w->ind_guard->imm, false, (IrExitKind)w->ind_guard->aux, 0);
-        patch_to_here(w, canonical);
     }
+    if (miss)
+        x64_patch_rel32(miss, (uintptr_t)miss + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
     x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                     /* miss: reload rax */
     x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                     /*       reload rcx */
 }
