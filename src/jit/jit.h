@@ -32,7 +32,7 @@ typedef struct JitThread {
     volatile u64 interrupt; /* non-zero: leave at the next backward jump or
                              * indirect lookup (jit_thread_interrupt) */
     u64 adapter_args[4]; /* helper adapter: argument slots, result slot */
-    u64 call_fn;         /* jit_call_saving: the helper, and its result */
+    u64 call_fn;         /* jit_cache.call_routine: the helper, and its result */
     u64 call_ret;
     u64 scratch;         /* a register borrowed around a store */
     u64 call_save[16];   /* conditional calls: the registers they preserve */

@@ -133,6 +133,13 @@ static bool observes_state(const IrOp *op)
 static JitMem env_gpr(int r) { return x64_gs((i32)jit_cfg.gpr_offset[r]); }
 static JitMem slot_mem(u32 slot, u32 off) { return x64_gs(JIT_THREAD(spill) + (i32)(16 * slot + off)); }
 
+/* Point the rel32 at rel32 (a jump being emitted) to the next byte emitted. */
+static void patch_to_here(Lower *w, u8 *rel32)
+{
+    if (rel32)
+        x64_patch_rel32(rel32, (uintptr_t)rel32 + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
+}
+
 static unsigned bytes_of(IrType t)
 {
     unsigned n = ir_type_bits(t) / 8;
@@ -916,11 +923,10 @@ static void emit_exit_stub(Lower *w, GuestAddr target, IrExitKind kind, bool cha
         u8 *field = x64_jmp32(b, true);      /* jmp next (later: the target block) */
         if (!field)
             return;
-        x64_patch_rel32(field, (uintptr_t)field + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+        patch_to_here(w, field);
         link = (u64)((uintptr_t)field + (uintptr_t)w->rx_delta);
     }
-    if (to_stub)
-        x64_patch_rel32(to_stub, (uintptr_t)to_stub + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+    patch_to_here(w, to_stub);
     leave(w, target, false, kind, link);
 }
 
@@ -971,15 +977,14 @@ static void emit_ind_lookup(Lower *w)
     x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                     /* reload rcx */
     x64_jmp_m(b, x64_gs(JIT_THREAD(ind_target)));                  /* jmp gs:[target] */
     if (bad) {
-        x64_patch_rel32(bad, (uintptr_t)bad + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+        patch_to_here(w, bad);
         x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                 /* non-canonical: reload rax */
         x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                 /*                reload rcx */
         if (w->ind_guard_rsp)                                      /* lea rsp, [rsp - k] (unpop) */
             x64_lea(b, X64_RSP, x64_mem(X64_RSP, -w->ind_guard_rsp));
         leave(w, w->ind_guard->imm, false, (IrExitKind)w->ind_guard->aux, 0);
     }
-    if (miss)
-        x64_patch_rel32(miss, (uintptr_t)miss + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+    patch_to_here(w, miss);
     x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                     /* miss: reload rax */
     x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                     /*       reload rcx */
 }
@@ -1038,7 +1043,7 @@ static void lower_exit_if(Lower *w, const IrOp *op)
     restore_homes(w, exit_dead_gprs(w, w->i));
     emit_exit_stub(w, op->imm, (IrExitKind)op->aux, chainable_kind((IrExitKind)op->aux));
     w->home_ok = home_ok; /* the fall-through path still has the registers as they were */
-    x64_patch_rel32(skip, (uintptr_t)skip + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
+    patch_to_here(w, skip);
 }
 
 /* ---- v128 temps in xmm0 ---- */
@@ -1440,12 +1445,10 @@ static void lower_rdx_rax(Lower *w, const IrOp *op)
     x64_div1(w->b, 8, sign, rb);                /* rax = quotient, rdx = remainder */
     if (minus_one) {
         done = x64_jmp32(w->b, false);          /* jmp done */
-        x64_patch_rel32(minus_one, (uintptr_t)minus_one + (uintptr_t)w->rx_delta,
-                        (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
+        patch_to_here(w, minus_one);
         x64_unary(w->b, 8, true, X64_RAX);      /* minus_one: neg rax */
         x64_mov_ri(w->b, X64_RDX, 0);           /*            rdx = 0 */
-        if (done)
-            x64_patch_rel32(done, (uintptr_t)done + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
+        patch_to_here(w, done);
     }
     bind(w, op->dst, rem ? X64_RDX : X64_RAX);
 }
@@ -1606,8 +1609,7 @@ static void lower_v128(Lower *w, const IrOp *op)
         x64_test_rr(w->b, 1, rc, rc);
         u8 *skip = x64_jcc32(w->b, X64_CC_E);
         x64_movdqu_load(w->b, 0, slot_mem(w->loc[op->b].slot, 0));
-        if (skip)
-            x64_patch_rel32(skip, (uintptr_t)skip + (uintptr_t)w->rx_delta, (uintptr_t)w->b->p + (uintptr_t)w->rx_delta);
+        patch_to_here(w, skip);
         x64_movdqu_store(w->b, slot_mem(s, 0), 0);
         break;
     }
@@ -1887,7 +1889,7 @@ static void lower_call_if(Lower *w, const IrOp *op)
     for (int r = 0; r < 16; r++)
         if (CALLER_SAVED & BIT(r))
             x64_load(b, 8, r, x64_gs(JIT_THREAD(call_save) + 8 * r));
-    x64_patch_rel32(skip, (uintptr_t)skip + (uintptr_t)w->rx_delta, (uintptr_t)b->p + (uintptr_t)w->rx_delta);
+    patch_to_here(w, skip);
 }
 
 /* ---- the main pass ---- */
@@ -1994,7 +1996,7 @@ bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, u32 *counter, X64Bu
     }
     if (to_hot && !w.fail && !buf->full) {
         /* hot: (every guest register still home) */
-        x64_patch_rel32(to_hot, (uintptr_t)to_hot + (uintptr_t)rx_delta, (uintptr_t)buf->p + (uintptr_t)rx_delta);
+        patch_to_here(&w, to_hot);
         emit_exit_stub(&w, blk->guest_pc, IR_EXIT_HOT, false);
     }
     if (w.fail || buf->full)
