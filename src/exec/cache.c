@@ -11,7 +11,7 @@
  * retired and freed when the world next stops (DESIGN.md: "retired code is
  * freed only after every thread passed the dispatcher"), or at the next
  * dispatch of a process's only thread.  So are the ops of a block once it
- * is compiled: another thread may be interpreting them (a first run).
+ * is compiled: another thread may be interpreting them (an early run).
  * Blocks and native code are freed only with the world stopped
  * (exec_invalidate, cache_flush_native), so no thread can be running them.
  */
@@ -186,18 +186,23 @@ IrBlock *cache_translate_once(GuestProcess *p, GuestAddr pc)
     return blk;
 }
 
-/* Tier 0.  A block's first run is interpreted, and it is compiled when it
- * is reached again: a third of a program's start-up blocks run once
- * (ld.so's relocations, libc's and the program's own initialisation), and
- * interpreting a block once costs less than compiling it (/bin/true ran
- * 27% faster, perl -e 1 18%, python3 -c pass 3%; steady state unchanged).
+/* Tier 0.  A block's first TIER0_RUNS runs are interpreted, and it is
+ * compiled when it is reached again: a third of a program's start-up
+ * blocks run once (ld.so's relocations, libc's and the program's own
+ * initialisation), and interpreting a block costs a few times less than
+ * compiling it.  Interpreting the first run only made /bin/true 27%
+ * faster, perl -e 1 18%, python3 -c pass 3%; the first four runs, a
+ * further 10% and 14% (python3 -c pass the same; 8 runs: no better, 16:
+ * python3 start-up 15% slower).  Steady state is unchanged.
  * UE_JIT_EAGER=1 compiles at once (tests: JIT code for run-once code). */
-bool cache_first_run_interpreted(void)
+enum { TIER0_RUNS = 4 };
+
+unsigned cache_tier0_runs(void)
 {
     static int v = -1;
     if (v < 0)
-        v = !getenv("UE_JIT_EAGER");
-    return v;
+        v = getenv("UE_JIT_EAGER") ? 0 : TIER0_RUNS;
+    return (unsigned)v;
 }
 
 IrBlock *cache_translate_lazy(GuestProcess *p, GuestAddr pc)
@@ -389,7 +394,7 @@ static JitCode *native_locked(GuestProcess *p, IrBlock *blk)
     __atomic_store_n(&blk->native, code, __ATOMIC_RELEASE);
     if (code && !(p->log & (EXEC_LOG_OUT_ASM | EXEC_LOG_PERF_MAP)) && !p->diff_check) {
         /* Native code only from now on.  Another thread may be running
-         * the block's first run in the interpreter (cache_ir_view): the
+         * an early run of the block in the interpreter (cache_ir_view): the
          * ops are freed when no thread can be. */
         void *ops = ir_block_detach_ops(blk);
         if (ops)

@@ -11,9 +11,10 @@ void cache_init(CodeCache *c);
 IrBlock *cache_lookup(CodeCache *c, GuestAddr pc);
 /* The block at pc, translating it if needed. */
 IrBlock *cache_translate(GuestProcess *p, GuestAddr pc);
-/* The JIT back end runs a block's first run in the interpreter (cache.c,
- * "Tier 0"): the block at pc, translated if needed but not compiled. */
-bool cache_first_run_interpreted(void);
+/* How many runs of a block the JIT back end leaves to the interpreter
+ * before compiling it (cache.c, "Tier 0"); cache_translate_lazy gives the
+ * block at pc, translated if needed but not compiled. */
+unsigned cache_tier0_runs(void);
 IrBlock *cache_translate_lazy(GuestProcess *p, GuestAddr pc);
 /* A copy of blk's header to interpret, taken while its ops exist (they
  * stay valid until the world next stops, even if the block is compiled

@@ -515,18 +515,21 @@ void exec_run(GuestCpu *cpu)
                 link = 0;
             }
         }
-        bool first_run = false; /* (interpreted: cache.c, "Tier 0") */
         if (!blk || blk->guest_pc != pc) {
             blk = cache_lookup(&p->cache, pc);
-            if (!blk) {
-                first_run = p->backend == EXEC_JIT && cache_first_run_interpreted();
-                blk = first_run ? cache_translate_lazy(p, pc) : cache_translate(p, pc);
-            }
+            if (!blk)
+                blk = cache_tier0_runs() ? cache_translate_lazy(p, pc) : cache_translate(p, pc);
+        }
+        bool tier0 = false; /* an early run, interpreted (cache.c, "Tier 0") */
+        if (p->backend == EXEC_JIT && UE_UNLIKELY(!__atomic_load_n(&blk->native, __ATOMIC_RELAXED)) &&
+            blk->interpreted < cache_tier0_runs()) {
+            blk->interpreted++; /* (racy between threads: a count, not a lock) */
+            tier0 = true;
         }
         if (p->log & EXEC_LOG_EXEC)
             log_exec(cpu, blk);
         IrExitKind kind;
-        JitCode *code = p->backend == EXEC_JIT && !first_run ? native_for(cpu, &blk, &link) : NULL;
+        JitCode *code = p->backend == EXEC_JIT && !tier0 ? native_for(cpu, &blk, &link) : NULL;
         if (code) {
             if (!(p->log & EXEC_LOG_NOCHAIN)) {
                 if (link)

@@ -187,6 +187,7 @@ typedef struct IrBlock {
     bool no_native; /* the native back end declined this block */
     bool counted;   /* its native code counts its runs (a first compile) */
     bool borrowed;  /* ops are in a translation arena (ir_finish_borrowed) */
+    u8 interpreted; /* runs on the interpreter before its first compile */
     u8 nrelies;     /* the native code relies on the kills of the blocks at */
     GuestAddr relies[2]; /* these pcs (more than 2: nrelies = 0xff) */
     u64 kills;      /* guest state the block overwrites before it can observe
