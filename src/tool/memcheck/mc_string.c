@@ -55,7 +55,8 @@
  *  - The comparisons stop at the first difference, as memcheck's do, and
  *    return the difference of the bytes, as glibc's do.
  *  - strcasecmp/strncasecmp fold ASCII letters only (what the C and UTF-8
- *    locales do for single bytes).
+ *    locales do for single bytes); so do their _l forms, whatever locale
+ *    they are given (glibc's own callers pass the C locale).
  */
 #include "tool/memcheck/mc.h"
 
@@ -529,6 +530,8 @@ static u64 run_read(Acc *a, u32 id, const u64 *g)
     case MC_STR_STRNCMP: return do_cmp(a, x, y, n, true, false);
     case MC_STR_STRCASECMP: return do_cmp(a, x, y, ~0ull, true, true);
     case MC_STR_STRNCASECMP: return do_cmp(a, x, y, n, true, true);
+    case MC_STR_STRCASECMP_L: return do_cmp(a, x, y, ~0ull, true, true);   /* (the locale in rdx: see above) */
+    case MC_STR_STRNCASECMP_L: return do_cmp(a, x, y, n, true, true);
     case MC_STR_MEMCMP: return do_cmp(a, x, y, n, false, false);
     case MC_STR_MEMCMPEQ: return do_cmp(a, x, y, n, false, false) != 0;
     case MC_STR_WCSCMP: return do_wcmp(a, x, y, ~0ull, true);
