@@ -302,6 +302,8 @@ u32 ir_binop(IrBuilder *b, IrOpcode op, IrType type, u32 x, u32 y)
             return ir_unop(b, IR_NEG, type, y);
         if ((op == IR_XOR || op == IR_SUB) && x == y)
             return ir_const(b, type, 0); /* xor r,r: zero, whatever r was */
+        if ((op == IR_AND || op == IR_OR) && x == y && ir_temp_type(b, x) == type)
+            return x; /* test r,r */
         if (op == IR_XOR && type == IR_I1 && yc && yv == 1) {
             /* not of a comparison: the inverse comparison */
             static const u8 inverse[IR_NOPCODES] = {

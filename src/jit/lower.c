@@ -421,6 +421,14 @@ static void analyse(Lower *w, const u8 *dead)
         if (r < 16 && op->a && w->hint[op->a] == 16)
             w->hint[op->a] = (u8)r;
     }
+    /* (backward: an operand that dies where its register may take the
+     * result, as result_reg does, is best computed in the result's) */
+    for (u32 i = n; i-- > 0;) {
+        const IrOp *op = &blk->ops[i];
+        if (!w->skip[i] && op->dst && w->hint[op->dst] < 16 && op->a && w->hint[op->a] == 16 &&
+            w->last_use[op->a] == i && !(ir_op_flags[op->opc] & IRF_EXIT))
+            w->hint[op->a] = w->hint[op->dst];
+    }
     /* (backward: need[k] is how far a PUT of lazy field k made here must
      * live, from the ops after it up to the one that replaces it) */
     u32 need[4] = {0, 0, 0, 0};

@@ -184,6 +184,8 @@ TEST(irbuild, identities_return_the_operand)
         EXPECT_EQ(x, ir_binop(b, IR_SHR, ty, x, zero), "x>>0 %s", tn);
         EXPECT_EQ(x, ir_binop(b, IR_SAR, ty, x, zero), "x>>>0 %s", tn);
         EXPECT_EQ(x, ir_binop(b, IR_ROL, ty, x, zero), "rol x,0 %s", tn);
+        EXPECT_EQ(x, ir_binop(b, IR_AND, ty, x, x), "x&x %s", tn); /* test r,r */
+        EXPECT_EQ(x, ir_binop(b, IR_OR, ty, x, x), "x|x %s", tn);
         u64 v = 99;
         ASSERT_TRUE(ir_is_const(b, ir_binop(b, IR_AND, ty, x, zero), &v), "x&0 %s", tn);
         EXPECT_EQ(0, v, "x&0 %s", tn);
