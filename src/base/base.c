@@ -18,12 +18,24 @@ static int log_pid; /* non-zero: messages say "ue[PID]: " */
 void ue_log_set_fd(int fd) { log_fd = fd; }
 int ue_log_fd(void) { return log_fd; }
 
+int ue_fd_reserved(void)
+{
+    static int base = -2; /* (first set at start-up, by one thread) */
+    if (base == -2) {
+        struct rlimit rl;
+        base = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur >= 4 * UE_FD_RESERVE
+                   ? (int)UE_MIN(rl.rlim_cur, 1u << 20) - UE_FD_RESERVE
+                   : -1;
+    }
+    return base;
+}
+
 int ue_fd_high(int fd)
 {
-    struct rlimit rl;
-    if (fd < 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < 64)
+    int base = ue_fd_reserved();
+    if (fd < 0 || base < 0 || fd >= base)
         return fd;
-    int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)UE_MIN(rl.rlim_cur - 16, 1u << 20));
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, base);
     if (high < 0)
         return fd;
     close(fd);

@@ -69,10 +69,15 @@ void ue_write_all(int fd, const void *buf, size_t len);
  * when off < 0), retrying on EINTR and short reads; false on an error or
  * end of file first. */
 bool ue_read_all(int fd, void *buf, size_t len, i64 off);
-/* A descriptor ue keeps for itself, moved out of the guest's way: fds are
- * numbered lowest-first, and a guest that closed 0, 1 or 2 must not find
- * ue's file there.  Returns the new close-on-exec fd (fd itself if it
- * cannot be moved; fd < 0 unchanged). */
+/* ue's own descriptors live at the top of the descriptor table, in the
+ * UE_FD_RESERVE numbers below the soft limit (at most 2^20) from
+ * ue_fd_reserved() up (-1: the limit is too low to spare them), where the
+ * guest's lowest-first numbering does not reach and where its close,
+ * dup2 and close_range are refused (as Valgrind does).  ue_fd_high moves
+ * fd there and returns the new close-on-exec fd (fd itself if it cannot be
+ * moved; fd < 0 unchanged). */
+enum { UE_FD_RESERVE = 64 };
+int ue_fd_reserved(void);
 int ue_fd_high(int fd);
 
 /* Allocation that cannot fail: out of memory is a ue_panic. */

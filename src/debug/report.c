@@ -144,7 +144,7 @@ static FILE *open_fd(int fd)
 {
     if (fd < 0)
         return NULL;
-    FILE *f = fdopen(dup(fd), "w");
+    FILE *f = fdopen(ue_fd_high(dup(fd)), "w"); /* (out of the guest's way) */
     if (f)
         setvbuf(f, NULL, _IOFBF, 1 << 16);
     return f;

@@ -217,6 +217,8 @@ t str_wild str_wild 139
 t clean_strings clean_strings 0
 t clean_strfuncs clean_strfuncs 0
 t clean_cxx clean_cxx 0
+# ---- a program that closes every descriptor above stderr ----
+t closefrom closefrom 0
 # ---- leaks and their options ----
 t leaks leaks 0
 t leaks-no leaks 0 --leak-check=no

@@ -248,14 +248,8 @@ static int init_process(LxProcess *lp, const LxOptions *o)
 static void move_own_fds(void)
 {
     int fd = ue_log_fd();
-    struct rlimit rl;
-    if (fd <= 2 || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < 64)
-        return;
-    int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)UE_MIN(rl.rlim_cur - 8, 1u << 20));
-    if (high >= 0) {
-        ue_log_set_fd(high);
-        close(fd);
-    }
+    if (fd > 2)
+        ue_log_set_fd(ue_fd_high(fd));
 }
 
 int lx_run(const LxOptions *o)

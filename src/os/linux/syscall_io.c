@@ -10,8 +10,10 @@
  *     for the time of the wait: it is the guest's, kept by ue (signal.c),
  *     so the mask is applied as rt_sigsuspend applies it and the host call
  *     made without one;
- *   - ue's own descriptors (its --log-file) are not the guest's: close,
- *     dup2, dup3 and close_range leave them alone, as Valgrind does.
+ *   - ue's own descriptors (its --log-file, its copy of the report's
+ *     stderr, the objects it reads debug information from; base.h,
+ *     ue_fd_reserved) are not the guest's: close, dup2, dup3 and
+ *     close_range leave them alone, as Valgrind does.
  */
 #include "os/linux/lx_priv.h"
 
@@ -203,7 +205,11 @@ i64 sys_epoll_pwait2(GuestCpu *cpu, const u64 *a)
 
 /* ---- ue's own descriptors ---- */
 
-bool lx_ue_fd(i64 fd) { return fd > 2 && fd == ue_log_fd(); }
+bool lx_ue_fd(i64 fd)
+{
+    int base = ue_fd_reserved();
+    return fd > 2 && (fd == ue_log_fd() || (base >= 0 && fd >= base));
+}
 
 i64 sys_close(GuestCpu *cpu, const u64 *a)
 {
@@ -221,23 +227,32 @@ i64 sys_dup2(GuestCpu *cpu, const u64 *a)
 
 i64 sys_dup3(GuestCpu *cpu, const u64 *a) { return sys_dup2(cpu, a); }
 
-/* close_range(first, last, flags): the ranges around ue's descriptor. */
+/* close_range(first, last, flags): up to ue's reserved descriptors, and
+ * around the log file's if it could not be moved there. */
 i64 sys_close_range(GuestCpu *cpu, const u64 *a)
 {
     u32 first = (u32)a[0], last = (u32)a[1];
-    i64 mine = ue_log_fd();
-    if (!lx_ue_fd(mine) || mine < first || mine > last)
-        return lx_host_syscall(cpu->regs.gpr[X86_RAX], a);
     if (first > last)
         return -EINVAL;
+    int base = ue_fd_reserved();
+    if (base >= 0 && last >= (u32)base) {
+        if (first >= (u32)base)
+            return 0;
+        last = (u32)base - 1;
+    }
+    i64 mine = ue_log_fd();
+    u64 b[6] = {first, last, a[2], 0, 0, 0};
+    if (!lx_ue_fd(mine) || mine < first || mine > last)
+        return lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
     i64 r = 0;
     if (mine > first) {
-        u64 b[6] = {first, (u64)mine - 1, a[2], 0, 0, 0};
-        r = lx_host_syscall(436, b);
+        b[1] = (u64)mine - 1;
+        r = lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
     }
     if (r == 0 && mine < last) {
-        u64 b[6] = {(u64)mine + 1, last, a[2], 0, 0, 0};
-        r = lx_host_syscall(436, b);
+        b[0] = (u64)mine + 1;
+        b[1] = last;
+        r = lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
     }
     return r;
 }
