@@ -459,11 +459,11 @@ static u64 h_writes(void *env, u64 a, u64 b2, u64 c)
     return 0;
 }
 
-static const IrHelper hh_ii = {"ii", (void *)h_ii, IRH_I_I, 0, 3};
-static const IrHelper hh_vv = {"vv", (void *)h_vv, IRH_V_V, 0, 3};
-static const IrHelper hh_iv = {"iv", (void *)h_iv, IRH_I_V, 0, 3};
-static const IrHelper hh_vi = {"vi", (void *)h_vi, IRH_V_I, 0, 3};
-static const IrHelper hh_writes = {"writes", (void *)h_writes, IRH_I_I, IRH_WRITES_STATE, 1};
+static const IrHelper hh_ii = {.name = "ii", .fn = (void *)h_ii, .sig = IRH_I_I, .nargs = 3};
+static const IrHelper hh_vv = {.name = "vv", .fn = (void *)h_vv, .sig = IRH_V_V, .nargs = 3};
+static const IrHelper hh_iv = {.name = "iv", .fn = (void *)h_iv, .sig = IRH_I_V, .nargs = 3};
+static const IrHelper hh_vi = {.name = "vi", .fn = (void *)h_vi, .sig = IRH_V_I, .nargs = 3};
+static const IrHelper hh_writes = {.name = "writes", .fn = (void *)h_writes, .sig = IRH_I_I, .flags = IRH_WRITES_STATE, .nargs = 1};
 
 TEST(interp, helper_calls)
 {
