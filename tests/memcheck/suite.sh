@@ -219,6 +219,34 @@ t clean_strfuncs clean_strfuncs 0
 t clean_cxx clean_cxx 0
 # ---- a program that closes every descriptor above stderr ----
 t closefrom closefrom 0
+# ---- installed programs: clean, as under Valgrind ----
+# clean NAME ENV... -- COMMAND...: the same stdout and status as natively,
+# and no error.  bash looking up a locale alias compares with glibc's
+# strcasecmp_l (SSE4.2: reads past the strings); gdb's many libraries make
+# ld.so's memcpy, which is its memmove, copy overlapping blocks.
+clean() {
+    local name=$1; shift
+    local -a envs=()
+    while [ "$1" != -- ]; do envs+=("$1"); shift; done
+    shift
+    command -v "$1" >/dev/null || { fail "memcheck/installed-$name" "$1 is not installed (run ./setup.sh)"; return; }
+    env "${envs[@]}" "$@" >"$TMP/$name.native" 2>/dev/null
+    local nrc=$?
+    env "${envs[@]}" timeout "$UE_TIMEOUT" "$UE" --tool=memcheck "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+    local rc=$?
+    if [ $rc != $nrc ]; then
+        fail "memcheck/installed-$name" "exit status $rc, natively $nrc"
+    elif ! cmp -s "$TMP/$name.native" "$TMP/$name.out"; then
+        fail "memcheck/installed-$name" "stdout differs: $(diff "$TMP/$name.native" "$TMP/$name.out" | head -4)"
+    elif ! grep -q "ERROR SUMMARY: 0 errors from 0 contexts" "$TMP/$name.err"; then
+        fail "memcheck/installed-$name" "$(grep -m1 -A3 -E 'Invalid|overlap|uninitialised' "$TMP/$name.err")"
+    else
+        pass "memcheck/installed-$name"
+    fi
+}
+clean bash-locale LANG=en_US.UTF-8 LC_ALL= -- bash -c 'echo ok'
+clean gdb-version -- gdb --version
+
 # ---- leaks and their options ----
 t leaks leaks 0
 t leaks-no leaks 0 --leak-check=no

@@ -134,11 +134,21 @@ bool mc_string_init(GuestProcess *p)
 
 bool mc_in_replacement(GuestAddr pc) { return S.page && pc - S.page < 4096; }
 
+/* The functions one object defines, before they are redirected. */
+typedef struct Found {
+    u32 n;
+    struct {
+        GuestAddr addr;
+        u8 id;
+        bool ifunc;
+    } f[2 * UE_ARRAY_LEN(sym_names)];
+} Found;
+
 static void found(void *ctx, u32 i, const DbgSym *sym)
 {
-    (void)ctx;
-    u32 id = sym_ids[i];
-    mc_redirect_add(sym->addr, (u16)((sym->ifunc ? MC_RT_RESOLVER : MC_RT_STRING) | id));
+    Found *fs = ctx;
+    if (fs->n < UE_ARRAY_LEN(fs->f))
+        fs->f[fs->n++] = (typeof(fs->f[0])){sym->addr, sym_ids[i], sym->ifunc};
 }
 
 static void found_chk_fail(void *ctx, u32 i, const DbgSym *sym)
@@ -148,9 +158,26 @@ static void found_chk_fail(void *ctx, u32 i, const DbgSym *sym)
         S.chk_fail = sym->addr;
 }
 
+/* A memcpy that is also the object's memmove (ld.so's: one function under
+ * both names) may be given overlapping blocks: it is replaced as memmove,
+ * and an overlap is no error (Valgrind does not replace ld.so's memcpy). */
+static bool also_memmove(const Found *fs, u32 k)
+{
+    for (u32 j = 0; j < fs->n; j++)
+        if (fs->f[j].addr == fs->f[k].addr && fs->f[j].id == MC_STR_MEMMOVE)
+            return true;
+    return false;
+}
+
 void mc_string_object(DbgObject *o)
 {
-    dbg_find_functions(o, sym_names, UE_ARRAY_LEN(sym_names), found, NULL);
+    Found fs = {0};
+    dbg_find_functions(o, sym_names, UE_ARRAY_LEN(sym_names), found, &fs);
+    for (u32 k = 0; k < fs.n; k++) {
+        if (fs.f[k].id == MC_STR_MEMCPY && also_memmove(&fs, k))
+            continue;
+        mc_redirect_add(fs.f[k].addr, (u16)((fs.f[k].ifunc ? MC_RT_RESOLVER : MC_RT_STRING) | fs.f[k].id));
+    }
     static const char *const chk[] = {"__chk_fail"};
     dbg_find_functions(o, chk, 1, found_chk_fail, NULL);
 }
