@@ -18,6 +18,23 @@ static int log_pid; /* non-zero: messages say "ue[PID]: " */
 void ue_log_set_fd(int fd) { log_fd = fd; }
 int ue_log_fd(void) { return log_fd; }
 
+static u64 owned_fds; /* bit i: ue's descriptor ue_fd_reserved() + i */
+
+bool ue_fd_own(i64 fd)
+{
+    int base = ue_fd_reserved();
+    return base >= 0 && fd >= base && fd - base < UE_FD_RESERVE &&
+           (__atomic_load_n(&owned_fds, __ATOMIC_SEQ_CST) >> (fd - base) & 1);
+}
+
+void ue_fd_close(int fd)
+{
+    int base = ue_fd_reserved();
+    if (ue_fd_own(fd))
+        __atomic_and_fetch(&owned_fds, ~(1ull << (fd - base)), __ATOMIC_SEQ_CST);
+    close(fd);
+}
+
 int ue_fd_reserved(void)
 {
     static int base = -2; /* (first set at start-up, by one thread) */
@@ -38,6 +55,8 @@ int ue_fd_high(int fd)
     int high = fcntl(fd, F_DUPFD_CLOEXEC, base);
     if (high < 0)
         return fd;
+    if (high - base < UE_FD_RESERVE)
+        __atomic_or_fetch(&owned_fds, 1ull << (high - base), __ATOMIC_SEQ_CST);
     close(fd);
     return high;
 }

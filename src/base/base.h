@@ -72,13 +72,17 @@ bool ue_read_all(int fd, void *buf, size_t len, i64 off);
 /* ue's own descriptors live at the top of the descriptor table, in the
  * UE_FD_RESERVE numbers below the soft limit (at most 2^20) from
  * ue_fd_reserved() up (-1: the limit is too low to spare them), where the
- * guest's lowest-first numbering does not reach and where its close,
- * dup2 and close_range are refused (as Valgrind does).  ue_fd_high moves
- * fd there and returns the new close-on-exec fd (fd itself if it cannot be
- * moved; fd < 0 unchanged). */
+ * guest's lowest-first numbering does not reach (unless it raises its
+ * limit and opens that many).  ue_fd_high moves fd there and returns the
+ * new close-on-exec fd (fd itself if it cannot be moved; fd < 0
+ * unchanged); ue_fd_own says whether fd is one it moved there and that
+ * ue_fd_close has not given back (the guest's close, dup2 and close_range
+ * leave those alone, as Valgrind does). */
 enum { UE_FD_RESERVE = 64 };
 int ue_fd_reserved(void);
 int ue_fd_high(int fd);
+bool ue_fd_own(i64 fd);
+void ue_fd_close(int fd);
 
 /* Allocation that cannot fail: out of memory is a ue_panic. */
 void *ue_malloc(size_t n);

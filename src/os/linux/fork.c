@@ -53,7 +53,7 @@ void lx_vfork_child_exit(void)
         ue_write_all(vfork_fd, (const void *)(uintptr_t)at, len);
         at += len;
     }
-    close(vfork_fd);
+    ue_fd_close(vfork_fd);
     vfork_fd = -1;
 }
 
@@ -71,7 +71,7 @@ static void vfork_wait(int fd)
         if (!ue_read_all(fd, ok ? (void *)(uintptr_t)hdr[0] : scratch, hdr[1], -1))
             break;
     }
-    close(fd);
+    ue_fd_close(fd);
 }
 
 /* The child's side: only this thread exists; registers as clone says. */
@@ -135,10 +135,10 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
     int err = errno;
     if (pid == 0) {
         if (vfork_fd >= 0)
-            close(vfork_fd); /* a vfork child forking: its parent waits for it alone */
+            ue_fd_close(vfork_fd); /* a vfork child forking: its parent waits for it alone */
         vfork_fd = vfork_pipe[1]; /* closes at execve, or at exit (lx_vfork_child_exit) */
         if (vfork_pipe[0] >= 0) {
-            close(vfork_pipe[0]);
+            ue_fd_close(vfork_pipe[0]);
             MemRegion r;
             vfork_lo = cpu->regs.gpr[X86_RSP];
             vfork_hi = mem_region_at(&lx_proc.gp.mem, vfork_lo, &r) ? r.end : vfork_lo;
@@ -150,10 +150,10 @@ i64 lx_clone_process(GuestCpu *cpu, u64 flags, u64 newsp, u64 ptid, u64 ctid, u6
     lx_restore_host_signals(old_mask);
     lx_release_others();
     if (vfork_pipe[1] >= 0)
-        close(vfork_pipe[1]);
+        ue_fd_close(vfork_pipe[1]);
     if (pid < 0) {
         if (vfork_pipe[0] >= 0)
-            close(vfork_pipe[0]);
+            ue_fd_close(vfork_pipe[0]);
         return -err;
     }
     if (vfork_pipe[0] >= 0)

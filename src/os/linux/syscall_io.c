@@ -205,11 +205,7 @@ i64 sys_epoll_pwait2(GuestCpu *cpu, const u64 *a)
 
 /* ---- ue's own descriptors ---- */
 
-bool lx_ue_fd(i64 fd)
-{
-    int base = ue_fd_reserved();
-    return fd > 2 && (fd == ue_log_fd() || (base >= 0 && fd >= base));
-}
+bool lx_ue_fd(i64 fd) { return fd > 2 && (fd == ue_log_fd() || ue_fd_own(fd)); }
 
 i64 sys_close(GuestCpu *cpu, const u64 *a)
 {
@@ -227,34 +223,38 @@ i64 sys_dup2(GuestCpu *cpu, const u64 *a)
 
 i64 sys_dup3(GuestCpu *cpu, const u64 *a) { return sys_dup2(cpu, a); }
 
-/* close_range(first, last, flags): up to ue's reserved descriptors, and
- * around the log file's if it could not be moved there. */
+/* The lowest of ue's descriptors in [from, last], or -1. */
+static i64 next_ue_fd(u64 from, u64 last)
+{
+    int base = ue_fd_reserved();
+    i64 best = lx_ue_fd(ue_log_fd()) && (u64)ue_log_fd() >= from && (u64)ue_log_fd() <= last ? ue_log_fd() : -1;
+    for (int i = 0; base >= 0 && i < UE_FD_RESERVE; i++) {
+        u64 fd = (u64)base + (u64)i;
+        if (fd >= from && fd <= last && (best < 0 || fd < (u64)best) && ue_fd_own((i64)fd))
+            best = (i64)fd;
+    }
+    return best;
+}
+
+/* close_range(first, last, flags): the stretches between ue's own
+ * descriptors. */
 i64 sys_close_range(GuestCpu *cpu, const u64 *a)
 {
-    u32 first = (u32)a[0], last = (u32)a[1];
-    if (first > last)
+    u64 from = (u32)a[0], last = (u32)a[1];
+    if (from > last)
         return -EINVAL;
-    int base = ue_fd_reserved();
-    if (base >= 0 && last >= (u32)base) {
-        if (first >= (u32)base)
+    for (;;) {
+        i64 mine = next_ue_fd(from, last);
+        if (mine != (i64)from) {
+            u64 b[6] = {from, mine < 0 ? last : (u64)mine - 1, a[2], 0, 0, 0};
+            i64 r = lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
+            if (r != 0)
+                return r;
+        }
+        if (mine < 0 || (u64)mine >= last)
             return 0;
-        last = (u32)base - 1;
+        from = (u64)mine + 1;
     }
-    i64 mine = ue_log_fd();
-    u64 b[6] = {first, last, a[2], 0, 0, 0};
-    if (!lx_ue_fd(mine) || mine < first || mine > last)
-        return lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
-    i64 r = 0;
-    if (mine > first) {
-        b[1] = (u64)mine - 1;
-        r = lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
-    }
-    if (r == 0 && mine < last) {
-        b[0] = (u64)mine + 1;
-        b[1] = last;
-        r = lx_host_syscall(cpu->regs.gpr[X86_RAX], b);
-    }
-    return r;
 }
 
 /* ---- prctl ---- */
