@@ -9,8 +9,9 @@
  * Roots: the guest threads' registers and every readable and writable
  * guest mapping except the heap (stacks, .data, .bss, anonymous mappings).
  * Blocks are scanned when reached.  Then each unreached block, in address
- * order, claims the unreached blocks only it leads to as indirectly lost
- * (memcheck's cliques); what is left is definitely lost.
+ * order, claims the unreached blocks only it leads to as indirectly lost,
+ * and earlier such leaders with their blocks (memcheck's cliques); what is
+ * left is definitely lost.
  *
  * Loss records group blocks by kind and allocation stack, printed smallest
  * first, as memcheck does.
@@ -217,11 +218,24 @@ static void mark_from_roots(Scan *s, GuestProcess *p)
     }
 }
 
-/* Clique pass from one unreached leader. */
+/* Clique pass from one unreached leader.  The leader of an earlier
+ * clique, reached from this one, joins it with what it holds, as memcheck
+ * folds cliques: blocks are taken in address order, and a block's own
+ * buffers often lie below it. */
 static void claim(Scan *s, u64 v, u32 leader)
 {
     i64 i = find(s, v);
-    if (i < 0 || (u32)i == leader || s->v[i].state != UNREACHED)
+    if (i < 0 || (u32)i == leader)
+        return;
+    Blk *k = &s->v[i];
+    if (k->state == DEFINITE) {
+        k->state = INDIRECT; /* (its clique was scanned: it never reached this leader) */
+        k->leader = leader;
+        s->v[leader].indirect += k->b->size + k->indirect;
+        k->indirect = 0;
+        return;
+    }
+    if (k->state != UNREACHED)
         return;
     s->v[i].state = INDIRECT;
     s->v[i].leader = leader;
