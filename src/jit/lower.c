@@ -323,6 +323,10 @@ static u32 rsp_before(const Lower *w, u32 i)
     return 0;
 }
 
+/* Exits that go on to guest code (jumps, calls, returns): direct ones
+ * chain to their target, indirect ones look it up. */
+static bool chainable_kind(IrExitKind k) { return k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET; }
+
 /* An indirect jump's guard, `EXIT_IF (sar(shl(t, 16), 16) != t)` before
  * `EXIT_IND t`, is tested inside the lookup, where RAX and RCX are free,
  * instead of in a register the block would have to spill.  The guard's
@@ -350,7 +354,7 @@ static void fuse_ind_guard(Lower *w)
     if (ex->opc != IR_EXIT_IND || g->opc != IR_EXIT_IF || w->skip[g - blk->ops])
         return;
     IrExitKind k = (IrExitKind)ex->aux;
-    if (k != IR_EXIT_JUMP && k != IR_EXIT_CALL && k != IR_EXIT_RET)
+    if (!chainable_kind(k))
         return;
     u32 t = ex->a;
     const IrOp *cmp = &blk->ops[w->def[g->a]], *sar, *shl;
@@ -938,12 +942,18 @@ static void emit_exit_stub(Lower *w, GuestAddr target, IrExitKind kind, bool cha
     leave(w, target, false, kind, link);
 }
 
-static bool chainable_kind(IrExitKind k) { return k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET; }
-
 static void lower_exit(Lower *w, const IrOp *op)
 {
     restore_homes(w, exit_dead_gprs(w, w->i));
     emit_exit_stub(w, op->imm, (IrExitKind)op->aux, chainable_kind((IrExitKind)op->aux));
+}
+
+/* The guest's RAX and RCX back from the env, after an indirect lookup
+ * borrowed them. */
+static void reload_borrowed(Lower *w)
+{
+    x64_load(w->b, 8, X64_RAX, env_gpr(X64_RAX)); /* mov rax, gs:[rax's slot] */
+    x64_load(w->b, 8, X64_RCX, env_gpr(X64_RCX)); /* mov rcx, gs:[rcx's slot] */
 }
 
 /* Indirect exit: look the target up in jit_ind_table without leaving
@@ -981,20 +991,17 @@ static void emit_ind_lookup(Lower *w)
     u8 *miss = x64_jcc32(b, X64_CC_NE);                            /* jne miss */
     x64_load(b, 8, X64_RCX, x64_mem(X64_RCX, 8));                  /* mov rcx, [rcx+8] */
     x64_store(b, 8, x64_gs(JIT_THREAD(ind_target)), X64_RCX);      /* mov gs:[target], rcx */
-    x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                     /* reload rax */
-    x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                     /* reload rcx */
+    reload_borrowed(w);                                            /* hit */
     x64_jmp_m(b, x64_gs(JIT_THREAD(ind_target)));                  /* jmp gs:[target] */
     if (bad) {
         patch_to_here(w, bad);
-        x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                 /* non-canonical: reload rax */
-        x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                 /*                reload rcx */
+        reload_borrowed(w);                                        /* non-canonical */
         if (w->ind_guard_rsp)                                      /* lea rsp, [rsp - k] (unpop) */
             x64_lea(b, X64_RSP, x64_mem(X64_RSP, -w->ind_guard_rsp));
         leave(w, w->ind_guard->imm, false, (IrExitKind)w->ind_guard->aux, 0);
     }
     patch_to_here(w, miss);
-    x64_load(b, 8, X64_RAX, env_gpr(X64_RAX));                     /* miss: reload rax */
-    x64_load(b, 8, X64_RCX, env_gpr(X64_RCX));                     /*       reload rcx */
+    reload_borrowed(w);                                            /* miss */
 }
 
 /* Guest GPR r's value to the env, if it is in its home and not there yet
@@ -1013,7 +1020,7 @@ static void lower_exit_ind(Lower *w, const IrOp *op)
     int r = use(w, op->a, 0);
     x64_store(w->b, 8, x64_gs((i32)jit_cfg.guest->pc_offset), r);
     IrExitKind k = (IrExitKind)op->aux;
-    if (k == IR_EXIT_JUMP || k == IR_EXIT_CALL || k == IR_EXIT_RET) {
+    if (chainable_kind(k)) {
         home_to_env(w, X64_RAX);
         if (r != X64_RAX)
             x64_mov_rr(w->b, 8, X64_RAX, r);
