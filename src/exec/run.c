@@ -448,6 +448,19 @@ static IrExitKind step_once(GuestCpu *cpu)
     return kind;
 }
 
+/* Stop the world from the dispatcher, which holds the world lock for
+ * reading; the stop frees retired tables and IR, and with flush the code
+ * cache's native code goes while no thread runs it. */
+static void stop_world_here(GuestProcess *p, bool flush)
+{
+    pthread_rwlock_unlock(&p->world);
+    exec_stop_world(p);
+    if (flush && p->cache.flush_wanted)
+        cache_flush_native(&p->cache);
+    exec_resume_world(p);
+    pthread_rwlock_rdlock(&p->world);
+}
+
 /* The JIT's code for blk, flushing the full code cache first if needed
  * (which stops the world).  *link is cleared when a flush happened. */
 static JitCode *native_for(GuestCpu *cpu, IrBlock **blk, u64 *link)
@@ -457,12 +470,7 @@ static JitCode *native_for(GuestCpu *cpu, IrBlock **blk, u64 *link)
     if (code || !p->cache.flush_wanted)
         return code;
     GuestAddr pc = (*blk)->guest_pc;
-    pthread_rwlock_unlock(&p->world);
-    exec_stop_world(p);
-    if (p->cache.flush_wanted)
-        cache_flush_native(&p->cache);
-    exec_resume_world(p);
-    pthread_rwlock_rdlock(&p->world);
+    stop_world_here(p, true);
     *link = 0;
     *blk = cache_lookup(&p->cache, pc);
     if (!*blk)
@@ -507,10 +515,7 @@ void exec_run(GuestCpu *cpu)
             if (p->ncpus == 1) {
                 cache_free_retired(&p->cache); /* (no other thread to be using them) */
             } else if (p->cache.nretired > 4096) {
-                pthread_rwlock_unlock(&p->world); /* (frees them) */
-                exec_stop_world(p);
-                exec_resume_world(p);
-                pthread_rwlock_rdlock(&p->world);
+                stop_world_here(p, false); /* (frees them) */
                 blk = NULL;
                 link = 0;
             }
