@@ -21,7 +21,7 @@ fi
 UE_BUILD_DIR=$(realpath "$UE_BUILD_DIR")
 export UE_BUILD_DIR
 mkdir -p "$BUILD"
-passed=0 failed=0
+passed=0 failed=0 failures=""
 for suite in tests/*/suite.sh; do
     name=$(basename "$(dirname "$suite")")
     if [ -n "${SUITES:-}" ] && [[ " $SUITES " != *" $name "* ]]; then
@@ -33,11 +33,16 @@ for suite in tests/*/suite.sh; do
     while IFS= read -r line; do
         case $line in
         PASS*) passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "$line" ;;
-        FAIL*) failed=$((failed + 1)); echo "$line" ;;
+        FAIL*) failed=$((failed + 1)); failures+="$line"$'\n'; echo "$line" ;;
         *) echo "$line" ;;
         esac
     done < <(bash "$suite" 2>&1)
     rm -rf "$TMP"
 done
+# The failures again, last: a long log is often read from its end.
+if [ -n "$failures" ]; then
+    echo "== failed"
+    printf '%s' "$failures"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -3,8 +3,10 @@
  *
  * One cache per process, shared by its threads.  Lookup is an open-addressed
  * hash probe; translation and invalidation take the lock.  Invalidation
- * removes every block that overlaps the range and rebuilds the table (no
- * tombstones); it happens on munmap/mprotect/mremap of code, which is rare.
+ * finds the blocks a range touches in the page index (cache_pages.c) and
+ * takes them out of the table in place (no tombstones), the world
+ * stopped; it happens on munmap/mprotect/mremap of code and on writes to
+ * translated pages, which a guest that JITs makes often.
  *
  * Threads.  Lookups take no lock: a table is filled by atomic stores into
  * empty slots and replaced (never resized in place); a replaced table is
@@ -47,16 +49,42 @@ static void table_insert(CacheTable *t, IrBlock *blk)
     __atomic_store_n(&t->slot[i], blk, __ATOMIC_RELEASE);
 }
 
+/* Take blk out of t, with no thread probing it (the world stopped):
+ * the blocks after it in its run move back to where a probe finds them. */
+static void table_remove(CacheTable *t, const IrBlock *blk)
+{
+    u32 i = slot_of(blk->guest_pc) & t->mask;
+    while (t->slot[i] != blk)
+        i = (i + 1) & t->mask;
+    for (u32 j = (i + 1) & t->mask; t->slot[j]; j = (j + 1) & t->mask) {
+        u32 home = slot_of(t->slot[j]->guest_pc) & t->mask;
+        if (((j - home) & t->mask) >= ((j - i) & t->mask)) { /* (i lies on its probe path) */
+            t->slot[i] = t->slot[j];
+            i = j;
+        }
+    }
+    t->slot[i] = NULL;
+}
+
 /* A fresh table of the live blocks replaces the current one, which is
  * retired (another thread may still be probing it). */
 static void rebuild(CodeCache *c, u32 mask)
 {
-    CacheTable *t = new_table(mask);
-    for (u32 i = 0; i < c->nall; i++)
-        table_insert(t, c->all[i]);
-    VEC_PUSH(c->retired, c->nretired, c->cap_retired, (void *)c->table);
+    CacheTable *old = c->table, *t = new_table(mask);
+    for (u32 i = 0; i <= old->mask; i++)
+        if (old->slot[i])
+            table_insert(t, old->slot[i]);
+    VEC_PUSH(c->retired, c->nretired, c->cap_retired, (void *)old);
     __atomic_store_n(&c->table, t, __ATOMIC_RELEASE);
-    c->count = c->nall;
+}
+
+/* Take blk out of the cache and free it (the world stopped). */
+static void drop_block(CodeCache *c, IrBlock *blk)
+{
+    cache_pages_remove(&c->pages, blk);
+    table_remove(c->table, blk);
+    c->count--;
+    ir_block_free(blk);
 }
 
 void cache_free_retired(CodeCache *c)
@@ -161,13 +189,11 @@ static IrBlock *translate_locked(GuestProcess *p, GuestAddr pc, bool compile)
      * to them drops it first (mem/smc.c, exec_code_written). */
     for (GuestAddr pg = UE_ALIGN_DOWN(pc, MEM_PAGE); pg < pc + UE_MAX(blk->guest_size, 1); pg += MEM_PAGE)
         mem_smc_protect(&p->mem, pg);
-    VEC_PUSH(c->all, c->nall, c->cap_all, blk);
+    cache_pages_add(&c->pages, blk);
     if (2 * (c->count + 1) > c->table->mask + 1)
         rebuild(c, 2 * c->table->mask + 1);
-    else {
-        table_insert(c->table, blk);
-        c->count++;
-    }
+    table_insert(c->table, blk);
+    c->count++;
     if (compile)
         native_locked(p, blk);
     else
@@ -235,19 +261,23 @@ IrBlock *cache_translate(GuestProcess *p, GuestAddr pc)
 static void drop_native(CodeCache *c)
 {
     c->stats.flushes++;
-    u32 kept = 0;
-    for (u32 i = 0; i < c->nall; i++) {
-        IrBlock *blk = c->all[i];
+    cache_pages_forget_deps(&c->pages);
+    CacheTable *t = c->table;
+    for (u32 i = 0; i <= t->mask; i++) {
+        IrBlock *blk = t->slot[i];
+        if (!blk)
+            continue;
+        blk->nrelies = 0;
         if (!blk->ops) {
+            cache_pages_remove(&c->pages, blk);
+            c->count--;
             ir_block_free(blk);
+            t->slot[i] = NULL; /* (the table is rebuilt below) */
             continue;
         }
         blk->native = NULL;
         blk->no_native = false;
-        blk->nrelies = 0;
-        c->all[kept++] = blk;
     }
-    c->nall = kept;
     rebuild(c, c->table->mask);
     jit_flush();
     c->flush_wanted = false;
@@ -332,11 +362,10 @@ static bool successor(void *ctx, GuestAddr pc, u64 *kills)
         succ = translate_locked(p, pc, false);
     *kills = succ->kills;
     /* The compiled code relies on what that block kills: it goes when
-     * that block goes (invalidate_stopped). */
-    if (blk->nrelies < 2)
-        blk->relies[blk->nrelies++] = pc;
-    else if (blk->nrelies != 0xff && blk->relies[0] != pc && blk->relies[1] != pc)
-        blk->nrelies = 0xff;
+     * that block goes (invalidate_stopped).  (Each pc, not a "more than a
+     * few" mark: a guest JIT invalidates code often, and every block so
+     * marked went at each invalidation anywhere: java, 96% of retranslation.) */
+    cache_pages_add_dep(&p->cache.pages, blk, pc);
     return true;
 }
 
@@ -352,7 +381,7 @@ static JitCode *compile(GuestProcess *p, IrBlock *blk, const IrBlock *ir, bool f
     /* (a second compile adds to what the first relied on: the first code
      * stays valid for a thread still running it) */
     if (first)
-        blk->nrelies = 0;
+        cache_pages_clear_deps(&p->cache.pages, blk);
     if (!tiered) {
         /* block-by-block comparison with the interpreter wants exact state */
         memset(facts.dead_put, 0, ir->nops);
@@ -444,21 +473,6 @@ void cache_promote(GuestProcess *p, GuestAddr pc)
     pthread_mutex_unlock(&c->lock);
 }
 
-static bool overlaps(GuestAddr a, u64 alen, GuestAddr b, u64 blen) { return a < b + blen && b < a + alen; }
-
-/* Does blk's compiled code rely on a block in [addr, addr+len)? */
-static bool relies_on(const IrBlock *blk, GuestAddr addr, u64 len)
-{
-    if (!blk->native)
-        return false;
-    if (blk->nrelies == 0xff)
-        return true;
-    for (u32 i = 0; i < blk->nrelies; i++)
-        if (overlaps(blk->relies[i], 1, addr, len))
-            return true;
-    return false;
-}
-
 /* Drop the translations overlapping [addr, addr+len), and the compiled
  * code that relies on them, the world stopped.  Pages wholly inside the
  * range lose their write protection (mem/smc.c).  Compiled code dropped is
@@ -467,27 +481,24 @@ static void invalidate_stopped(GuestProcess *p, GuestAddr addr, u64 len)
 {
     CodeCache *c = &p->cache;
     pthread_mutex_lock(&c->lock);
-    u32 kept = 0;
-    for (u32 i = 0; i < c->nall; i++) {
-        IrBlock *blk = c->all[i];
-        bool inside = overlaps(blk->guest_pc, UE_MAX(blk->guest_size, 1), addr, len);
-        if (inside || relies_on(blk, addr, len)) {
-            if (blk->native)
-                jit_unlink(blk->native);
-            blk->native = NULL;
-            blk->nrelies = 0;
-            if (inside || !blk->ops) { /* (no IR left to compile again) */
-                ir_block_free(blk);
-                continue;
-            }
-        }
-        c->all[kept++] = blk;
+    CacheTouched *t = &c->touched;
+    cache_pages_touched(&c->pages, addr, len, t);
+    for (u32 i = 0; i < t->ndeps; i++) {
+        IrBlock *blk = t->deps[i];
+        jit_unlink(blk->native);
+        blk->native = NULL;
+        cache_pages_clear_deps(&c->pages, blk);
+        if (!blk->ops) /* (no IR left to compile again) */
+            drop_block(c, blk);
     }
-    if (kept != c->nall) {
-        c->nall = kept;
-        rebuild(c, c->table->mask);
+    for (u32 i = 0; i < t->ninside; i++) {
+        IrBlock *blk = t->inside[i];
+        if (blk->native)
+            jit_unlink(blk->native);
+        drop_block(c, blk);
+    }
+    if (t->ninside || t->ndeps)
         c->stats.invalidations++;
-    }
     for (GuestAddr pg = UE_ALIGN_UP(addr, MEM_PAGE); pg + MEM_PAGE <= addr + len; pg += MEM_PAGE)
         mem_smc_release(&p->mem, pg);
     cache_free_retired(c);
@@ -532,17 +543,12 @@ void exec_release_code_pages(GuestProcess *p)
     exec_stop_world(p);
     CodeCache *c = &p->cache;
     /* The marked pages are the pages of live blocks; drop those the guest
-     * may write, and every translation on them. */
-    for (u32 i = 0; i < c->nall; i++) {
-        IrBlock *blk = c->all[i];
-        GuestAddr end = blk->guest_pc + UE_MAX(blk->guest_size, 1);
-        for (GuestAddr pg = UE_ALIGN_DOWN(blk->guest_pc, MEM_PAGE); pg < end; pg += MEM_PAGE) {
-            if (mem_smc_protected(pg) && mem_range_ok(&p->mem, pg, 1, PROT_WRITE)) {
-                invalidate_stopped(p, pg, MEM_PAGE);
-                i = UINT32_MAX; /* (the list changed: start over) */
-                break;
-            }
-        }
+     * may write, and every translation on them.  (Invalidating adds no
+     * page to the index: the walk may go on.) */
+    for (u32 i = 0; c->pages.mask && i <= c->pages.mask; i++) {
+        const PageBlocks *e = &c->pages.slot[i];
+        if (e->used && e->non && mem_smc_protected(e->page) && mem_range_ok(&p->mem, e->page, 1, PROT_WRITE))
+            invalidate_stopped(p, e->page, MEM_PAGE);
     }
     exec_resume_world(p);
 }

@@ -69,12 +69,34 @@ typedef struct CacheTable {
     IrBlock *slot[];
 } CacheTable;
 
+/* The page index (cache_pages.c): a guest page's blocks, and the blocks
+ * whose native code relies on a block starting there. */
+typedef struct PageBlocks {
+    GuestAddr page;
+    bool used;
+    IrBlock **on;
+    u32 non, cap_on;
+    IrBlock **deps;
+    u32 ndeps, cap_deps;
+} PageBlocks;
+
+typedef struct CachePages {
+    PageBlocks *slot;
+    u32 mask, count;
+} CachePages;
+
+/* Invalidation's scratch: the blocks a change touches (cache_pages.c). */
+typedef struct CacheTouched {
+    IrBlock **inside, **deps;
+    u32 ninside, cap_inside, ndeps, cap_deps;
+} CacheTouched;
+
 typedef struct CodeCache {
     pthread_mutex_t lock;
-    CacheTable *volatile table;
+    CacheTable *volatile table; /* every live block, by guest pc */
     u32 count;
-    IrBlock **all;   /* every live block, for invalidation */
-    u32 nall, cap_all;
+    CachePages pages;
+    CacheTouched touched;
     Arena arena;     /* translation scratch */
     Arena facts;     /* compile scratch: what successors tell */
     ExecStats stats;

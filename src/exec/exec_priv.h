@@ -35,6 +35,20 @@ void cache_free_retired(CodeCache *c);
 /* Drop all native code (world stopped; after cache_native set
  * flush_wanted). */
 void cache_flush_native(CodeCache *c);
+/* The page index (cache_pages.c), changed under the cache lock.  A block
+ * is added once in the cache and removed before it is freed; add_dep
+ * records that blk's native code relies on the block at pc (blk->relies),
+ * clear_deps forgets all of blk's, forget_deps everyone's. */
+void cache_pages_add(CachePages *ps, IrBlock *blk);
+void cache_pages_remove(CachePages *ps, IrBlock *blk);
+void cache_pages_add_dep(CachePages *ps, IrBlock *blk, GuestAddr pc);
+void cache_pages_clear_deps(CachePages *ps, IrBlock *blk);
+void cache_pages_forget_deps(CachePages *ps);
+/* The blocks a change of [addr, addr+len) touches: those overlapping it
+ * (inside) and, apart from those, the compiled ones relying on a block in
+ * it (deps); each once.  t's vectors are reused from call to call. */
+void cache_pages_touched(CachePages *ps, GuestAddr addr, u64 len, CacheTouched *t);
+
 /* Disassemble the guest instruction at pc (for the IR printer). */
 void exec_disasm_at(GuestAddr pc, char *buf, size_t len);
 /* Make cpu's temps hold at least n values. */

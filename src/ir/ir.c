@@ -514,7 +514,8 @@ static IrBlock *finish(IrBuilder *b, u32 guest_size, bool borrow)
     blk->native = NULL;
     blk->no_native = false;
     blk->counted = false;
-    blk->nrelies = 0;
+    blk->nrelies = blk->cap_relies = 0;
+    blk->relies = NULL;
     blk->ninsns = b->ninsns;
     blk->nops = b->nops;
     blk->ntemps = b->ntemps;
@@ -557,5 +558,6 @@ void ir_block_drop_ops(IrBlock *blk) { free(ir_block_detach_ops(blk)); }
 void ir_block_free(IrBlock *blk)
 {
     ir_block_drop_ops(blk);
+    free(blk->relies);
     header_free(blk);
 }

@@ -188,8 +188,8 @@ typedef struct IrBlock {
     bool counted;   /* its native code counts its runs (a first compile) */
     bool borrowed;  /* ops are in a translation arena (ir_finish_borrowed) */
     u8 interpreted; /* runs on the interpreter before its first compile */
-    u8 nrelies;     /* the native code relies on the kills of the blocks at */
-    GuestAddr relies[2]; /* these pcs (more than 2: nrelies = 0xff) */
+    u32 nrelies, cap_relies; /* the native code relies on the kills of */
+    GuestAddr *relies;       /* the blocks at these pcs (freed with it) */
     u64 kills;      /* guest state the block overwrites before it can observe
                      * any: bit k = bytes [8k, 8k+8) (see ir_kills) */
     u32 nops;
