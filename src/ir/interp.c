@@ -23,6 +23,9 @@
 #include "ir/ir_eval.h"
 
 #define GUEST_ACCESS __attribute__((section("ue_guest_access"), noinline))
+/* The accessors it calls are always inlined into it, -O0 included (a
+ * debug build called them, and their faults were ue's internal errors). */
+#define ACCESSOR static inline __attribute__((always_inline))
 
 extern const char __start_ue_guest_access[], __stop_ue_guest_access[];
 
@@ -31,7 +34,7 @@ bool interp_owns_host_pc(uintptr_t host_pc)
     return host_pc >= (uintptr_t)__start_ue_guest_access && host_pc < (uintptr_t)__stop_ue_guest_access;
 }
 
-static inline u64 load_int(const void *p, unsigned bytes)
+ACCESSOR u64 load_int(const void *p, unsigned bytes)
 {
     switch (bytes) {
     case 1: return *(const volatile u8 *)p;
@@ -41,7 +44,7 @@ static inline u64 load_int(const void *p, unsigned bytes)
     }
 }
 
-static inline void store_int(void *p, unsigned bytes, u64 v)
+ACCESSOR void store_int(void *p, unsigned bytes, u64 v)
 {
     switch (bytes) {
     case 1: *(volatile u8 *)p = (u8)v; break;
@@ -55,7 +58,7 @@ static inline void store_int(void *p, unsigned bytes, u64 v)
  * addresses are allowed, as x86 LOCK allows them (the host being x86-64
  * makes the builtin a LOCK CMPXCHG that handles them; other hosts would
  * need a lock here). */
-static inline u64 cas_int(void *p, unsigned bytes, u64 expect, u64 desire)
+ACCESSOR u64 cas_int(void *p, unsigned bytes, u64 expect, u64 desire)
 {
     switch (bytes) {
     case 1: { u8 e = (u8)expect; __atomic_compare_exchange_n((u8 *)p, &e, (u8)desire, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); return e; }
@@ -68,7 +71,7 @@ static inline u64 cas_int(void *p, unsigned bytes, u64 expect, u64 desire)
 /* 16-byte compare-and-swap (CMPXCHG16B; the lifter has checked the
  * alignment it needs).  GCC's __atomic builtins would call libatomic for 16
  * bytes; the __sync one is an inline LOCK CMPXCHG16B with -mcx16. */
-static inline V128 cas_v128(void *p, V128 expect, V128 desire)
+ACCESSOR V128 cas_v128(void *p, V128 expect, V128 desire)
 {
     unsigned __int128 e = (unsigned __int128)expect.hi << 64 | expect.lo;
     unsigned __int128 d = (unsigned __int128)desire.hi << 64 | desire.lo;
