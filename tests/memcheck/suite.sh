@@ -254,6 +254,7 @@ t leaks-full leaks 0 --leak-check=full
 t leaks-all leaks 0 --leak-check=full --show-leak-kinds=all
 t leaks-kinds leaks 0 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite
 t leak_cliques leak_cliques 0 --leak-check=full --show-leak-kinds=all
+t leak_thread_regs leak_thread_regs 0 --leak-check=full --show-leak-kinds=all
 t leaks-errors leaks 0 --leak-check=full --show-leak-kinds=none --errors-for-leak-kinds=all
 # ---- exit status and stacks ----
 t exitcode uaf 42 --error-exitcode=42

@@ -6,7 +6,7 @@
  *   definitely lost   no pointer at all
  *   indirectly lost   reachable only through definitely lost blocks
  *
- * Roots: the guest threads' registers and every readable and writable
+ * Roots: every guest thread's registers and every readable and writable
  * guest mapping except the heap (stacks, .data, .bss, anonymous mappings).
  * Blocks are scanned when reached.  Then each unreached block, in address
  * order, claims the unreached blocks only it leads to as indirectly lost,
@@ -185,16 +185,17 @@ static bool root_region(const MemRegion *r)
 
 static void mark_from_roots(Scan *s, GuestProcess *p)
 {
-    /* Registers of the (current) guest thread; of its stack only what is
-     * in use (above RSP and the ABI's 128-byte red zone): dead frames
-     * below hold stale pointers. */
-    GuestCpu *cpu = exec_current();
-    GuestAddr sp = 0;
-    if (cpu) {
+    /* Every guest thread's registers (the others are stopped, or blocked
+     * in a system call, with their state in their context); of the
+     * current thread's stack only what is in use (above RSP and the ABI's
+     * 128-byte red zone): dead frames below hold stale pointers. */
+    pthread_mutex_lock(&p->cpus_lock);
+    for (u32 i = 0; i < p->ncpus; i++)
         for (int r = 0; r < 16; r++)
-            see(s, cpu->regs.gpr[r], false);
-        sp = cpu->regs.gpr[X86_RSP] - 128;
-    }
+            see(s, p->cpus[i]->regs.gpr[r], false);
+    pthread_mutex_unlock(&p->cpus_lock);
+    GuestCpu *cpu = exec_current();
+    GuestAddr sp = cpu ? cpu->regs.gpr[X86_RSP] - 128 : 0;
     MemSpace *m = &p->mem;
     MemRegion *regs = NULL;
     u32 n = 0, cap = 0;
