@@ -23,8 +23,9 @@
 #include "ir/ir_eval.h"
 
 #define GUEST_ACCESS __attribute__((section("ue_guest_access"), noinline))
-/* The accessors it calls are always inlined into it, -O0 included (a
- * debug build called them, and their faults were ue's internal errors). */
+/* The guest-memory accessors below are always inlined into the
+ * GUEST_ACCESS functions, -O0 included: called, they lie outside the
+ * section, and a debug build took their faults for ue's own. */
 #define ACCESSOR static inline __attribute__((always_inline))
 
 extern const char __start_ue_guest_access[], __stop_ue_guest_access[];
