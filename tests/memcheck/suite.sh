@@ -255,6 +255,9 @@ t leaks-all leaks 0 --leak-check=full --show-leak-kinds=all
 t leaks-kinds leaks 0 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite
 t leak_cliques leak_cliques 0 --leak-check=full --show-leak-kinds=all
 t leak_thread_regs leak_thread_regs 0 --leak-check=full --show-leak-kinds=all
+t leak_heuristics leak_heuristics 0 --leak-check=full --show-leak-kinds=all
+t leak_heuristics-none leak_heuristics 0 --leak-check-heuristics=none
+t leak_heuristics-some leak_heuristics 0 --leak-check-heuristics=stdstring,multipleinheritance
 t leaks-errors leaks 0 --leak-check=full --show-leak-kinds=none --errors-for-leak-kinds=all
 # ---- exit status and stacks ----
 t exitcode uaf 42 --error-exitcode=42

@@ -54,10 +54,21 @@ typedef struct McBlock {
 
 typedef enum { MC_LEAK_NO, MC_LEAK_SUMMARY, MC_LEAK_FULL } McLeakCheck;
 
+/* Interior pointers the leak check takes for start pointers, as memcheck
+ * does (--leak-check-heuristics; mc_leak.c says which). */
+typedef enum {
+    MC_HEUR_STDSTRING,
+    MC_HEUR_LENGTH64,
+    MC_HEUR_NEWARRAY,
+    MC_HEUR_MULTIPLE_INHERITANCE,
+    MC_HEUR_COUNT
+} McLeakHeuristic;
+
 typedef struct McOptions {
     McLeakCheck leak_check;
     u32 show_leak_kinds;      /* bit per McLeakKind */
     u32 errors_for_leak_kinds;
+    u32 leak_heuristics;      /* bit per McLeakHeuristic */
     int error_exitcode;       /* 0: the program's own status */
     u64 freelist_vol;         /* quarantine bytes */
     u32 num_callers;
@@ -184,6 +195,8 @@ typedef enum McLeakKind { MC_LEAK_DEFINITE, MC_LEAK_INDIRECT, MC_LEAK_POSSIBLE, 
  * summary at exit; returns the number of leak errors that count as errors
  * (--errors-for-leak-kinds). */
 u32 mc_leak_check(GuestProcess *p, McLeakCheck mode, bool at_exit);
+/* --leak-check-heuristics' names, by McLeakHeuristic. */
+extern const char *const mc_leak_heuristic_names[MC_HEUR_COUNT];
 /* The last leak check's totals for COUNT_LEAKS (bytes) or
  * COUNT_LEAK_BLOCKS: leaked (definite + indirect), dubious, reachable,
  * suppressed. */

@@ -6,6 +6,16 @@
  *   definitely lost   no pointer at all
  *   indirectly lost   reachable only through definitely lost blocks
  *
+ * An interior pointer counts as a start pointer where it is one of the
+ * shapes C++ and C programs keep (memcheck's --leak-check-heuristics, all
+ * on by default): a libstdc++ COW string's characters (three words in:
+ * length <= capacity, capacity + 25 bytes the block's size), the second
+ * word after a 64-bit length of the rest, the second word after a new[]
+ * element count dividing the rest, and a base class's vtable pointer
+ * inside a block that starts with one (a vtable: a table in a file
+ * mapping whose first non-null words, two at least in twenty, point into
+ * executable file mappings).
+ *
  * Roots: every guest thread's registers and every readable and writable
  * guest mapping except the heap (stacks, .data, .bss, anonymous mappings).
  * Blocks are scanned when reached.  Then each unreached block, in address
@@ -47,6 +57,7 @@ typedef struct Blk {
     McBlock *b;
     bool custom;     /* a custom allocator's block (client requests) */
     u32 state;
+    u8 heuristic;    /* 1 + the McLeakHeuristic that took it for reachable */
     u32 leader;      /* INDIRECT: the definitely lost block it hangs off */
     u64 indirect;    /* DEFINITE: bytes it makes indirectly lost */
 } Blk;
@@ -117,6 +128,53 @@ static i64 find(const Scan *s, u64 v)
     return -1;
 }
 
+const char *const mc_leak_heuristic_names[MC_HEUR_COUNT] = {"stdstring", "length64", "newarray",
+                                                            "multipleinheritance"};
+
+static u64 word_at(GuestAddr a) { return *(const u64 *)(uintptr_t)a; }
+
+/* Does a file mapping of the guest's hold a, with prot? */
+static bool in_file_mapping(GuestAddr a, int prot, MemRegion *r)
+{
+    return mem_region_at(&mc_proc->mem, a, r) && r->kind == MEM_KIND_FILE && (r->prot & prot) == prot;
+}
+
+static bool is_vtable(u64 a)
+{
+    MemRegion r, fn;
+    if (a % 8 || a < 4096 || !in_file_mapping(a, PROT_READ, &r))
+        return false;
+    int fns = 0;
+    for (GuestAddr w = a; w < a + 20 * 8 && w + 8 <= r.end; w += 8) {
+        u64 f = word_at(w);
+        if (!f)
+            continue;
+        if (!in_file_mapping(f, PROT_EXEC, &fn))
+            return false;
+        if (++fns == 2)
+            return true;
+    }
+    return false;
+}
+
+/* 1 + the heuristic by which interior pointer v reaches b, or 0. */
+static u8 heuristic_of(const McBlock *b, u64 v)
+{
+    u32 on = mc_opts.leak_heuristics;
+    GuestAddr p = b->payload;
+    if ((on & 1u << MC_HEUR_STDSTRING) && v == p + 24 && b->size >= 24 && word_at(p + 8) + 25 == b->size &&
+        word_at(p) <= word_at(p + 8))
+        return 1 + MC_HEUR_STDSTRING;
+    if ((on & 1u << MC_HEUR_LENGTH64) && v == p + 8 && b->size >= 8 && word_at(p) && word_at(p) == b->size - 8)
+        return 1 + MC_HEUR_LENGTH64;
+    if ((on & 1u << MC_HEUR_NEWARRAY) && v == p + 8 && b->size >= 8 && word_at(p) && (b->size - 8) % word_at(p) == 0)
+        return 1 + MC_HEUR_NEWARRAY;
+    if ((on & 1u << MC_HEUR_MULTIPLE_INHERITANCE) && v % 8 == 0 && v + 8 <= p + b->size && is_vtable(word_at(v)) &&
+        is_vtable(word_at(p)))
+        return 1 + MC_HEUR_MULTIPLE_INHERITANCE;
+    return 0;
+}
+
 /* A pointer value seen while marking from roots or reachable blocks. */
 static void see(Scan *s, u64 v, bool from_possible)
 {
@@ -124,7 +182,17 @@ static void see(Scan *s, u64 v, bool from_possible)
     if (i < 0)
         return;
     Blk *k = &s->v[i];
-    u32 want = (v == k->b->payload && !from_possible) ? REACHABLE : POSSIBLE;
+    bool start = v == k->b->payload;
+    if (k->state == REACHABLE) {
+        if (start)
+            k->heuristic = 0; /* (reached by its start after all) */
+        return;
+    }
+    if (!start && mc_opts.leak_heuristics) {
+        k->heuristic = heuristic_of(k->b, v); /* (kept even from a possible block, as memcheck does) */
+        start = k->heuristic != 0;
+    }
+    u32 want = start && !from_possible ? REACHABLE : POSSIBLE;
     if (k->state >= want)
         return;
     k->state = want;
@@ -378,7 +446,7 @@ static void heap_summary(const Scan *s)
     dbg_report_line(mc_reporter, "%s", "");
 }
 
-static void leak_summary(const Record *rec, u32 nrec, McLeakCheck mode, const u64 supp[2])
+static void leak_summary(const Scan *s, const Record *rec, u32 nrec, McLeakCheck mode, const u64 supp[2])
 {
     memset(last_bytes, 0, sizeof last_bytes);
     memset(last_blocks, 0, sizeof last_blocks);
@@ -394,6 +462,21 @@ static void leak_summary(const Record *rec, u32 nrec, McLeakCheck mode, const u6
     for (int k = 0; k < 4; k++)
         dbg_report_line(mc_reporter, "%s: %s bytes in %s blocks", labels[k], commas(last_bytes[k], c1),
                         commas(last_blocks[k], c2));
+    u64 hbytes[MC_HEUR_COUNT] = {0}, hblocks[MC_HEUR_COUNT] = {0};
+    bool any = false;
+    for (u32 i = 0; i < s->n; i++) {
+        if (s->v[i].heuristic) {
+            hbytes[s->v[i].heuristic - 1] += s->v[i].b->size;
+            hblocks[s->v[i].heuristic - 1]++;
+            any = true;
+        }
+    }
+    if (any)
+        dbg_report_line(mc_reporter, "                      of which reachable via heuristic:");
+    for (int h = 0; h < MC_HEUR_COUNT; h++)
+        if (hblocks[h])
+            dbg_report_line(mc_reporter, "                        %-19s: %s bytes in %s blocks",
+                            mc_leak_heuristic_names[h], commas(hbytes[h], c1), commas(hblocks[h], c2));
     dbg_report_line(mc_reporter, "        suppressed: %s bytes in %s blocks", commas(supp[0], c1), commas(supp[1], c2));
     bool hidden = last_bytes[MC_LEAK_REACHABLE] && !(mc_opts.show_leak_kinds & (1u << MC_LEAK_REACHABLE));
     if (mode != MC_LEAK_FULL) {
@@ -427,7 +510,7 @@ u32 mc_leak_check(GuestProcess *p, McLeakCheck mode, bool at_exit)
         u32 nrec = build_records(&s, &rec);
         u64 supp[2] = {0, 0};
         errors = report_records(rec, nrec, mode == MC_LEAK_FULL, supp);
-        leak_summary(rec, nrec, mode, supp);
+        leak_summary(&s, rec, nrec, mode, supp);
         free(rec);
     }
     free(s.v);

@@ -20,6 +20,7 @@ McOptions mc_opts = {
     .leak_check = MC_LEAK_SUMMARY,
     .show_leak_kinds = 1u << MC_LEAK_DEFINITE | 1u << MC_LEAK_POSSIBLE,
     .errors_for_leak_kinds = 1u << MC_LEAK_DEFINITE | 1u << MC_LEAK_POSSIBLE,
+    .leak_heuristics = (1u << MC_HEUR_COUNT) - 1,
     .freelist_vol = 20000000,
     .num_callers = 12,
     .partial_loads_ok = true,
@@ -48,21 +49,20 @@ static struct {
     bool started;
 } FR = {.run = {true, true}};
 
-/* "definite,possible", "all", "none" -> a McLeakKind bit set, or -1. */
-static int leak_kinds(const char *s)
+/* "name1,name2", "all", "none" -> a bit set over names[0..n-1], or -1. */
+static int name_set(const char *s, const char *const *names, int n)
 {
     if (!strcmp(s, "all"))
-        return 15;
+        return (1 << n) - 1;
     if (!strcmp(s, "none"))
         return 0;
-    static const char *const names[] = {"definite", "indirect", "possible", "reachable"};
     int set = 0;
     char *copy = ue_strdup(s), *save = NULL;
     for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         int k;
-        for (k = 0; k < 4 && strcmp(t, names[k]); k++)
+        for (k = 0; k < n && strcmp(t, names[k]); k++)
             ;
-        if (k == 4) {
+        if (k == n) {
             free(copy);
             return -1;
         }
@@ -70,6 +70,13 @@ static int leak_kinds(const char *s)
     }
     free(copy);
     return set;
+}
+
+/* "definite,possible", "all", "none" -> a McLeakKind bit set, or -1. */
+static int leak_kinds(const char *s)
+{
+    static const char *const names[] = {"definite", "indirect", "possible", "reachable"};
+    return name_set(s, names, 4);
 }
 
 static bool yes_no(const char *v, bool *out)
@@ -108,6 +115,11 @@ static int mc_option(const char *arg)
         if (k < 0)
             return bad("--errors-for-leak-kinds", v);
         mc_opts.errors_for_leak_kinds = (u32)k;
+    } else if (OPT("--leak-check-heuristics")) {
+        int h = name_set(v, mc_leak_heuristic_names, MC_HEUR_COUNT);
+        if (h < 0)
+            return bad("--leak-check-heuristics", v);
+        mc_opts.leak_heuristics = (u32)h;
     } else if (OPT("--error-exitcode")) {
         char *end;
         long n = strtol(v, &end, 0);
@@ -428,6 +440,9 @@ const Tool mc_tool = {
             "    --show-leak-kinds=kind1,kind2,.. which leak kinds to show [definite,possible]\n"
             "                                     (definite indirect possible reachable all none)\n"
             "    --errors-for-leak-kinds=kind1,.. which leak kinds are errors [definite,possible]\n"
+            "    --leak-check-heuristics=heur1,.. interior pointers taken for start pointers [all]\n"
+            "                                     (stdstring length64 newarray multipleinheritance\n"
+            "                                     all none)\n"
             "    --error-exitcode=N               exit with N if there were errors [0: off]\n"
             "    --freelist-vol=N                 bytes of freed blocks kept unusable [20000000]\n"
             "    --num-callers=N                  frames shown per stack [12]\n"
