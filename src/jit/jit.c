@@ -101,7 +101,12 @@ static void emit_call_routine(X64Buf *b)
     x64_load(b, 8, X64_RSI, x64_gs(JIT_THREAD(adapter_args)));      /* mov rsi, gs:[a0] */
     x64_load(b, 8, X64_RDX, x64_gs(JIT_THREAD(adapter_args) + 8));  /* mov rdx, gs:[a1] */
     x64_load(b, 8, X64_RCX, x64_gs(JIT_THREAD(adapter_args) + 16)); /* mov rcx, gs:[a2] */
-    x64_load(b, 8, X64_RAX, x64_gs(JIT_THREAD(call_fn)));           /* mov rax, gs:[fn] */
+    /* (the call site stores fn as two dwords: one qword load of them
+     * would wait for both stores to retire instead of forwarding) */
+    x64_load(b, 4, X64_RAX, x64_gs(JIT_THREAD(call_fn)));           /* mov eax, gs:[fn] */
+    x64_load(b, 4, X64_R11, x64_gs(JIT_THREAD(call_fn) + 4));       /* mov r11d, gs:[fn+4] */
+    x64_shift_ri(b, X64_SHL, 8, X64_R11, 32);                       /* shl r11, 32 */
+    x64_alu_rr(b, X64_OR, 8, X64_RAX, X64_R11);                     /* or rax, r11 */
     x64_call_r(b, X64_RAX);                                         /* call rax */
     x64_store(b, 8, x64_gs(JIT_THREAD(call_ret)), X64_RAX);         /* mov gs:[ret], rax */
     for (size_t i = UE_ARRAY_LEN(kept); i-- > 0;)
