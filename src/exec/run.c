@@ -52,6 +52,7 @@ void exec_init(GuestProcess *p, ExecHooks hooks)
         cfg.lazy_offset[2] = X86_OFF(cc_src);
         cfg.lazy_offset[3] = X86_OFF(cc_src2);
         cfg.nlazy = 4;
+        cfg.mxcsr_offset = X86_OFF(mxcsr);
         /* (tests: a small code cache, flushed often) */
         const char *kb = getenv("UE_JIT_CACHE_KB");
         if (kb && atoi(kb) >= 128)
@@ -501,6 +502,14 @@ void exec_run(GuestCpu *cpu)
             if (cpu->smc_nwritten || cpu->smc_overflow)
                 settle_writes(cpu);
             pthread_rwlock_rdlock(&p->world);
+        }
+        if (p->backend == EXEC_JIT && UE_UNLIKELY(jit_fp_departs(&cpu->regs))) {
+            /* This thread's MXCSR no longer has the host's control bits:
+             * generated code with host FP instructions goes (jit.h). */
+            p->cache.flush_wanted = true;
+            stop_world_here(p, true);
+            blk = NULL;
+            link = 0;
         }
         if (UE_UNLIKELY(cpu->smc_step)) {
             IrExitKind kind = step_once(cpu);

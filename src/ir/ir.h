@@ -160,6 +160,10 @@ enum {
     IRHI_SSSE3 = 4,
     IRHI_SSE41 = 8,
     IRHI_SSE42 = 16,
+    IRHI_MXCSR = 32, /* FP arithmetic: it obeys MXCSR's control bits and raises
+                      * its flags (the helper emulates both; the instruction
+                      * may stand in only while the guest's control bits are
+                      * the host's, jit.c) */
 };
 
 typedef struct IrHelper {

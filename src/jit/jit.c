@@ -175,9 +175,57 @@ static bool map_cache(size_t size, int fd)
     return true;
 }
 
+/* ---- host FP instructions inline ----
+ * An SSE FP instruction computes what the guest's would when the host
+ * MXCSR's control bits (rounding, DAZ, FTZ, exception masks) are the
+ * guest's, and ue runs generated code under its own MXCSR, whose control
+ * bits never change.  So while the guest keeps those same bits (as
+ * nearly every program does: 0x1f80, round to nearest, all masked), the
+ * JIT emits the instruction and ORs the flags it raised into the guest
+ * MXCSR (lower.c, lower_host_insn), about ten times cheaper than the
+ * helper, which switches MXCSR twice (sse_priv.h, fp_begin).  Host flags
+ * stay set after that: the guest's MXCSR has them too.  The first thread
+ * whose control bits differ ends it for the process: the dispatcher
+ * flushes the generated code and everything compiled later calls the
+ * helpers.  The instructions that can change the bits (LDMXCSR, FXRSTOR,
+ * XRSTOR) end their block with IR_EXIT_CPU, so no inline instruction runs
+ * before the dispatcher has looked; a signal return passes the
+ * dispatcher anyway. */
+static u32 fp_control; /* the host MXCSR's control bits */
+static bool fp_inline;
+
+enum { MXCSR_FLAG_BITS = 0x3f };
+
+static u32 host_mxcsr(void)
+{
+    u32 m;
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    return m;
+}
+
+bool jit_fp_inline(void) { return __atomic_load_n(&fp_inline, __ATOMIC_ACQUIRE); }
+
+bool jit_fp_departs(const void *env)
+{
+    if (!__atomic_load_n(&fp_inline, __ATOMIC_ACQUIRE))
+        return false;
+    u32 guest, host = host_mxcsr();
+    memcpy(&guest, (const u8 *)env + jit_cfg.mxcsr_offset, sizeof guest);
+    if (host & MXCSR_FLAG_BITS & ~guest) {
+        host &= ~(u32)MXCSR_FLAG_BITS;
+        __asm__ volatile("ldmxcsr %0" : : "m"(host));
+    }
+    if ((guest & ~(u32)MXCSR_FLAG_BITS) == fp_control)
+        return false;
+    __atomic_store_n(&fp_inline, false, __ATOMIC_RELEASE);
+    return true;
+}
+
 bool jit_init(const JitConfig *cfg)
 {
     jit_cfg = *cfg;
+    fp_control = host_mxcsr() & ~(u32)MXCSR_FLAG_BITS;
+    fp_inline = cfg->mxcsr_offset != 0;
     jit_lower_setup();
     size_t size = cfg->code_size ? cfg->code_size : 256u << 20;
     int fd = -1;

@@ -51,6 +51,12 @@ typedef struct JitConfig {
      * a fault reports their pending values from the side table. */
     u32 lazy_offset[4];
     u32 nlazy;
+    /* env offset of the guest's SSE control and status word (x86 MXCSR),
+     * 0 if none.  While every thread's control bits are the host's, FP
+     * helpers with a host form (IRHI_MXCSR) become the host instruction,
+     * whose exception flags are ORed into this word after it; see
+     * jit_fp_departs. */
+    u32 mxcsr_offset;
     u32 code_size;       /* bytes of code cache to reserve */
     bool rwx;            /* one anonymous RWX mapping instead of two views
                           * (perf attributes samples in it through its map) */
@@ -113,6 +119,14 @@ void jit_thread_interrupt(JitThread *t);
  * and then the request is taken (cleared; lookups may hit again).  Call
  * until false: a request made while the key was being restored is seen. */
 bool jit_thread_take_interrupt(JitThread *t);
+/* Called by the dispatcher before each run of generated code: true, once,
+ * when this thread's guest MXCSR control has left the host's while host FP
+ * instructions are inlined.  The caller must then drop all generated code
+ * (jit_flush, at a safe point) before running any: from now on the FP
+ * helpers are called.  Also clears host MXCSR flags the guest no longer
+ * has (it cleared them: LDMXCSR, FXRSTOR, a signal return), so that later
+ * inline instructions do not report them again. */
+bool jit_fp_departs(const void *env);
 /* Host GS base for the calling thread, and its JIT state. */
 void jit_set_thread_base(void *env);
 /* The thread whose env this is has ended: its indirect-jump table goes

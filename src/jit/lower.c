@@ -1736,6 +1736,8 @@ static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
     u8 needs = hi->flags & (IRHI_SSE3 | IRHI_SSSE3 | IRHI_SSE41 | IRHI_SSE42);
     if (!ir_has_host_insn(h) || (needs & ~host_sse()) || (h->sig != IRH_V_V && h->sig != IRH_I_V) || !op->dst)
         return false;
+    if ((hi->flags & IRHI_MXCSR) && (h->sig != IRH_V_V || !jit_cfg.mxcsr_offset || !jit_fp_inline()))
+        return false;
     if ((op->a && w->loc[op->a].kind != LOC_SLOT) || (op->b && w->loc[op->b].kind != LOC_SLOT) ||
         ((hi->flags & IRHI_IMM8) && !is_const(w, op->c)))
         return false;
@@ -1755,6 +1757,19 @@ static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
     u32 s = alloc_slot(w);
     xmm0_to(w, s);                                                 /* movdqu result, xmm0 */
     w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
+    if (hi->flags & IRHI_MXCSR) {
+        /* the flags it raised join the guest's (jit.c, "host FP
+         * instructions inline"); the helper's #XM check after the call
+         * finds simd_trap 0: every exception is masked */
+        X64Buf *b = w->b;
+        JitMem mxcsr = x64_gs((i32)jit_cfg.mxcsr_offset), tmp = x64_gs(JIT_THREAD(call_ret));
+        int t = alloc_reg(w, 0);
+        x64_stmxcsr(b, tmp);                                       /* stmxcsr gs:[tmp] */
+        x64_load(b, 4, t, tmp);                                    /* mov t, gs:[tmp] */
+        x64_alu_ri(b, X64_AND, 4, t, 0x3f);                        /* and t, flags */
+        x64_alu_rm(b, X64_OR, 4, t, mxcsr);                        /* or t, gs:[mxcsr] */
+        x64_store(b, 4, mxcsr, t);                                 /* mov gs:[mxcsr], t */
+    }
     return true;
 }
 

@@ -459,6 +459,14 @@ void x64_mfence(X64Buf *b)
     byte(b, 0xf0);
 }
 
+void x64_stmxcsr(X64Buf *b, JitMem m)
+{
+    if (!room(b))
+        return;
+    const u8 op[2] = {0x0f, 0xae};
+    enc_xm(b, 4, 0, op, 2, 3, m);         /* stmxcsr dword [m]: 0F AE /3 */
+}
+
 /* ---- stack and control ---- */
 
 void x64_push(X64Buf *b, int r)

@@ -83,6 +83,7 @@ void x64_cmov(X64Buf *b, X64Cond cc, unsigned size, int dst, int src);
 void x64_xchg_rm(X64Buf *b, unsigned size, int r, JitMem m);
 void x64_cmpxchg(X64Buf *b, unsigned size, JitMem m, int src); /* LOCK CMPXCHG [m], src (rax implicit) */
 void x64_mfence(X64Buf *b);
+void x64_stmxcsr(X64Buf *b, JitMem m);                      /* stmxcsr dword [m] */
 void x64_push(X64Buf *b, int r);
 void x64_pop(X64Buf *b, int r);
 void x64_ret(X64Buf *b);

@@ -9,6 +9,9 @@
 #               settings, with the exception flags each raises
 #   sse_str.c   PCMPxSTRx for every control byte
 #   sse_mmx.c   MMX and MM-register forms, and MMX/x87 state aliasing
+#   sse_mxcsr.c arithmetic around MXCSR changes (LDMXCSR, FXRSTOR, signal
+#               return, rounding, FTZ/DAZ, an unmasked exception): the JIT's
+#               host FP instructions give way to the helpers (src/jit/jit.c)
 #   sse_fault.c misaligned m128 operands (#GP: SIGSEGV), LDMXCSR #GP,
 #               and (ue only) a VEX instruction giving SIGILL
 #   libc_str.c  glibc's SSE string/memory functions (dynamic and static)
@@ -54,6 +57,7 @@ if build sse_fp; then
 fi
 
 build sse_str && run_both "sse/pcmpstr" -- "$BUILD/sse/sse_str"
+build sse_mxcsr -lm && run_both "sse/mxcsr" -- "$BUILD/sse/sse_mxcsr"
 build sse_mmx && run_both "sse/mmx" -- "$BUILD/sse/sse_mmx"
 
 if build sse_fault; then

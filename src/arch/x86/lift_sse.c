@@ -429,6 +429,9 @@ bool x86_lift_ldmxcsr(X86Lift *L, const X86Insn *in)
     u32 bad = ir_and(b, v, ir_const(b, IR_I32, ~(u64)MXCSR_VALID));
     x86_fault_if(L, ir_cmp(b, IR_CMPNE, bad, ir_const(b, IR_I32, 0)), IR_EXIT_PRIV);
     ir_put(b, X86_OFF(mxcsr), v);
+    /* the dispatcher looks at the new control bits before more SSE code
+     * runs (jit.c, "host FP instructions inline") */
+    x86_end_jump(L, L->next_pc, IR_EXIT_CPU);
     return true;
 }
 

@@ -453,6 +453,7 @@ bool x86_lift_fxrstor(X86Lift *L, const X86Insn *in)
     u32 bad = ir_and(b, mx, ir_const(b, IR_I32, 0xffff0000u));
     x86_fault_if(L, ir_cmp(b, IR_CMPNE, bad, ir_const(b, IR_I32, 0)), IR_EXIT_PRIV);
     x86_call(L, &x87_h_fxrstor, IR_VOID, c64(L, in->rex_w), 0, 0);
+    x86_end_jump(L, L->next_pc, IR_EXIT_CPU); /* a new MXCSR: as after LDMXCSR */
     return true;
 }
 
@@ -499,6 +500,7 @@ bool x86_lift_xrstor(X86Lift *L, const X86Insn *in)
     u32 bad = x86_call(L, &x87_h_xrstor_check, IR_I64, rfbm, 0, 0);
     x86_fault_if(L, ir_cmp(b, IR_CMPNE, bad, c64(L, 0)), IR_EXIT_PRIV);
     x86_call(L, &x87_h_xrstor, IR_VOID, c64(L, in->rex_w), rfbm, 0);
+    x86_end_jump(L, L->next_pc, IR_EXIT_CPU); /* a new MXCSR: as after LDMXCSR */
     return true;
 }
 

@@ -387,34 +387,61 @@ static inline bool fp_inexact_unbounded(unsigned op, FpParts x, FpParts y, unsig
     X(movmskps, IRH_I_V, 0, 1, HOST(0x00, 0x00, 0x50, 0))                      \
     X(movmskpd, IRH_I_V, 0, 1, HOST(0x66, 0x00, 0x50, 0))
 
-/* sse_fp.c: FP arithmetic, compares, min/max, rounding; MXCSR. */
-#define SSE_FP_HELPERS(X)                                                    \
-    X(addss, IRH_V_V, SSE_FP_STATE, 2) X(addsd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(addps, IRH_V_V, SSE_FP_STATE, 2) X(addpd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(subss, IRH_V_V, SSE_FP_STATE, 2) X(subsd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(subps, IRH_V_V, SSE_FP_STATE, 2) X(subpd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(mulss, IRH_V_V, SSE_FP_STATE, 2) X(mulsd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(mulps, IRH_V_V, SSE_FP_STATE, 2) X(mulpd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(divss, IRH_V_V, SSE_FP_STATE, 2) X(divsd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(divps, IRH_V_V, SSE_FP_STATE, 2) X(divpd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(minss, IRH_V_V, SSE_FP_STATE, 2) X(minsd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(minps, IRH_V_V, SSE_FP_STATE, 2) X(minpd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(maxss, IRH_V_V, SSE_FP_STATE, 2) X(maxsd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(maxps, IRH_V_V, SSE_FP_STATE, 2) X(maxpd, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(sqrtss, IRH_V_V, SSE_FP_STATE, 2) X(sqrtsd, IRH_V_V, SSE_FP_STATE, 2)  \
-    X(sqrtps, IRH_V_V, SSE_FP_STATE, 2) X(sqrtpd, IRH_V_V, SSE_FP_STATE, 2)  \
-    X(cmpss, IRH_V_V, SSE_FP_STATE, 3) X(cmpsd, IRH_V_V, SSE_FP_STATE, 3)    \
-    X(cmpps, IRH_V_V, SSE_FP_STATE, 3) X(cmppd, IRH_V_V, SSE_FP_STATE, 3)    \
-    X(comiss, IRH_I_V, SSE_FP_STATE, 2) X(ucomiss, IRH_I_V, SSE_FP_STATE, 2) \
-    X(comisd, IRH_I_V, SSE_FP_STATE, 2) X(ucomisd, IRH_I_V, SSE_FP_STATE, 2) \
-    X(rcpss, IRH_V_V, SSE_FP_STATE, 2) X(rcpps, IRH_V_V, SSE_FP_STATE, 2)    \
-    X(rsqrtss, IRH_V_V, SSE_FP_STATE, 2) X(rsqrtps, IRH_V_V, SSE_FP_STATE, 2) \
-    X(addsubps, IRH_V_V, SSE_FP_STATE, 2) X(addsubpd, IRH_V_V, SSE_FP_STATE, 2) \
-    X(haddps, IRH_V_V, SSE_FP_STATE, 2) X(haddpd, IRH_V_V, SSE_FP_STATE, 2)  \
-    X(hsubps, IRH_V_V, SSE_FP_STATE, 2) X(hsubpd, IRH_V_V, SSE_FP_STATE, 2)  \
-    X(roundss, IRH_V_V, SSE_FP_STATE, 3) X(roundsd, IRH_V_V, SSE_FP_STATE, 3) \
-    X(roundps, IRH_V_V, SSE_FP_STATE, 3) X(roundpd, IRH_V_V, SSE_FP_STATE, 3) \
-    X(dpps, IRH_V_V, SSE_FP_STATE, 3) X(dppd, IRH_V_V, SSE_FP_STATE, 3)
+/* sse_fp.c: FP arithmetic, compares, min/max, rounding; MXCSR.  The
+ * arithmetic has a host form the JIT may use (IRHI_MXCSR). */
+#define SSE_FP_HELPERS(X)                                                     \
+    X(addss, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf3, 0x00, 0x58, IRHI_MXCSR))    \
+    X(addsd, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf2, 0x00, 0x58, IRHI_MXCSR))    \
+    X(addps, IRH_V_V, SSE_FP_STATE, 2, HOST(0x00, 0x00, 0x58, IRHI_MXCSR))    \
+    X(addpd, IRH_V_V, SSE_FP_STATE, 2, HOST(0x66, 0x00, 0x58, IRHI_MXCSR))    \
+    X(subss, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf3, 0x00, 0x5c, IRHI_MXCSR))    \
+    X(subsd, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf2, 0x00, 0x5c, IRHI_MXCSR))    \
+    X(subps, IRH_V_V, SSE_FP_STATE, 2, HOST(0x00, 0x00, 0x5c, IRHI_MXCSR))    \
+    X(subpd, IRH_V_V, SSE_FP_STATE, 2, HOST(0x66, 0x00, 0x5c, IRHI_MXCSR))    \
+    X(mulss, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf3, 0x00, 0x59, IRHI_MXCSR))    \
+    X(mulsd, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf2, 0x00, 0x59, IRHI_MXCSR))    \
+    X(mulps, IRH_V_V, SSE_FP_STATE, 2, HOST(0x00, 0x00, 0x59, IRHI_MXCSR))    \
+    X(mulpd, IRH_V_V, SSE_FP_STATE, 2, HOST(0x66, 0x00, 0x59, IRHI_MXCSR))    \
+    X(divss, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf3, 0x00, 0x5e, IRHI_MXCSR))    \
+    X(divsd, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf2, 0x00, 0x5e, IRHI_MXCSR))    \
+    X(divps, IRH_V_V, SSE_FP_STATE, 2, HOST(0x00, 0x00, 0x5e, IRHI_MXCSR))    \
+    X(divpd, IRH_V_V, SSE_FP_STATE, 2, HOST(0x66, 0x00, 0x5e, IRHI_MXCSR))    \
+    X(minss, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf3, 0x00, 0x5d, IRHI_MXCSR))    \
+    X(minsd, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf2, 0x00, 0x5d, IRHI_MXCSR))    \
+    X(minps, IRH_V_V, SSE_FP_STATE, 2, HOST(0x00, 0x00, 0x5d, IRHI_MXCSR))    \
+    X(minpd, IRH_V_V, SSE_FP_STATE, 2, HOST(0x66, 0x00, 0x5d, IRHI_MXCSR))    \
+    X(maxss, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf3, 0x00, 0x5f, IRHI_MXCSR))    \
+    X(maxsd, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf2, 0x00, 0x5f, IRHI_MXCSR))    \
+    X(maxps, IRH_V_V, SSE_FP_STATE, 2, HOST(0x00, 0x00, 0x5f, IRHI_MXCSR))    \
+    X(maxpd, IRH_V_V, SSE_FP_STATE, 2, HOST(0x66, 0x00, 0x5f, IRHI_MXCSR))    \
+    X(sqrtss, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf3, 0x00, 0x51, IRHI_MXCSR))   \
+    X(sqrtsd, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf2, 0x00, 0x51, IRHI_MXCSR))   \
+    X(sqrtps, IRH_V_V, SSE_FP_STATE, 2, HOST(0x00, 0x00, 0x51, IRHI_MXCSR))   \
+    X(sqrtpd, IRH_V_V, SSE_FP_STATE, 2, HOST(0x66, 0x00, 0x51, IRHI_MXCSR))   \
+    X(cmpss, IRH_V_V, SSE_FP_STATE, 3)                                        \
+    X(cmpsd, IRH_V_V, SSE_FP_STATE, 3)                                        \
+    X(cmpps, IRH_V_V, SSE_FP_STATE, 3)                                        \
+    X(cmppd, IRH_V_V, SSE_FP_STATE, 3)                                        \
+    X(comiss, IRH_I_V, SSE_FP_STATE, 2)                                       \
+    X(ucomiss, IRH_I_V, SSE_FP_STATE, 2)                                      \
+    X(comisd, IRH_I_V, SSE_FP_STATE, 2)                                       \
+    X(ucomisd, IRH_I_V, SSE_FP_STATE, 2)                                      \
+    X(rcpss, IRH_V_V, SSE_FP_STATE, 2)                                        \
+    X(rcpps, IRH_V_V, SSE_FP_STATE, 2)                                        \
+    X(rsqrtss, IRH_V_V, SSE_FP_STATE, 2)                                      \
+    X(rsqrtps, IRH_V_V, SSE_FP_STATE, 2)                                      \
+    X(addsubps, IRH_V_V, SSE_FP_STATE, 2)                                     \
+    X(addsubpd, IRH_V_V, SSE_FP_STATE, 2)                                     \
+    X(haddps, IRH_V_V, SSE_FP_STATE, 2)                                       \
+    X(haddpd, IRH_V_V, SSE_FP_STATE, 2)                                       \
+    X(hsubps, IRH_V_V, SSE_FP_STATE, 2)                                       \
+    X(hsubpd, IRH_V_V, SSE_FP_STATE, 2)                                       \
+    X(roundss, IRH_V_V, SSE_FP_STATE, 3)                                      \
+    X(roundsd, IRH_V_V, SSE_FP_STATE, 3)                                      \
+    X(roundps, IRH_V_V, SSE_FP_STATE, 3)                                      \
+    X(roundpd, IRH_V_V, SSE_FP_STATE, 3)                                      \
+    X(dpps, IRH_V_V, SSE_FP_STATE, 3)                                         \
+    X(dppd, IRH_V_V, SSE_FP_STATE, 3)
 
 /* sse_cvt.c: conversions between integers, floats and doubles; MXCSR. */
 #define SSE_CVT_HELPERS(X)                                                   \

@@ -820,6 +820,19 @@ TEST(x64, cmpxchg)
     finish(&r);
 }
 
+TEST(x64, stmxcsr)
+{
+    Run r = {0};
+    int na = mems_all(all, true);
+    for (int i = 0; i < na; i++) {
+        JitMem m = all[i];
+        Want w = want(M(STMXCSR));
+        w_mem(&w, m, 32);
+        TRY(&r, w, x64_stmxcsr(b, m), "x64_stmxcsr(%s)", mstr(m).s);
+    }
+    finish(&r);
+}
+
 TEST(x64, mfence)
 {
     Run r = {0};
@@ -1242,6 +1255,7 @@ TEST(x64, mem_unencodable)
         EXPECT_REFUSES(x64_xchg_rm(b, 4, 1, m), ms);
         EXPECT_REFUSES(x64_cmpxchg(b, 4, m, 1), ms);
         EXPECT_REFUSES(x64_jmp_m(b, m), ms);
+        EXPECT_REFUSES(x64_stmxcsr(b, m), ms);
         EXPECT_REFUSES(x64_movdqu_load(b, 1, m), ms);
         EXPECT_REFUSES(x64_movdqu_store(b, m, 1), ms);
     }
@@ -1306,6 +1320,7 @@ TEST(x64, buffer_full)
             case 41: x64_pextrq(b, 1, 9, 1); break;
             case 42: x64_pinsrq(b, 9, 1, 1); break;
             case 43: x64_sse_rr(b, 0x66, 0xef, 9, 1); break;
+            case 44: x64_stmxcsr(b, m); break;
             default: goto done;
             }
             EXPECT_TRUE(buf.p == code, "emitter %d wrote into a %s buffer", k, pass ? "full" : "15-byte");
@@ -1313,6 +1328,6 @@ TEST(x64, buffer_full)
             EXPECT_EQ(0xcc, code[0], "emitter %d wrote a byte (pass %d)", k, pass);
         }
     done:
-        EXPECT_EQ(44, k);
+        EXPECT_EQ(45, k);
     }
 }
