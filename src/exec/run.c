@@ -191,7 +191,12 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
         host_gprs_of(ucv, gprs);
         if (jit_fault_state(pc, gprs, &cpu->regs)) {
             /* Generated code faulted in a guest access: the guest state of
-             * the faulting instruction is now in the env. */
+             * the faulting instruction is now in the env, but for the
+             * flags of host FP instructions not yet in its MXCSR (the
+             * handler runs, and the longjmp leaves, with a fresh MXCSR). */
+            const ucontext_t *uc = ucv;
+            if (uc->uc_mcontext.fpregs)
+                jit_fault_fp(&cpu->regs, uc->uc_mcontext.fpregs->mxcsr);
             cpu->cur_pc = cpu->regs.rip;
             cpu->fault_sig = sig;
             cpu->fault_code = si->si_code;

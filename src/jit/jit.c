@@ -221,6 +221,18 @@ bool jit_fp_departs(const void *env)
     return true;
 }
 
+void jit_fault_fp(void *env, u32 host)
+{
+    /* (host flags the guest does not have are ones it cleared, by an
+     * instruction that ends its block: no fault comes after it) */
+    u32 guest;
+    if (!jit_cfg.mxcsr_offset)
+        return;
+    memcpy(&guest, (u8 *)env + jit_cfg.mxcsr_offset, sizeof guest);
+    guest |= host & MXCSR_FLAG_BITS;
+    memcpy((u8 *)env + jit_cfg.mxcsr_offset, &guest, sizeof guest);
+}
+
 bool jit_init(const JitConfig *cfg)
 {
     jit_cfg = *cfg;

@@ -127,6 +127,9 @@ bool jit_thread_take_interrupt(JitThread *t);
  * has (it cleared them: LDMXCSR, FXRSTOR, a signal return), so that later
  * inline instructions do not report them again. */
 bool jit_fp_departs(const void *env);
+/* After jit_fault_state: the flags in host_mxcsr (the faulting context's)
+ * that host FP instructions raised join the guest's MXCSR in env. */
+void jit_fault_fp(void *env, u32 host_mxcsr);
 /* Host GS base for the calling thread, and its JIT state. */
 void jit_set_thread_base(void *env);
 /* The thread whose env this is has ended: its indirect-jump table goes

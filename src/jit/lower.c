@@ -76,6 +76,8 @@ typedef struct Lower {
     u8 *xmm0_end;          /* ...nothing was emitted after this (xmm0_from) */
     Arena *arena;
     bool fail;
+    bool fp_dirty;       /* host FP instructions ran since the guest MXCSR
+                          * last got the host's flags (fp_merge) */
 } Lower;
 
 #define BIT(r) ((u16)(1u << (r)))
@@ -1757,20 +1759,50 @@ static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
     u32 s = alloc_slot(w);
     xmm0_to(w, s);                                                 /* movdqu result, xmm0 */
     w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
-    if (hi->flags & IRHI_MXCSR) {
-        /* the flags it raised join the guest's (jit.c, "host FP
-         * instructions inline"); the helper's #XM check after the call
-         * finds simd_trap 0: every exception is masked */
-        X64Buf *b = w->b;
-        JitMem mxcsr = x64_gs((i32)jit_cfg.mxcsr_offset), tmp = x64_gs(JIT_THREAD(call_ret));
-        int t = alloc_reg(w, 0);
-        x64_stmxcsr(b, tmp);                                       /* stmxcsr gs:[tmp] */
-        x64_load(b, 4, t, tmp);                                    /* mov t, gs:[tmp] */
-        x64_alu_ri(b, X64_AND, 4, t, 0x3f);                        /* and t, flags */
-        x64_alu_rm(b, X64_OR, 4, t, mxcsr);                        /* or t, gs:[mxcsr] */
-        x64_store(b, 4, mxcsr, t);                                 /* mov gs:[mxcsr], t */
-    }
+    if (hi->flags & IRHI_MXCSR)
+        w->fp_dirty = true; /* (the helper's #XM check after the call finds
+                             * simd_trap 0: every exception is masked) */
     return true;
+}
+
+/* Host FP instructions raise their flags in the host MXCSR; the guest's
+ * gets them (ORed: the host's only accumulate, jit.c) before anything can
+ * look at it: an exit, a helper that reads or writes guest state other
+ * than an inlined one, a GET or PUT of MXCSR itself.  A fault in between
+ * takes them from the signal context (jit_fault_fp).  Not the #XM exit
+ * after each FP instruction: while host instructions stand in, every
+ * exception is masked and it is never taken. */
+static bool fp_observes(const IrOp *op)
+{
+    switch (op->opc) {
+    case IR_EXIT_IF:
+        return op->aux != IR_EXIT_SIMDFP;
+    case IR_EXIT: case IR_EXIT_IND: case IR_CALL_IF:
+        return true;
+    case IR_CALL: {
+        const IrHelper *h = (const IrHelper *)(uintptr_t)op->imm;
+        return (h->flags & (IRH_READS_STATE | IRH_WRITES_STATE)) && !(h->host.flags & IRHI_MXCSR);
+    }
+    case IR_GET: case IR_PUT: {
+        u64 n = ir_type_bits((IrType)op->type) / 8, off = jit_cfg.mxcsr_offset;
+        return op->imm < off + 4 && off < op->imm + n;
+    }
+    default:
+        return false;
+    }
+}
+
+static void fp_merge(Lower *w)
+{
+    X64Buf *b = w->b;
+    JitMem mxcsr = x64_gs((i32)jit_cfg.mxcsr_offset), tmp = x64_gs(JIT_THREAD(call_ret));
+    int t = alloc_reg(w, 0);
+    x64_stmxcsr(b, tmp);                                       /* stmxcsr gs:[tmp] */
+    x64_load(b, 4, t, tmp);                                    /* mov t, gs:[tmp] */
+    x64_alu_ri(b, X64_AND, 4, t, 0x3f);                        /* and t, flags */
+    x64_alu_rm(b, X64_OR, 4, t, mxcsr);                        /* or t, gs:[mxcsr] */
+    x64_store(b, 4, mxcsr, t);                                 /* mov gs:[mxcsr], t */
+    w->fp_dirty = false;
 }
 
 /* An integer helper through jit_cache.call_routine, which keeps every
@@ -2019,6 +2051,8 @@ bool jit_lower(const IrBlock *blk, const IrExitFacts *facts, u32 *counter, X64Bu
         if (w.skip[w.i])
             continue;
         w.needed = syncs(op) ? 0xffff : w.needed_after[w.i];
+        if (w.fp_dirty && fp_observes(op))
+            fp_merge(&w);
         if (observes_state(op) && op->opc != IR_EXIT_IF)
             flush_pending(&w, w.i, false);
         lower_op(&w, op);

@@ -9,6 +9,8 @@
  *   - flags cleared by LDMXCSR, FXRSTOR or a signal return are not raised
  *     again by later exact operations;
  *   - a signal handler's flags do not leak into the interrupted code;
+ *   - a fault right after an inexact division shows its flag in the
+ *     handler's context;
  *   - the same compiled function, once the rounding mode, FTZ or DAZ
  *     change, rounds and flushes as the CPU does, and so does an
  *     instruction right after the LDMXCSR that changes them;
@@ -21,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <ucontext.h>
 
 static volatile double vone = 1.0, vthree = 3.0, vtiny = 2.2250738585072014e-308, vhalf = 0.5;
 static volatile float fone = 1.0f, fthree = 3.0f;
@@ -88,7 +91,17 @@ static void on_usr1(int sig)
     handler_flags = flags();
 }
 
-static sigjmp_buf fpe_jmp;
+static sigjmp_buf fpe_jmp, segv_jmp;
+
+/* The MXCSR the kernel saved for the handler: the flags of the division
+ * just before the faulting load are in it. */
+static void on_segv(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    (void)si;
+    printf("SIGSEGV %d: mxcsr flags %02x\n", sig, uc->uc_mcontext.fpregs->mxcsr & 0x3f);
+    siglongjmp(segv_jmp, 1);
+}
 
 static void on_fpe(int sig, siginfo_t *si, void *uc)
 {
@@ -121,6 +134,20 @@ int main(void)
     signal(SIGUSR1, on_usr1);
     raise(SIGUSR1);
     printf("%-22s handler %02x main %02x\n", "after signal", handler_flags, flags());
+
+    /* an inexact division, then a fault in the same block of code */
+    struct sigaction sv;
+    memset(&sv, 0, sizeof sv);
+    sv.sa_sigaction = on_segv;
+    sv.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sv, NULL);
+    clear_flags();
+    if (!sigsetjmp(segv_jmp, 1)) {
+        double r = vone;
+        __asm__ volatile("divsd %1, %0\n\tmovq (%2), %%rax" : "+x"(r) : "x"(vthree), "r"((void *)0) : "rax");
+        printf("no fault\n");
+    }
+    printf("%-22s flags %02x\n", "after the fault", flags());
 
     /* a new rounding mode and a division in one block of code */
     double q = vone;
