@@ -182,15 +182,17 @@ static bool map_cache(size_t size, int fd)
  * bits never change.  So while the guest keeps those same bits (as
  * nearly every program does: 0x1f80, round to nearest, all masked), the
  * JIT emits the instruction and ORs the flags it raised into the guest
- * MXCSR (lower.c, lower_host_insn), about ten times cheaper than the
- * helper, which switches MXCSR twice (sse_priv.h, fp_begin).  Host flags
- * stay set after that: the guest's MXCSR has them too.  The first thread
- * whose control bits differ ends it for the process: the dispatcher
- * flushes the generated code and everything compiled later calls the
- * helpers.  The instructions that can change the bits (LDMXCSR, FXRSTOR,
- * XRSTOR) end their block with IR_EXIT_CPU, so no inline instruction runs
- * before the dispatcher has looked; a signal return passes the
- * dispatcher anyway. */
+ * MXCSR before anything can read it (lower.c, fp_merge), several times
+ * cheaper than the helper, which switches MXCSR twice (sse_priv.h,
+ * fp_begin).  Host flags stay set after that: the guest's MXCSR has them
+ * too.  Blocks are also translated without the #XM check after each FP
+ * instruction (X86TranslateOpts.fp_masked): nothing traps.  The first
+ * thread whose control bits differ ends both for the process: the
+ * dispatcher drops every translation, and the new ones call the helpers
+ * and check.  The instructions that can change the bits (LDMXCSR,
+ * FXRSTOR, XRSTOR) end their block with IR_EXIT_CPU, so no inline
+ * instruction runs before the dispatcher has looked; a signal return
+ * passes the dispatcher anyway. */
 static u32 fp_control; /* the host MXCSR's control bits */
 static bool fp_inline;
 

@@ -119,14 +119,17 @@ void jit_thread_interrupt(JitThread *t);
  * and then the request is taken (cleared; lookups may hit again).  Call
  * until false: a request made while the key was being restored is seen. */
 bool jit_thread_take_interrupt(JitThread *t);
-/* Called by the dispatcher before each run of generated code: true, once,
+/* Called by the dispatcher before each run of guest code: true, once,
  * when this thread's guest MXCSR control has left the host's while host FP
- * instructions are inlined.  The caller must then drop all generated code
- * (jit_flush, at a safe point) before running any: from now on the FP
- * helpers are called.  Also clears host MXCSR flags the guest no longer
+ * instructions are inlined.  The caller must then drop every translation
+ * before running any: from now on the FP helpers are called.  Also clears host MXCSR flags the guest no longer
  * has (it cleared them: LDMXCSR, FXRSTOR, a signal return), so that later
  * inline instructions do not report them again. */
 bool jit_fp_departs(const void *env);
+/* Are FP helpers with a host form emitted as the instruction (jit.c)?
+ * Until jit_fp_departs says otherwise, every guest thread's SSE
+ * exceptions are masked. */
+bool jit_fp_inline(void);
 /* After jit_fault_state: the flags in host_mxcsr (the faulting context's)
  * that host FP instructions raised join the guest's MXCSR in env. */
 void jit_fault_fp(void *env, u32 host_mxcsr);

@@ -94,8 +94,6 @@ extern JitCache jit_cache;
 extern JitConfig jit_cfg;
 /* lower.c's tables of jit_cfg (at jit_init). */
 void jit_lower_setup(void);
-/* May FP helpers with a host form be emitted as the instruction (jit.c)? */
-bool jit_fp_inline(void);
 
 /* Offsets from the GS base (the env) of JitThread fields. */
 #define JIT_THREAD(field) ((i32)(jit_cfg.thread_offset + offsetof(JitThread, field)))

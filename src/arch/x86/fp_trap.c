@@ -7,7 +7,9 @@
  *  - SSE: a helper's fp_end (sse_priv.h) sets the MXCSR flags the CPU sets
  *    and X86Regs.simd_trap; the lifter leaves the block with
  *    IR_EXIT_SIMDFP at the instruction (lift_sse.c, sse_call) before its
- *    destination is written;
+ *    destination is written (no check in blocks translated while every
+ *    exception is masked, X86TranslateOpts.fp_masked: they are dropped
+ *    when a guest thread unmasks one, jit.c);
  *  - x87: a helper gives the unmasked response and sets FSW.ES
  *    (x87_ops.c); the next waiting x87, FWAIT or MMX instruction leaves
  *    with IR_EXIT_X87FP before doing anything (lift_x87.c, x86_x87_wait).

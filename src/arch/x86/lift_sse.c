@@ -141,7 +141,7 @@ u32 sse_call(X86Lift *L, const IrHelper *h, IrType ret, u32 x, u32 y, u32 z)
      * reads RAX/RDX, flushes through x86_call itself (lift_sse_fp.c). */
     IrBuilder *b = L->b;
     u32 r = ir_call(b, h, ret, x, y, z);
-    if (h->flags & IRH_WRITES_STATE) {
+    if ((h->flags & IRH_WRITES_STATE) && !L->fp_masked) {
         /* An FP helper: #XM if it raised an unmasked exception (sse_priv.h,
          * fp_end), before the caller writes the destination.  The exit's
          * state is precise: MXCSR holds the flags the CPU sets, and

@@ -129,7 +129,7 @@ IrBlock *x86_translate(const X86TranslateOpts *opts, Arena *arena, GuestAddr pc,
 {
     IrBuilder b;
     ir_begin(&b, arena, &x86_guest_info, pc);
-    X86Lift L = {.b = &b, .side_exits_left = SIDE_EXITS};
+    X86Lift L = {.b = &b, .side_exits_left = SIDE_EXITS, .fp_masked = opts->fp_masked};
     L.cc.op = CC_UNKNOWN;
     u32 max = opts->single_step ? 1 : opts->max_insns ? opts->max_insns : 128;
     size_t off = 0;

@@ -164,6 +164,9 @@ typedef struct X86TranslateOpts {
     u32 max_insns;   /* end a block after this many instructions */
     bool single_step; /* one instruction per block (debugging, diff runs) */
     bool borrow;     /* leave the block's ops in the arena (ir_finish_borrowed) */
+    bool fp_masked;  /* every SSE exception stays masked while the block lives
+                      * (the caller drops it first): FP helpers need no #XM
+                      * check after them */
 } X86TranslateOpts;
 
 /* Translate guest code at pc into a block.  code points at the guest bytes of

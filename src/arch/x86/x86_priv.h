@@ -69,6 +69,7 @@ typedef struct X86Lift {
     bool ended;                 /* the current instruction ended the block */
     u32 side_exits_left;        /* conditional branches the block may still
                                  * lift past (x86_end_branch) */
+    bool fp_masked;             /* X86TranslateOpts.fp_masked */
 } X86Lift;
 
 typedef bool (*X86LiftFn)(X86Lift *L, const X86Insn *in);
