@@ -164,6 +164,8 @@ enum {
                       * its flags (the helper emulates both; the instruction
                       * may stand in only while the guest's control bits are
                       * the host's, jit.c) */
+    IRHI_EFLAGS = 64, /* `op xmm0, xmm1` sets ZF, PF and CF, the helper's
+                       * result in their RFLAGS places (COMISD) */
 };
 
 typedef struct IrHelper {

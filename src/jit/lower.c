@@ -1738,7 +1738,8 @@ static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
     u8 needs = hi->flags & (IRHI_SSE3 | IRHI_SSSE3 | IRHI_SSE41 | IRHI_SSE42);
     if (!ir_has_host_insn(h) || (needs & ~host_sse()) || (h->sig != IRH_V_V && h->sig != IRH_I_V) || !op->dst)
         return false;
-    if ((hi->flags & IRHI_MXCSR) && (h->sig != IRH_V_V || !jit_cfg.mxcsr_offset || !jit_fp_inline()))
+    bool eflags = hi->flags & IRHI_EFLAGS;
+    if ((hi->flags & IRHI_MXCSR) && (!jit_cfg.mxcsr_offset || !jit_fp_inline()))
         return false;
     if ((op->a && w->loc[op->a].kind != LOC_SLOT) || (op->b && w->loc[op->b].kind != LOC_SLOT) ||
         ((hi->flags & IRHI_IMM8) && !is_const(w, op->c)))
@@ -1746,6 +1747,26 @@ static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
     int imm = hi->flags & IRHI_IMM8 ? (int)(const_of(w, op->c) & 0xff) : -1;
     if (op->a)
         xmm0_from(w, w->loc[op->a].slot);                          /* movdqu xmm0, a */
+    if (eflags) {
+        /* ZF, PF, CF of `op xmm0, xmm1` (COMISD) in their RFLAGS places */
+        X64Buf *b = w->b;
+        int d = alloc_reg(w, 0), t = alloc_reg(w, BIT(d)), u = alloc_reg(w, BIT(d) | BIT(t));
+        x64_movdqu_load(b, 1, slot_mem(w->loc[op->b].slot, 0));   /* movdqu xmm1, b */
+        x64_sse_op(b, hi->prefix, hi->map, hi->opcode, 0, 1, -1);  /* e.g. comisd xmm0, xmm1 */
+        x64_setcc(b, X64_CC_B, d);                                 /* setb d8 (CF) */
+        x64_setcc(b, X64_CC_E, t);                                 /* setz t8 (ZF) */
+        x64_setcc(b, X64_CC_P, u);                                 /* setp u8 (PF) */
+        x64_movzx(b, 1, d, d);                                     /* movzx d, d8 */
+        x64_movzx(b, 1, t, t);                                     /* movzx t, t8 */
+        x64_movzx(b, 1, u, u);                                     /* movzx u, u8 */
+        x64_shift_ri(b, X64_SHL, 4, t, 6);                         /* shl t, 6 */
+        x64_shift_ri(b, X64_SHL, 4, u, 2);                         /* shl u, 2 */
+        x64_alu_rr(b, X64_OR, 4, d, t);                            /* or d, t */
+        x64_alu_rr(b, X64_OR, 4, d, u);                            /* or d, u */
+        bind(w, op->dst, d);
+        w->fp_dirty = true;
+        return true;
+    }
     if (h->sig == IRH_I_V) {
         int d = alloc_reg(w, 0);
         x64_sse_op(w->b, hi->prefix, hi->map, hi->opcode, d, 0, imm); /* e.g. pmovmskb d, xmm0 */

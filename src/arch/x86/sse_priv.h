@@ -422,10 +422,10 @@ static inline bool fp_inexact_unbounded(unsigned op, FpParts x, FpParts y, unsig
     X(cmpsd, IRH_V_V, SSE_FP_STATE, 3)                                        \
     X(cmpps, IRH_V_V, SSE_FP_STATE, 3)                                        \
     X(cmppd, IRH_V_V, SSE_FP_STATE, 3)                                        \
-    X(comiss, IRH_I_V, SSE_FP_STATE, 2)                                       \
-    X(ucomiss, IRH_I_V, SSE_FP_STATE, 2)                                      \
-    X(comisd, IRH_I_V, SSE_FP_STATE, 2)                                       \
-    X(ucomisd, IRH_I_V, SSE_FP_STATE, 2)                                      \
+    X(comiss, IRH_I_V, SSE_FP_STATE, 2, HOST(0x00, 0x00, 0x2f, IRHI_MXCSR | IRHI_EFLAGS)) \
+    X(ucomiss, IRH_I_V, SSE_FP_STATE, 2, HOST(0x00, 0x00, 0x2e, IRHI_MXCSR | IRHI_EFLAGS)) \
+    X(comisd, IRH_I_V, SSE_FP_STATE, 2, HOST(0x66, 0x00, 0x2f, IRHI_MXCSR | IRHI_EFLAGS)) \
+    X(ucomisd, IRH_I_V, SSE_FP_STATE, 2, HOST(0x66, 0x00, 0x2e, IRHI_MXCSR | IRHI_EFLAGS)) \
     X(rcpss, IRH_V_V, SSE_FP_STATE, 2)                                        \
     X(rcpps, IRH_V_V, SSE_FP_STATE, 2)                                        \
     X(rsqrtss, IRH_V_V, SSE_FP_STATE, 2)                                      \
