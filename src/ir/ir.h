@@ -152,6 +152,7 @@ typedef struct IrHostInsn {
     u8 map;     /* 0 (0F op), 0x38 (0F 38 op) or 0x3a (0F 3A op) */
     u8 opcode;
     u8 flags;   /* IRHI_* */
+    u8 wide;    /* with IRHI_GPR_SRC: the GPR is 64-bit (REX.W) */
 } IrHostInsn;
 
 enum {
@@ -166,6 +167,7 @@ enum {
                       * the host's, jit.c) */
     IRHI_EFLAGS = 64, /* `op xmm0, xmm1` sets ZF, PF and CF, the helper's
                        * result in their RFLAGS places (COMISD) */
+    IRHI_GPR_SRC = 128, /* `op xmm0, r` with r the low bits of b (CVTSI2SD) */
 };
 
 typedef struct IrHelper {

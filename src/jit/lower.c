@@ -1747,6 +1747,19 @@ static bool lower_host_insn(Lower *w, const IrOp *op, const IrHelper *h)
     int imm = hi->flags & IRHI_IMM8 ? (int)(const_of(w, op->c) & 0xff) : -1;
     if (op->a)
         xmm0_from(w, w->loc[op->a].slot);                          /* movdqu xmm0, a */
+    if (hi->flags & IRHI_GPR_SRC) {
+        /* `op xmm0, r` with r = b's low dword or qword (CVTSI2SD) */
+        X64Buf *b = w->b;
+        unsigned size = hi->wide ? 8 : 4;
+        int r = alloc_reg(w, 0);
+        x64_load(b, size, r, slot_mem(w->loc[op->b].slot, 0));     /* mov r, b */
+        x64_sse_op_w(b, size, hi->prefix, hi->opcode, 0, r);        /* e.g. cvtsi2sd xmm0, r */
+        u32 s = alloc_slot(w);
+        xmm0_to(w, s);                                             /* movdqu result, xmm0 */
+        w->loc[op->dst] = (Loc){LOC_SLOT, 0, (u16)s};
+        w->fp_dirty = true;
+        return true;
+    }
     if (eflags) {
         /* ZF, PF, CF of `op xmm0, xmm1` (COMISD) in their RFLAGS places */
         X64Buf *b = w->b;

@@ -631,6 +631,14 @@ void x64_sse_op(X64Buf *b, u8 prefix, u8 map, u8 opc, int reg, int rm, int imm8)
         byte(b, (u8)imm8);
 }
 
+void x64_sse_op_w(X64Buf *b, unsigned size, u8 prefix, u8 opc, int xdst, int src)
+{
+    if (!room(b))
+        return;
+    const u8 op[2] = {0x0f, opc};
+    enc_rr(b, size, prefix, op, 2, xdst, src); /* e.g. cvtsi2sd xdst, r32/r64: F2 [REX.W] 0F 2A /r */
+}
+
 void x64_sse_rr(X64Buf *b, u8 prefix, u8 opc, int xdst, int xsrc)
 {
     if (!room(b))

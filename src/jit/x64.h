@@ -114,5 +114,8 @@ void x64_sse_rr(X64Buf *b, u8 prefix, u8 opc, int xdst, int xsrc); /* 66 0F opc 
 /* [prefix] 0F [map] opc /r [ib]: reg and rm registers (XMM or GPR, as the
  * instruction has them), map 0, 0x38 or 0x3a, imm8 < 0 for none. */
 void x64_sse_op(X64Buf *b, u8 prefix, u8 map, u8 opc, int reg, int rm, int imm8);
+/* [prefix] [REX.W for size 8] 0F opc /r: an XMM reg operand and a GPR rm
+ * of size 4 or 8 (CVTSI2SD xmm, r32/r64). */
+void x64_sse_op_w(X64Buf *b, unsigned size, u8 prefix, u8 opc, int xdst, int src);
 
 #endif

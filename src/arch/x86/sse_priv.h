@@ -269,6 +269,7 @@ static inline bool fp_inexact_unbounded(unsigned op, FpParts x, FpParts y, unsig
  * but the MMX PSHUFB (8-byte indexing), PSLLDQ/PSRLDQ (count as a value,
  * the instruction takes an imm8) and the variable blends (XMM0 implied). */
 #define HOST(pfx, map, op, flags) pfx, map, op, flags
+#define HOST_W(pfx, map, op, flags) pfx, map, op, flags, 1 /* (IrHostInsn.wide) */
 #define NO_HOST 0
 #define SSE_INT_HELPERS(X) \
     X(paddb, IRH_V_V, 0, 2, HOST(0x66, 0x00, 0xfc, 0))                         \
@@ -445,8 +446,10 @@ static inline bool fp_inexact_unbounded(unsigned op, FpParts x, FpParts y, unsig
 
 /* sse_cvt.c: conversions between integers, floats and doubles; MXCSR. */
 #define SSE_CVT_HELPERS(X)                                                   \
-    X(cvtsi2ss32, IRH_V_V, SSE_FP_STATE, 2) X(cvtsi2ss64, IRH_V_V, SSE_FP_STATE, 2) \
-    X(cvtsi2sd32, IRH_V_V, SSE_FP_STATE, 2) X(cvtsi2sd64, IRH_V_V, SSE_FP_STATE, 2) \
+    X(cvtsi2ss32, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf3, 0x00, 0x2a, IRHI_MXCSR | IRHI_GPR_SRC)) \
+    X(cvtsi2ss64, IRH_V_V, SSE_FP_STATE, 2, HOST_W(0xf3, 0x00, 0x2a, IRHI_MXCSR | IRHI_GPR_SRC)) \
+    X(cvtsi2sd32, IRH_V_V, SSE_FP_STATE, 2, HOST(0xf2, 0x00, 0x2a, IRHI_MXCSR | IRHI_GPR_SRC)) \
+    X(cvtsi2sd64, IRH_V_V, SSE_FP_STATE, 2, HOST_W(0xf2, 0x00, 0x2a, IRHI_MXCSR | IRHI_GPR_SRC)) \
     X(cvtss2si32, IRH_I_V, SSE_FP_STATE, 1) X(cvtss2si64, IRH_I_V, SSE_FP_STATE, 1) \
     X(cvttss2si32, IRH_I_V, SSE_FP_STATE, 1) X(cvttss2si64, IRH_I_V, SSE_FP_STATE, 1) \
     X(cvtsd2si32, IRH_I_V, SSE_FP_STATE, 1) X(cvtsd2si64, IRH_I_V, SSE_FP_STATE, 1) \

@@ -1231,6 +1231,27 @@ TEST(x64, sse_rr)
     finish(&r);
 }
 
+TEST(x64, sse_op_w)
+{
+    /* CVTSI2SS/SD xmm, r32/r64: what lower.c uses it for */
+    static const struct {
+        u8 prefix;
+        ZydisMnemonic mn;
+    } ops[] = {{0xf3, M(CVTSI2SS)}, {0xf2, M(CVTSI2SD)}};
+    Run r = {0};
+    for (int o = 0; o < N(ops); o++)
+        for (unsigned size = 4; size <= 8; size += 4)
+            for (int d = 0; d < 16; d++)
+                for (int t = 0; t < 16; t++) {
+                    Want w = want(ops[o].mn);
+                    w_reg(&w, XMM[d]);
+                    w_reg(&w, gpr(size, t));
+                    TRY(&r, w, x64_sse_op_w(b, size, ops[o].prefix, 0x2a, d, t), "x64_sse_op_w(%u, %#x, %s, %s)",
+                        size, ops[o].prefix, xname(d), gname(size, t));
+                }
+    finish(&r);
+}
+
 /* ---- what cannot be encoded ---- */
 
 /* RSP as an index would encode "no index" (SIB.index 100), a scale over 3
@@ -1321,6 +1342,7 @@ TEST(x64, buffer_full)
             case 42: x64_pinsrq(b, 9, 1, 1); break;
             case 43: x64_sse_rr(b, 0x66, 0xef, 9, 1); break;
             case 44: x64_stmxcsr(b, m); break;
+            case 45: x64_sse_op_w(b, 8, 0xf2, 0x2a, 9, 1); break;
             default: goto done;
             }
             EXPECT_TRUE(buf.p == code, "emitter %d wrote into a %s buffer", k, pass ? "full" : "15-byte");
@@ -1328,6 +1350,6 @@ TEST(x64, buffer_full)
             EXPECT_EQ(0xcc, code[0], "emitter %d wrote a byte (pass %d)", k, pass);
         }
     done:
-        EXPECT_EQ(45, k);
+        EXPECT_EQ(46, k);
     }
 }
