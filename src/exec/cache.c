@@ -133,6 +133,9 @@ static IrBlock *translate(GuestProcess *p, GuestAddr pc, const X86TranslateOpts 
     IrBlock *blk;
     X86TranslateOpts xopts = *opts;
     xopts.borrow = true;
+    /* (while the JIT uses host FP instructions every SSE exception is
+     * masked; when that ends, exec_run drops every block made before) */
+    xopts.fp_masked = p->backend == EXEC_JIT && jit_fp_inline();
     u64 avail = mem_exec_avail(&p->mem, pc);
     if (avail > 4096 * 4)
         avail = 4096 * 4;

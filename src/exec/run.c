@@ -57,11 +57,7 @@ void exec_init(GuestProcess *p, ExecHooks hooks)
         const char *kb = getenv("UE_JIT_CACHE_KB");
         if (kb && atoi(kb) >= 128)
             cfg.code_size = (u32)atoi(kb) << 10;
-        bool ok = jit_init(&cfg);
-        /* (blocks are translated for masked SSE exceptions while the JIT
-         * uses host FP instructions: exec_run drops them when that ends) */
-        p->xopts.fp_masked = ok && jit_fp_inline();
-        if (!ok)
+        if (!jit_init(&cfg))
             p->backend = EXEC_INTERP;
     }
     if (p->diff_check) {
@@ -516,7 +512,6 @@ void exec_run(GuestCpu *cpu)
             /* This thread's MXCSR no longer has the host's control bits:
              * every translation goes, those with host FP instructions and
              * those without #XM checks, and the new ones have both (jit.h) */
-            p->xopts.fp_masked = false;
             OUTSIDE_WORLD(p, exec_invalidate(p, MEM_G_START, MEM_G_END - MEM_G_START));
             blk = NULL;
             link = 0;

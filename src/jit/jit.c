@@ -196,8 +196,6 @@ static bool map_cache(size_t size, int fd)
 static u32 fp_control; /* the host MXCSR's control bits */
 static bool fp_inline;
 
-enum { MXCSR_FLAG_BITS = 0x3f };
-
 static u32 host_mxcsr(void)
 {
     u32 m;
@@ -207,12 +205,13 @@ static u32 host_mxcsr(void)
 
 bool jit_fp_inline(void) { return __atomic_load_n(&fp_inline, __ATOMIC_ACQUIRE); }
 
+static u32 *guest_mxcsr(const void *env) { return (u32 *)((uintptr_t)env + jit_cfg.mxcsr_offset); }
+
 bool jit_fp_departs(const void *env)
 {
     if (!__atomic_load_n(&fp_inline, __ATOMIC_ACQUIRE))
         return false;
-    u32 guest, host = host_mxcsr();
-    memcpy(&guest, (const u8 *)env + jit_cfg.mxcsr_offset, sizeof guest);
+    u32 guest = *guest_mxcsr(env), host = host_mxcsr();
     if (host & MXCSR_FLAG_BITS & ~guest) {
         host &= ~(u32)MXCSR_FLAG_BITS;
         __asm__ volatile("ldmxcsr %0" : : "m"(host));
@@ -227,12 +226,8 @@ void jit_fault_fp(void *env, u32 host)
 {
     /* (host flags the guest does not have are ones it cleared, by an
      * instruction that ends its block: no fault comes after it) */
-    u32 guest;
-    if (!jit_cfg.mxcsr_offset)
-        return;
-    memcpy(&guest, (u8 *)env + jit_cfg.mxcsr_offset, sizeof guest);
-    guest |= host & MXCSR_FLAG_BITS;
-    memcpy((u8 *)env + jit_cfg.mxcsr_offset, &guest, sizeof guest);
+    if (jit_cfg.mxcsr_offset)
+        *guest_mxcsr(env) |= host & MXCSR_FLAG_BITS;
 }
 
 bool jit_init(const JitConfig *cfg)

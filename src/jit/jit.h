@@ -54,8 +54,8 @@ typedef struct JitConfig {
     /* env offset of the guest's SSE control and status word (x86 MXCSR),
      * 0 if none.  While every thread's control bits are the host's, FP
      * helpers with a host form (IRHI_MXCSR) become the host instruction,
-     * whose exception flags are ORed into this word after it; see
-     * jit_fp_departs. */
+     * whose exception flags are ORed into this word before anything reads
+     * it; see jit_fp_departs. */
     u32 mxcsr_offset;
     u32 code_size;       /* bytes of code cache to reserve */
     bool rwx;            /* one anonymous RWX mapping instead of two views
@@ -122,9 +122,10 @@ bool jit_thread_take_interrupt(JitThread *t);
 /* Called by the dispatcher before each run of guest code: true, once,
  * when this thread's guest MXCSR control has left the host's while host FP
  * instructions are inlined.  The caller must then drop every translation
- * before running any: from now on the FP helpers are called.  Also clears host MXCSR flags the guest no longer
- * has (it cleared them: LDMXCSR, FXRSTOR, a signal return), so that later
- * inline instructions do not report them again. */
+ * before running any: from now on the FP helpers are called.  Also clears
+ * host MXCSR flags the guest no longer has (it cleared them: LDMXCSR,
+ * FXRSTOR, a signal return), so that later inline instructions do not
+ * report them again. */
 bool jit_fp_departs(const void *env);
 /* Are FP helpers with a host form emitted as the instruction (jit.c)?
  * Until jit_fp_departs says otherwise, every guest thread's SSE

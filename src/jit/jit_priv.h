@@ -95,6 +95,9 @@ extern JitConfig jit_cfg;
 /* lower.c's tables of jit_cfg (at jit_init). */
 void jit_lower_setup(void);
 
+/* The exception flags in MXCSR (IE DE ZE OE UE PE, bits 0-5). */
+enum { MXCSR_FLAG_BITS = 0x3f };
+
 /* Offsets from the GS base (the env) of JitThread fields. */
 #define JIT_THREAD(field) ((i32)(jit_cfg.thread_offset + offsetof(JitThread, field)))
 

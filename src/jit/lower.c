@@ -1833,7 +1833,7 @@ static void fp_merge(Lower *w)
     int t = alloc_reg(w, 0);
     x64_stmxcsr(b, tmp);                                       /* stmxcsr gs:[tmp] */
     x64_load(b, 4, t, tmp);                                    /* mov t, gs:[tmp] */
-    x64_alu_ri(b, X64_AND, 4, t, 0x3f);                        /* and t, flags */
+    x64_alu_ri(b, X64_AND, 4, t, MXCSR_FLAG_BITS);             /* and t, flags */
     x64_alu_rm(b, X64_OR, 4, t, mxcsr);                        /* or t, gs:[mxcsr] */
     x64_store(b, 4, mxcsr, t);                                 /* mov gs:[mxcsr], t */
     w->fp_dirty = false;

@@ -166,7 +166,7 @@ typedef struct X86TranslateOpts {
     bool borrow;     /* leave the block's ops in the arena (ir_finish_borrowed) */
     bool fp_masked;  /* every SSE exception stays masked while the block lives
                       * (the caller drops it first): FP helpers need no #XM
-                      * check after them */
+                      * check after them (cache.c sets it from the JIT) */
 } X86TranslateOpts;
 
 /* Translate guest code at pc into a block.  code points at the guest bytes of
